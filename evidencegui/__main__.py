@@ -1,0 +1,6 @@
+"""python -m evidencegui"""
+import sys
+
+from evidencegui.app import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Pure core: data model and statistics. Never imports Qt."""

@@ -1,0 +1,1 @@
+"""Pure importers and writers. Never imports Qt."""

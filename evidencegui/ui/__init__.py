@@ -1,0 +1,1 @@
+"""Every Qt and pyqtgraph import lives in this package."""

@@ -1,0 +1,563 @@
+"""Patient-level data rebuilt from a digitized Kaplan–Meier curve and its numbers at risk.
+
+The method is the one of Guyot, Ades, Ouwens & Welton (BMC Med Res Methodol 2012;12:9),
+written here from its published description (see RECONSTRUCTION.md):
+
+1. The clicks are cleaned, and every change is reported as a warning a user can read.
+2. Between two times of the risk table, censorings are spread evenly over the interval and the
+   events at each click follow from the drop of the curve relative to the reconstructed
+   Kaplan–Meier value at the last click that had an event. The number censored is adjusted until
+   the reconstructed number at risk at the end of the interval equals the published one.
+3. After the last time of the table, censoring follows the average rate of the earlier
+   intervals, or is set so that the events add up to a given total.
+
+Two details differ from the original description, both measured on simulated trials
+(benchmarks/accuracy_reconstruct.py): the curve gets an extra point at every time of the risk
+table (its value just before that time), so censorings are spread over exactly the table's
+interval; and when rounding leaves one or two patients too many at the end of an interval they
+are censored just before its end instead of carrying the error into the next interval.
+
+numpy only; no Qt; deterministic.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+
+from evidencegui.core.errors import InputError
+
+#: A risk table is infeasible when a count exceeds N_1·S(T⁻) by more than this many patients
+#: plus FEASIBILITY_REL·N_1 (room for click noise).
+FEASIBILITY_ABS = 2.0
+FEASIBILITY_REL = 0.02
+#: Largest time or count accepted (anything larger is a broken file, not a trial).
+MAX_VALUE = 1e9
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How well the reconstruction reproduces its inputs.
+
+    max_abs_distance / rms_distance: vertical distance between each cleaned click and the
+    reconstructed Kaplan–Meier step curve (a click on a vertical segment of the step counts as on
+    the curve: the distance is to the interval [S(t), S(t⁻)]).
+    at_risk_times / at_risk_given / at_risk_reconstructed: the (cleaned) risk table beside the
+    number of reconstructed patients with time ≥ each table time.
+    """
+    max_abs_distance: float
+    rms_distance: float
+    at_risk_times: np.ndarray
+    at_risk_given: np.ndarray
+    at_risk_reconstructed: np.ndarray
+
+    def to_json(self) -> dict:
+        return {
+            "max_abs_distance": float(self.max_abs_distance),
+            "rms_distance": float(self.rms_distance),
+            "at_risk": [
+                {"time": float(t), "given": int(g), "reconstructed": int(r)}
+                for t, g, r in zip(self.at_risk_times, self.at_risk_given,
+                                   self.at_risk_reconstructed)
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class Reconstruction:
+    """Reconstructed patients of one arm: ``time`` (float64) and ``event`` (int64, 1 = event)."""
+    time: np.ndarray
+    event: np.ndarray
+    warnings: list[str]
+    fit: Fit
+    curve_time: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
+    curve_survival: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
+
+    @property
+    def n(self) -> int:
+        return int(self.time.size)
+
+    @property
+    def events(self) -> int:
+        return int(self.event.sum())
+
+
+# ----------------------------------------------------------------------------------------------
+# Small Kaplan–Meier step evaluator (for the fit report; the statistics live in core.survival)
+
+def km_steps(time: np.ndarray, event: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct event times and the Kaplan–Meier survival just after each of them."""
+    time = np.asarray(time, dtype=float)
+    event = np.asarray(event, dtype=np.int64)
+    if time.size == 0:
+        return np.zeros(0), np.zeros(0)
+    order = np.argsort(time, kind="stable")
+    ts, es = time[order], event[order]
+    uniq, first = np.unique(ts, return_index=True)
+    at_risk = ts.size - first
+    deaths = np.add.reduceat(es, first)
+    keep = deaths > 0
+    factors = 1.0 - deaths[keep] / at_risk[keep]
+    return uniq[keep], np.cumprod(factors)
+
+
+def km_evaluate(step_t: np.ndarray, step_s: np.ndarray, t, left: bool = False) -> np.ndarray:
+    """S(t) of a right-continuous step curve (``left=True``: S(t⁻)); 1 before the first step."""
+    t = np.asarray(t, dtype=float)
+    idx = np.searchsorted(step_t, t, side="left" if left else "right")
+    vals = np.concatenate(([1.0], step_s))
+    return vals[idx]
+
+
+# ----------------------------------------------------------------------------------------------
+# Cleaning
+
+def _fmt(x: float) -> str:
+    return f"{x:.4g}"
+
+
+def clean_curve(t, s) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Cleaned clicks: t ≥ 0, S in [0, 1], sorted (t ascending, S descending at equal t),
+    non-increasing (running minimum), starting at (0, 1). Returns (t, s, warnings)."""
+    warnings: list[str] = []
+    try:
+        t = np.array(t, dtype=float).ravel()
+        s = np.array(s, dtype=float).ravel()
+    except (TypeError, ValueError) as e:
+        raise InputError(f"the curve's points must be numbers ({e})") from None
+    if t.size != s.size:
+        raise InputError(f"the curve has {t.size} times but {s.size} survival values")
+    bad = ~np.isfinite(t) | ~np.isfinite(s)
+    if bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        raise InputError(f"point {k + 1} of the curve is not a finite number "
+                         f"(t = {t[k]}, S = {s[k]})")
+    if t.size and np.abs(t).max() > MAX_VALUE:
+        k = int(np.argmax(np.abs(t)))
+        raise InputError(f"point {k + 1} of the curve has an implausible time ({t[k]:.6g})")
+    if s.size and (s.max() > 1.5 or s.min() < -0.5):
+        k = int(np.argmax(np.abs(s - 0.5)))
+        raise InputError(f"point {k + 1} of the curve has survival {s[k]:.6g}, which is not a "
+                         "probability (a curve in percent must be read with the percent scale)")
+    neg = t < 0
+    if neg.any():
+        warnings.append(f"dropped {int(neg.sum())} point(s) with a negative time "
+                        f"(smallest t = {_fmt(t.min())})")
+        t, s = t[~neg], s[~neg]
+    if t.size == 0:
+        raise InputError("the curve has no points at or after time 0")
+    hi, lo = s > 1, s < 0
+    if hi.any():
+        warnings.append(f"clamped {int(hi.sum())} survival value(s) above 1 to 1 "
+                        f"(largest {_fmt(s.max())})")
+    if lo.any():
+        warnings.append(f"clamped {int(lo.sum())} survival value(s) below 0 to 0 "
+                        f"(smallest {_fmt(s.min())})")
+    s = np.clip(s, 0.0, 1.0)
+    order = np.lexsort((-s, t))
+    # points that come before an earlier one in the file (a later time, or the same time and a
+    # lower survival, than the point that follows them)
+    moved = int(np.count_nonzero((t[1:] < t[:-1]) | ((t[1:] == t[:-1]) & (s[1:] > s[:-1]))))
+    if np.any(order != np.arange(order.size)):
+        warnings.append(f"sorted the points by time (equal times: higher survival first); "
+                        f"{moved} of {order.size} point(s) came before a point with an earlier "
+                        "time (or the same time and higher survival)")
+        t, s = t[order], s[order]
+    if not (t[0] == 0.0 and s[0] == 1.0):
+        first = f"({_fmt(t[0])}, {_fmt(s[0])})"
+        warnings.append(f"the curve did not start at (0, 1) (first point {first}): "
+                        "the point (0, 1) was added")
+        t = np.concatenate(([0.0], t))
+        s = np.concatenate(([1.0], s))
+    runmin = np.minimum.accumulate(s)
+    lowered = runmin < s
+    if lowered.any():
+        warnings.append(f"made the curve non-increasing with a running minimum: "
+                        f"{int(lowered.sum())} point(s) lowered to the lowest value before them "
+                        f"(largest change {_fmt(float((s - runmin).max()))})")
+        s = runmin
+    return t, s, warnings
+
+
+def clean_at_risk(times, counts) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Cleaned risk table: equal lengths, strictly increasing times starting at 0, counts that
+    never increase, trailing zeros trimmed. Returns (times, counts, warnings); the trimmed
+    time of the first trailing zero (if any) is reported through the warnings and returned by
+    :func:`_clean_table`."""
+    T, N, w, _ = _clean_table(times, counts)
+    return T, N, w
+
+
+def _clean_table(times, counts):
+    warnings: list[str] = []
+    try:
+        T = np.array(times, dtype=float).ravel()
+        Nf = np.array(counts, dtype=float).ravel()
+    except (TypeError, ValueError) as e:
+        raise InputError(f"the numbers at risk must be numbers ({e})") from None
+    if T.size != Nf.size:
+        k = min(T.size, Nf.size)
+        warnings.append(f"the risk table has {T.size} time(s) but {Nf.size} count(s): "
+                        f"only the first {k} pair(s) are used")
+        T, Nf = T[:k], Nf[:k]
+    if T.size == 0:
+        raise InputError("the risk table is empty: give at least the number at risk at time 0")
+    for k in range(T.size):
+        if not math.isfinite(T[k]) or abs(T[k]) > MAX_VALUE:
+            raise InputError(f"risk-table time {k + 1} is not a usable number ({T[k]})")
+        if not math.isfinite(Nf[k]) or Nf[k] < 0 or Nf[k] > MAX_VALUE or Nf[k] != round(Nf[k]):
+            raise InputError(f"risk-table count {k + 1} (at t = {_fmt(T[k])}) must be a "
+                             f"whole number ≥ 0, not {Nf[k]}")
+    if T[0] != 0:
+        raise InputError(f"the risk table must start at time 0 with the number of patients "
+                         f"(it starts at t = {_fmt(T[0])})")
+    if np.any(np.diff(T) <= 0):
+        k = int(np.flatnonzero(np.diff(T) <= 0)[0]) + 1
+        raise InputError(f"risk-table times must increase: t = {_fmt(T[k])} follows "
+                         f"t = {_fmt(T[k - 1])}")
+    N = Nf.astype(np.int64)
+    if N[0] <= 0:
+        raise InputError("the number at risk at time 0 must be at least 1")
+    # counts that increase: ignore the row (it cannot be right)
+    keep = np.ones(N.size, dtype=bool)
+    last = N[0]
+    for k in range(1, N.size):
+        if N[k] > last:
+            warnings.append(f"the number at risk at t = {_fmt(T[k])} ({N[k]}) is larger than "
+                            f"an earlier one ({last}); numbers at risk cannot increase, so "
+                            "that row is ignored")
+            keep[k] = False
+        else:
+            last = N[k]
+    T, N = T[keep], N[keep]
+    zero_time = None
+    nz = np.flatnonzero(N > 0)
+    if nz[-1] < N.size - 1:
+        zero_time = float(T[nz[-1] + 1])
+        trimmed = N.size - 1 - nz[-1]
+        warnings.append(f"trimmed {trimmed} trailing zero count(s) from the risk table "
+                        f"(nobody at risk from t = {_fmt(zero_time)})")
+        T, N = T[: nz[-1] + 1], N[: nz[-1] + 1]
+    return T, N, warnings, zero_time
+
+
+# ----------------------------------------------------------------------------------------------
+# The Guyot walk
+
+def _censor_counts(ct: np.ndarray, lo: int, hi: int, t_start: float, t_end: float,
+                   c: int) -> np.ndarray:
+    """Spread c censorings evenly over (t_start, t_end) and count them between the clicks
+    lo..hi: entry k counts those in [t_k, t_{k+1}) (the last one up to t_end)."""
+    out = np.zeros(hi - lo + 1, dtype=np.int64)
+    if c <= 0:
+        return out
+    cen_t = t_start + np.arange(1, c + 1) * ((t_end - t_start) / (c + 1))
+    idx = np.searchsorted(ct[lo:hi + 1], cen_t, side="right") - 1
+    np.clip(idx, 0, hi - lo, out=idx)
+    return np.bincount(idx, minlength=hi - lo + 1).astype(np.int64)
+
+
+def _walk(cs: list[float], lo: int, hi: int, n0: int, km0: float, cen: np.ndarray):
+    """Events per click of one interval, given the censorings between clicks.
+    Returns (n_end, events, censored, km_last)."""
+    n = n0
+    km = km0
+    d_out = [0] * (hi - lo + 1)
+    c_out = [0] * (hi - lo + 1)
+    cen_l = cen.tolist()
+    for j in range(hi - lo + 1):
+        if n <= 0:
+            break
+        sk = cs[lo + j]
+        if km > 0:
+            d = int(math.floor(n * (1.0 - sk / km) + 0.5))
+            if d < 0:
+                d = 0
+            elif d > n:
+                d = n
+        else:
+            d = 0
+        if d:
+            km *= 1.0 - d / n
+            d_out[j] = d
+        n -= d
+        c = cen_l[j]
+        if c > n:
+            c = n
+        c_out[j] = c
+        n -= c
+    return n, d_out, c_out, km
+
+
+def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = None,
+                progress: Callable[[float], object] | None = None) -> Reconstruction:
+    """Rebuild patient-level data from digitized clicks (t, s) of one Kaplan–Meier curve and
+    its numbers at risk (times starting at 0, counts). ``total_events`` (optional) fixes the
+    censoring after the last time of the table. ``progress(fraction)`` is called as the
+    intervals are done; an exception raised in it cancels the reconstruction."""
+    ct, cs_arr, warnings = clean_curve(t, s)
+    T, N, table_warnings, zero_time = _clean_table(at_risk_times, at_risk_counts)
+    warnings.extend(table_warnings)
+    if total_events is not None:
+        try:
+            te = float(total_events)
+        except (TypeError, ValueError):
+            raise InputError(f"the total number of events must be a whole number, "
+                             f"not {total_events!r}", field="total_events") from None
+        if not math.isfinite(te) or te < 0 or te != round(te) or te > N[0]:
+            raise InputError(f"the total number of events must be a whole number between 0 and "
+                             f"the number of patients ({N[0]}), not {total_events!r}",
+                             field="total_events")
+        total_events = int(te)
+
+    if zero_time is not None:
+        past = ct >= zero_time
+        if past.any():
+            warnings.append(f"dropped {int(past.sum())} point(s) at or after t = "
+                            f"{_fmt(zero_time)}, where the risk table has nobody left")
+            ct, cs_arr = ct[~past], cs_arr[~past]
+
+    # feasibility: N_j ≤ N_1·S(T_j⁻) (censoring only removes patients faster than the curve)
+    s_before = _curve_before(ct, cs_arr, T)
+    allowed = N[0] * s_before
+    excess = N - allowed
+    tol = FEASIBILITY_ABS + FEASIBILITY_REL * N[0]
+    bad = np.flatnonzero(excess > tol)
+    if bad.size:
+        j = int(bad[0])
+        raise InputError(
+            f"the risk table does not fit the curve: at t = {_fmt(T[j])} it has {N[j]} at risk, "
+            f"but with {N[0]} patients and the curve at {s_before[j]:.3f} just before that time "
+            f"at most {allowed[j]:.0f} can still be at risk (censoring only lowers the number). "
+            "Check that the table belongs to this curve (often it is the other arm's table) and "
+            "that the curve's scale is right")
+
+    last_click = float(ct[-1])
+    if T[-1] > last_click and T.size > 1:
+        warnings.append(f"the curve has no points after t = {_fmt(last_click)} but the risk "
+                        f"table runs to t = {_fmt(T[-1])}: no events assumed after the last point")
+
+    # an extra point at each table time, with the curve's value just before it
+    ct, cs_arr = _with_anchors(ct, cs_arr, T)
+    K = ct.size
+    lower = np.searchsorted(ct, T, side="left")
+    m = T.size
+    cs = cs_arr.tolist()
+    d_all = np.zeros(K, dtype=np.int64)
+    c_all = np.zeros(K, dtype=np.int64)
+    cen_times: list[np.ndarray] = []
+    km_last = 1.0
+    n_start = int(N[0])
+    total_cens = 0
+    n_intervals = m  # the last one is the part after the last table time
+    if m == 1:
+        warnings.append("the risk table gives only the number at time 0: the censoring cannot be "
+                        "checked against the table, and a hazard ratio from this reconstruction is "
+                        "much less reliable (give the numbers at risk, or at least the total events)")
+
+    for i in range(m - 1):
+        lo, hi = int(lower[i]), int(lower[i + 1]) - 1
+        t0, t1 = float(T[i]), float(T[i + 1])
+        target = int(N[i + 1])
+        s0 = cs[lo]
+        s1 = cs[hi + 1] if hi + 1 < K else cs[-1]
+        ratio = s1 / s0 if s0 > 0 else 0.0
+        c = max(0, int(round(n_start * ratio - target)))
+        c = min(c, n_start)
+
+        def run(c_):
+            cen = _censor_counts(ct, lo, hi, t0, t1, c_)
+            return _walk(cs, lo, hi, n_start, km_last, cen), cen
+
+        (n_end, d_k, c_k, km_new), cen = run(c)
+        seen = {c: n_end}
+        for _ in range(60):
+            diff = n_end - target
+            if diff == 0:
+                break
+            c_new = min(max(c + diff, 0), n_start)
+            if c_new in seen:
+                break
+            c = c_new
+            (n_end, d_k, c_k, km_new), cen = run(c)
+            seen[c] = n_end
+        if n_end < target and c > 0:
+            # step back to the largest c that leaves at least the target
+            cand = [cc for cc, ne in seen.items() if ne >= target]
+            c = max(cand) if cand else 0
+            while True:
+                (n_end, d_k, c_k, km_new), cen = run(c)
+                if n_end >= target or c == 0:
+                    break
+                c -= 1
+        if n_end > target:
+            # too many left by rounding: censor the rest just before the table time
+            extra = n_end - target
+            c_k[-1] += extra
+            n_end = target
+        d_all[lo:hi + 1] = d_k
+        c_all[lo:hi + 1] = c_k
+        cen_times.append(_censor_times(ct, lo, hi, t0, t1, c_k))
+        total_cens += int(sum(c_k))
+        if n_end < target:
+            warnings.append(
+                f"between t = {_fmt(t0)} and t = {_fmt(t1)} the curve drops more than the risk "
+                f"table allows (even with no censoring only {n_end} would be left, the table says "
+                f"{target}); the reconstruction continues with {n_end} at risk")
+        km_last = km_new
+        n_start = n_end
+        if progress is not None:
+            progress((i + 1) / n_intervals)
+
+    # the part after the last table time
+    lo, hi = int(lower[-1]), K - 1
+    t0 = float(T[-1])
+    t_end = max(float(ct[-1]), t0)
+    d_prev = int(d_all.sum())
+    span_prev = float(T[-1] - T[0])
+    n_after = hi - lo  # clicks after the anchor
+    if m > 1 and span_prev > 0:
+        rate = total_cens / span_prev
+    else:
+        rate = 0.0
+
+    def run_last(c_):
+        cen = _censor_counts(ct, lo, hi, t0, t_end, c_)
+        return _walk(cs, lo, hi, n_start, km_last, cen)
+
+    if total_events is None:
+        c = min(int(round(rate * (t_end - t0))), n_start)
+        if n_after > 0 and zero_time is None:
+            warnings.append(
+                f"{n_after} point(s) lie after the last risk-table time t = {_fmt(t0)}: "
+                f"reconstructed with the average censoring rate of the earlier intervals "
+                f"({rate:.3g} per unit time, {c} censored); the rest are censored at "
+                f"t = {_fmt(t_end)}")
+        n_end, d_k, c_k, _ = run_last(c)
+    else:
+        want = total_events - d_prev
+        n0, d0, ck0, _ = run_last(0)
+        max_events = sum(d0)
+        if want < 0:
+            c = n_start
+            warnings.append(f"the curve already has {d_prev} events before t = {_fmt(t0)}, more "
+                            f"than the total of {total_events} given; the total is not used")
+            c = min(int(round(rate * (t_end - t0))), n_start)
+        elif want >= max_events:
+            c = 0
+            if want > max_events:
+                warnings.append(f"the curve allows at most {d_prev + max_events} events but the "
+                                f"total given is {total_events}: no censoring after "
+                                f"t = {_fmt(t0)}, {d_prev + max_events} events reconstructed")
+        else:
+            # events fall as censoring rises: bisect for the smallest c with events ≤ want
+            lo_c, hi_c = 0, n_start
+            while lo_c < hi_c:
+                mid = (lo_c + hi_c) // 2
+                if sum(run_last(mid)[1]) <= want:
+                    hi_c = mid
+                else:
+                    lo_c = mid + 1
+            c = lo_c
+            got = d_prev + sum(run_last(c)[1])
+            if got != total_events:
+                warnings.append(f"the events could not be made to add up exactly to "
+                                f"{total_events}: {got} reconstructed")
+        if n_after > 0:
+            warnings.append(f"{n_after} point(s) lie after the last risk-table time "
+                            f"t = {_fmt(t0)}: {c} censoring(s) spread after it so that the "
+                            f"events match the total given; the rest are censored at "
+                            f"t = {_fmt(t_end)}")
+        n_end, d_k, c_k, _ = run_last(c)
+    d_all[lo:hi + 1] = d_k
+    c_all[lo:hi + 1] = c_k
+    cen_times.append(_censor_times(ct, lo, hi, t0, t_end, c_k))
+    remaining = int(n_end)
+
+    ev_idx = np.flatnonzero(d_all)
+    ev_t = np.repeat(ct[ev_idx], d_all[ev_idx])
+    cz_t = np.concatenate(cen_times + [np.full(remaining, t_end)])
+    time = np.concatenate((ev_t, cz_t))
+    event = np.concatenate((np.ones(ev_t.size, dtype=np.int64), np.zeros(cz_t.size, dtype=np.int64)))
+    order = np.argsort(time, kind="stable")
+    time, event = time[order], event[order]
+
+    fit = _fit(time, event, ct, cs_arr, T, N)
+    if progress is not None:
+        progress(1.0)
+    return Reconstruction(time=time, event=event, warnings=warnings, fit=fit,
+                          curve_time=ct, curve_survival=cs_arr)
+
+
+def _curve_before(ct: np.ndarray, cs: np.ndarray, T: np.ndarray) -> np.ndarray:
+    """S(T⁻) of the cleaned clicks read as a step curve (value of the last click before T)."""
+    idx = np.searchsorted(ct, T, side="left") - 1
+    return np.where(idx >= 0, cs[np.clip(idx, 0, None)], 1.0)
+
+
+def _with_anchors(ct, cs, T):
+    s_before = _curve_before(ct, cs, T)
+    t2 = np.concatenate((ct, T))
+    s2 = np.concatenate((cs, s_before))
+    order = np.lexsort((-s2, t2))
+    t2, s2 = t2[order], s2[order]
+    return t2, np.minimum.accumulate(s2)
+
+
+def _censor_times(ct, lo, hi, t_start, t_end, c_k) -> np.ndarray:
+    """Times for the censorings actually used: the even spread of the interval, c_k of them
+    between click k and the next (the spread positions inside that gap)."""
+    total = int(sum(c_k))
+    if total == 0:
+        return np.zeros(0)
+    grid = t_start + np.arange(1, total + 1) * ((t_end - t_start) / (total + 1))
+    # place each click-gap's censorings at the grid points that fall in it, falling back to the
+    # gap's midpoint when the counts were adjusted
+    out = []
+    edges = np.concatenate((ct[lo:hi + 1], [t_end]))
+    for j, c in enumerate(c_k):
+        if c <= 0:
+            continue
+        a, b = edges[j], edges[j + 1]
+        inside = grid[(grid >= a) & (grid < b)]
+        if inside.size >= c:
+            out.append(inside[:c])
+        else:
+            if b > a:
+                pts = a + np.arange(1, c + 1) * ((b - a) / (c + 1))
+            else:
+                pts = np.full(c, a)
+            out.append(pts)
+    return np.concatenate(out)
+
+
+def _fit(time, event, ct, cs, T, N) -> Fit:
+    st, ss = km_steps(time, event)
+    after = km_evaluate(st, ss, ct)
+    before = km_evaluate(st, ss, ct, left=True)
+    dist = np.where(cs > before, cs - before, np.where(cs < after, after - cs, 0.0))
+    sorted_t = np.sort(time)
+    at_risk = time.size - np.searchsorted(sorted_t, T, side="left")
+    return Fit(max_abs_distance=float(dist.max()) if dist.size else 0.0,
+               rms_distance=float(np.sqrt(np.mean(dist ** 2))) if dist.size else 0.0,
+               at_risk_times=np.asarray(T, dtype=float),
+               at_risk_given=np.asarray(N, dtype=np.int64),
+               at_risk_reconstructed=at_risk.astype(np.int64))
+
+
+def reconstruct_many(curves: dict, tables: dict, total_events: dict | None = None,
+                     progress: Callable[[float], object] | None = None) -> dict[str, Reconstruction]:
+    """Reconstruct several arms: ``curves[name] = (t, s)``, ``tables[name] = (times, counts)``."""
+    out = {}
+    names = [n for n in curves if n in tables]
+    for k, name in enumerate(names):
+        def sub(f, k=k):
+            if progress is not None:
+                progress((k + f) / len(names))
+        t, s = curves[name]
+        times, counts = tables[name]
+        out[name] = reconstruct(t, s, times, counts,
+                                total_events=(total_events or {}).get(name), progress=sub)
+    return out

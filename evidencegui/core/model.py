@@ -24,7 +24,18 @@ ESMO_FLAGS = (
     "os_no_advantage",         # PFS trial: mature OS shows no advantage (with no QoL gain → −1)
     "early_stopping_or_crossover",
     "confirmatory_phase4",     # Form 3
+    "non_inferior",            # the primary endpoint met non-inferiority (graded like a significant result)
 )
+ESMO_FLAG_LABELS = {
+    "qol_improved": "quality of life significantly improved (or its deterioration delayed)",
+    "toxicity_reduced": "significantly fewer grade 3-4 toxicities affecting daily well-being",
+    "toxicity_increased": "significantly more toxicity",
+    "os_improved": "overall survival (secondary endpoint) significantly improved",
+    "os_no_advantage": "mature overall survival shows no advantage",
+    "early_stopping_or_crossover": "early stopping for benefit, or crossover",
+    "confirmatory_phase4": "confirmatory phase 4 data",
+    "non_inferior": "non-inferiority met",
+}
 
 
 @dataclass
@@ -72,6 +83,8 @@ class Arm:
     hr_upper: float | None = None
     p_value: float | None = None
     hr_stratified: bool = False
+    # True when the paper gives only a bound, e.g. "p < 0.001": p_value then holds 0.001.
+    p_value_upper_bound: bool = False
     # Single-arm results (ESMO-MCBS form 3): objective response rate in [0,1], DoR in months.
     orr: float | None = None
     dor: float | None = None
@@ -233,8 +246,30 @@ def validate_arm(arm: Arm, trial: str | None = None, endpoint: str | None = None
                                    f"not {v!r}", **ctx))
         if lm.lower is not None and lm.lower > lm.survival or lm.upper is not None and lm.upper < lm.survival:
             out.append(Problem(f, "the CI must contain its estimate", **ctx))
+    if arm.median_not_reached and arm.median_upper is not None:
+        out.append(Problem("median_upper", "the median is not reached, so the upper limit of its CI "
+                           "cannot be reached either; leave it empty", **ctx))
+    if (arm.median_lower is not None and arm.median_upper is not None
+            and _finite(arm.median_lower) and _finite(arm.median_upper)
+            and arm.median_lower > arm.median_upper):
+        out.append(Problem("median_lower", f"lower limit {arm.median_lower:g} is above the upper limit "
+                           f"{arm.median_upper:g}", **ctx))
+    if (_finite(arm.hr_upper) and _finite(arm.p_value) and arm.hr_lower is not None
+            and _finite(arm.hr_lower) and not arm.p_value_upper_bound):
+        ci_excludes_1 = arm.hr_upper < 1 or arm.hr_lower > 1
+        # CI limits are rounded to two decimals in papers: only flag clear contradictions.
+        if ci_excludes_1 and arm.p_value > 0.06 or (not ci_excludes_1 and arm.p_value < 0.04
+                                                    and arm.hr_upper > 1.01 and arm.hr_lower < 0.99):
+            out.append(Problem("p_value", f"p = {arm.p_value:g} does not agree with the 95% CI "
+                               f"{arm.hr_lower:g}–{arm.hr_upper:g}; check both", severity="warning", **ctx))
+    if arm.p_value_upper_bound and arm.p_value is None:
+        out.append(Problem("p_value", "marked as a bound (p < x) but no value is given", **ctx))
     if arm.patients is not None:
         p = arm.patients
+        if (arm.n is not None and _finite(arm.n) and len(p.time) == len(p.event)
+                and p.n != arm.n):
+            out.append(Problem("patients", f"the patient-level data hold {p.n} patients but n is "
+                               f"{arm.n:g}", severity="warning", **ctx))
         if len(p.time) != len(p.event):
             out.append(Problem("patients", "time and event lists differ in length", **ctx))
         elif any((not _finite(t)) or t < 0 for t in p.time):
@@ -258,6 +293,15 @@ def validate_endpoint(ep: Endpoint, trial: str | None = None) -> list[Problem]:
                            + ", ".join(repr(a.label) for a in controls) + " are all marked control", **ctx))
     if not controls and len(ep.arms) > 1:
         out.append(Problem("role", "no arm is marked as the control", severity="warning", **ctx))
+    if not controls:
+        for a in ep.arms:
+            if a.hr is not None:
+                out.append(Problem("hr", "an HR is given but the endpoint has no control arm to "
+                                   "compare with", severity="warning", arm=a.label, **ctx))
+    unknown = sorted(set(ep.esmo_flags) - set(ESMO_FLAGS))
+    if unknown:
+        out.append(Problem("esmo_flags", "unknown ESMO-MCBS flag(s): " + ", ".join(unknown)
+                           + "; known: " + ", ".join(ESMO_FLAGS), **ctx))
     for a in ep.arms:
         out.extend(validate_arm(a, trial, ep.name))
     return out
@@ -285,3 +329,96 @@ def validate_project(project: Project) -> list[Problem]:
 
 def errors(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "error"]
+
+
+# ----------------------------------------------------------------------------- parsing typed values
+# Shared by the summary-table importer and the window's editors: text as a person types it → value.
+# Each raises ValueError with a sentence a clinician can act on; callers add file/row/field.
+
+_NOT_REACHED = {"nr", "not reached", "n.r.", "ne", "not estimable", "not estimated"}
+
+
+def is_not_reached(text: Any) -> bool:
+    return isinstance(text, str) and text.strip().lower() in _NOT_REACHED
+
+
+def parse_number(value: Any, *, positive: bool = False, allow_zero: bool = True) -> float | None:
+    """A number from text or a spreadsheet cell; empty → None. Accepts a decimal point only."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, not {value!r}")
+    if isinstance(value, (int, float)):
+        x = float(value)
+    else:
+        text = str(value).strip().replace("\u2212", "-")
+        if not text:
+            return None
+        try:
+            x = float(text)
+        except ValueError:
+            raise ValueError(f"expected a number, not {text!r}") from None
+    if not math.isfinite(x):
+        raise ValueError(f"expected a finite number, not {value!r}")
+    if positive and (x < 0 or (x == 0 and not allow_zero)):
+        raise ValueError(f"must be {'≥ 0' if allow_zero else '> 0'}, not {x:g}")
+    return x
+
+
+def parse_count(value: Any) -> int | None:
+    """A whole number ≥ 0 (patients, events); '402' and 402.0 are fine, 402.5 is not."""
+    x = parse_number(value)
+    if x is None:
+        return None
+    if x < 0 or x != int(x):
+        raise ValueError(f"must be a whole number ≥ 0, not {x:g}")
+    return int(x)
+
+
+def parse_probability(value: Any) -> float | None:
+    """A probability from 0.37, '0.37' or '37%'; a bare number above 1 is refused as ambiguous."""
+    if value is None:
+        return None
+    percent = False
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        if text.endswith("%"):
+            percent = True
+            text = text[:-1].strip()
+        value = text
+    x = parse_number(value)
+    if x is None:
+        if percent:
+            raise ValueError("a percentage needs a number before the % sign")
+        return None
+    if percent:
+        x = x / 100.0
+    elif x > 1:
+        raise ValueError(f"{x:g} is not a probability; write it as {x / 100:g} or {x:g}%")
+    if not 0 <= x <= 1:
+        raise ValueError(f"a probability must lie in [0, 1] (0–100%), not {value}{'%' if percent else ''}")
+    return x
+
+
+_TRUE = {"1", "yes", "y", "true", "t", "x", "stratified"}
+_FALSE = {"0", "no", "n", "false", "f", "unstratified", ""}
+
+
+def parse_bool(value: Any) -> bool | None:
+    """yes/no, true/false, 1/0, x → bool; empty → None."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text == "":
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"expected yes or no, not {value!r}")

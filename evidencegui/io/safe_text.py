@@ -93,7 +93,7 @@ def csv_text(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> str:
     """CSV text: text cells neutralised with ``csv_safe``; numbers written at full precision
     (``repr``), None/NaN as empty cells."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = csv.writer(buf, lineterminator="\r\n")   # RFC 4180; also quotes text holding a CR
     w.writerow([_csv_cell(h) for h in header])
     for r in rows:
         w.writerow([_csv_cell(v) for v in r])

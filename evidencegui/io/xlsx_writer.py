@@ -430,14 +430,13 @@ def _write_block(ws, r: int, trial: Trial, ep: Endpoint, comps: dict, st: _Style
             set_text(c, texts[a.label][0])
             c.font, c.alignment = st.header, st.center
         r += 1
-        label("esmo_rule", "Rule applied", "")
-        height = 1
-        for a in exps:
-            c = ws[f"{cols[a.label]}{r}"]
-            set_text(c, texts[a.label][1])
-            c.alignment = st.wrap
-            height = max(height, _estimate_lines(texts[a.label][1], arm_width))
-        ws.row_dimensions[r].height = 13 * min(height, 12)
+        label("esmo_rule", "Rule applied", "", "")
+        rules = [(a.label, texts[a.label][1]) for a in exps if texts[a.label][1]]
+        text = "\n".join(f"{lab}: {rule}" if len(exps) > 1 else rule for lab, rule in rules)
+        c = ws.cell(r, note_col_idx)
+        set_text(c, text)
+        c.alignment = st.wrap
+        ws.row_dimensions[r].height = 13 * min(_estimate_lines(text, 62), 12)
         r += 1
         # discrepancy flags the program raised, if any
         flags = []

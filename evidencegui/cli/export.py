@@ -1,0 +1,142 @@
+"""`evidencegui export`: the comparison workbook, the figure (PNG/SVG) and the slides of a project
+file or a summary table, with the same writers as File → Export in the window."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from evidencegui.core.errors import InputError
+
+SUMMARY_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".tsv", ".txt")
+EMBED_DPI = 150          # figures inside the workbook and the slides
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("project", metavar="PROJECT",
+                        help="project file (.evidence.json) or summary table (CSV/XLSX, one row per arm)")
+    parser.add_argument("--xlsx", metavar="OUT.xlsx", help="write the comparison workbook")
+    parser.add_argument("--png", metavar="OUT.png", help="write the figure as PNG")
+    parser.add_argument("--svg", metavar="OUT.svg", help="write the figure as SVG")
+    parser.add_argument("--pptx", metavar="OUT.pptx", help="write the slides")
+    parser.add_argument("--dpi", type=int, default=300, help="resolution of the PNG (default 300)")
+    parser.add_argument("--trial", metavar="NAME", help="trial of the PNG/SVG (default: the first)")
+    parser.add_argument("--endpoint", metavar="NAME",
+                        help="endpoint of the PNG/SVG (default: the trial's first)")
+    parser.add_argument("--json", action="store_true",
+                        help="print the files written as one JSON document")
+
+
+def load_any(path: str | os.PathLike):
+    """A Project from a project file or a summary table."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError("no such file", file=str(p))
+    if p.is_dir():
+        raise InputError("is a folder, not a project file or summary table", file=str(p))
+    name = p.name.lower()
+    if name.endswith(SUMMARY_SUFFIXES):
+        from evidencegui.io.summary import read_summary
+        return read_summary(p)
+    if name.endswith(".json"):
+        from evidencegui.io.project_file import load_project
+        return load_project(p)
+    raise InputError("expected a project file (.evidence.json) or a summary table (.csv, .xlsx)",
+                     file=str(p))
+
+
+def choose(project, trial: str | None, endpoint: str | None, file: str) -> tuple[str, str]:
+    if not project.trials:
+        raise InputError("the project has no trials to draw", file=file)
+    if trial is None:
+        t = project.trials[0]
+    else:
+        t = project.trial(trial)
+        if t is None:
+            raise InputError(f"no trial named {trial!r}; the project has "
+                             + ", ".join(repr(x.name) for x in project.trials), file=file, field="trial")
+    if not t.endpoints:
+        raise InputError(f"trial {t.name!r} has no endpoints", file=file, field="endpoint")
+    if endpoint is None:
+        e = t.endpoints[0]
+    else:
+        e = t.endpoint(endpoint)
+        if e is None:
+            raise InputError(f"trial {t.name!r} has no endpoint {endpoint!r}; it has "
+                             + ", ".join(repr(x.name) for x in t.endpoints), file=file, field="endpoint")
+    return t.name, e.name
+
+
+def _figure_module():
+    if not os.environ.get("QT_QPA_PLATFORM") and not os.environ.get("DISPLAY") \
+            and not os.environ.get("WAYLAND_DISPLAY") and sys.platform.startswith("linux"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from evidencegui.ui import figure
+    return figure
+
+
+def render_all(project, dpi: int = EMBED_DPI) -> dict[tuple[str, str], bytes]:
+    """PNG of every trial/endpoint that has arms (for the workbook and the slides)."""
+    try:
+        fig = _figure_module()
+    except ImportError as e:          # no Qt here: the workbook and slides go without the figure
+        sys.stderr.write(f"evidencegui export: no figure ({e}); writing without it\n")
+        return {}
+    out = {}
+    for t in project.trials:
+        for e in t.endpoints:
+            if e.arms:
+                out[(t.name, e.name)] = fig.render_png(project, t.name, e.name, dpi=dpi)
+    return out
+
+
+def export(project, source: str | None = None, xlsx=None, png=None, svg=None, pptx=None,
+           dpi: int = 300, trial: str | None = None, endpoint: str | None = None,
+           input_files=()) -> list[dict]:
+    """Write what is asked; returns [{"kind", "path", "bytes"}] in the order written."""
+    from evidencegui.io.safe_text import atomic_write_bytes
+    file = source or "project"
+    written: list[dict] = []
+    for opt, val in (("xlsx", xlsx), ("png", png), ("svg", svg), ("pptx", pptx)):
+        if val is not None and not Path(val).parent.exists() and str(Path(val).parent):
+            raise InputError(f"the folder {str(Path(val).parent)!r} does not exist", file=str(val),
+                             field=f"--{opt}")
+    if png or svg:
+        key = choose(project, trial, endpoint, file)
+        fig = _figure_module()
+        if png:
+            atomic_write_bytes(png, fig.render_png(project, key[0], key[1], dpi=dpi))
+            written.append({"kind": "png", "path": str(Path(png).resolve())})
+        if svg:
+            atomic_write_bytes(svg, fig.render_svg(project, key[0], key[1]))
+            written.append({"kind": "svg", "path": str(Path(svg).resolve())})
+    figures = render_all(project) if (xlsx or pptx) else {}
+    if xlsx:
+        from evidencegui.io.xlsx_writer import write_workbook
+        write_workbook(project, xlsx, figures, input_files=input_files)
+        written.append({"kind": "xlsx", "path": str(Path(xlsx).resolve())})
+    if pptx:
+        from evidencegui.io.pptx_writer import write_slides
+        write_slides(project, pptx, figures)
+        written.append({"kind": "pptx", "path": str(Path(pptx).resolve())})
+    for w in written:
+        w["bytes"] = Path(w["path"]).stat().st_size
+    return written
+
+
+def run(args) -> int:
+    if not (args.xlsx or args.png or args.svg or args.pptx):
+        raise InputError("nothing to write: give --xlsx, --png, --svg and/or --pptx", file=args.project)
+    if not 30 <= args.dpi <= 1200:
+        raise InputError(f"--dpi must lie between 30 and 1200, not {args.dpi}", field="--dpi")
+    project = load_any(args.project)
+    written = export(project, source=args.project, xlsx=args.xlsx, png=args.png, svg=args.svg,
+                     pptx=args.pptx, dpi=args.dpi, trial=args.trial, endpoint=args.endpoint,
+                     input_files=[args.project])
+    if args.json:
+        sys.stdout.write(json.dumps({"files": written}) + "\n")
+    else:
+        for w in written:
+            sys.stdout.write(f"wrote {w['path']} ({w['bytes']} bytes)\n")
+    return 0

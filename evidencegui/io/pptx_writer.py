@@ -62,7 +62,7 @@ def table_rows(project: Project, trial: Trial, ep: Endpoint, comps: dict) -> tup
     ctl = ep.control
     exps = [a for a in ordered_arms(ep) if a is not ctl]
     unit = "mo" if project.time_unit == "months" else project.time_unit
-    header = ["Measure"] + [a.label for a in exps]
+    header = [f"vs {ctl.label}" if ctl is not None else "Measure"] + [a.label for a in exps]
     if not exps:                                  # single arm: show the arm itself
         a = ep.arms[0] if ep.arms else None
         rows = [["Median", _median_text(a, project.time_unit)]]
@@ -210,6 +210,8 @@ def _footnote(project: Project, trial: Trial, ep: Endpoint) -> str:
         if a.source and a.source not in src:
             src.append(a.source)
     parts = ["Source: " + ("; ".join(src) if src else "not stated")]
+    if ep.control is not None:
+        parts[0] += f". Control arm: {ep.control.label}"
     meth = ["medians and HR as reported", "gain = experimental − control median",
             "HR (95% CI) vs control", "NNT = 1/|difference| rounded up"]
     if any(a.patients is not None for a in ep.arms):

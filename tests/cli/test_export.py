@@ -1,0 +1,115 @@
+"""`evidencegui export`: files written, exit 2 with one message on bad input."""
+import argparse
+import importlib
+import json
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from pptx import Presentation
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "io"))
+from test_xlsx_writer_data import HOSTILE, cleopatra, hostile  # noqa: E402
+
+from evidencegui.core.errors import InputError  # noqa: E402
+
+project_file = pytest.importorskip("evidencegui.io.project_file")
+
+
+def _has_figure() -> bool:
+    try:
+        importlib.import_module("evidencegui.ui.figure")
+        return True
+    except ImportError:
+        return False
+
+
+def cli(argv, capsys):
+    """The real dispatcher when every sub-command exists; else export alone, same error rules."""
+    try:
+        from evidencegui.cli import SUBCOMMANDS, main
+        for name in SUBCOMMANDS:
+            importlib.import_module(f"evidencegui.cli.{name}")
+    except ImportError:
+        from evidencegui.cli import export
+
+        def main(a):
+            p = argparse.ArgumentParser()
+            export.add_arguments(p)
+            try:
+                return export.run(p.parse_args(a[1:]))
+            except InputError as e:
+                sys.stderr.write(f"evidencegui export: {e}\n")
+                return 2
+    rc = main(argv)
+    out = capsys.readouterr()
+    return rc, out.out, out.err
+
+
+@pytest.fixture
+def proj_path(tmp_path):
+    p = tmp_path / "cleopatra.evidence.json"
+    project_file.save_project(cleopatra(), p)
+    return p
+
+
+def test_writes_workbook_and_slides(proj_path, tmp_path, capsys):
+    x, s = tmp_path / "o.xlsx", tmp_path / "o.pptx"
+    rc, out, err = cli(["export", str(proj_path), "--xlsx", str(x), "--pptx", str(s), "--json"], capsys)
+    assert rc == 0, err
+    doc = json.loads(out)
+    assert [f["kind"] for f in doc["files"]] == ["xlsx", "pptx"]
+    wb = openpyxl.load_workbook(x)
+    assert wb.sheetnames[0] == "Comparison"
+    prov = "\n".join(str(c.value) for r in wb["Provenance"].iter_rows() for c in r if c.value)
+    from evidencegui.io.provenance import sha256_file
+    assert sha256_file(proj_path) in prov
+    assert len(Presentation(s).slides) == 3
+    if _has_figure():
+        assert len(wb["Figure"]._images) == 2
+
+
+@pytest.mark.skipif(not _has_figure(), reason="ui.figure is not available")
+def test_png_and_svg(proj_path, tmp_path, capsys):
+    png, svg = tmp_path / "f.png", tmp_path / "f.svg"
+    rc, _, err = cli(["export", str(proj_path), "--png", str(png), "--svg", str(svg), "--dpi", "100",
+                      "--trial", "CLEOPATRA", "--endpoint", "PFS"], capsys)
+    assert rc == 0, err
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert b"<svg" in svg.read_bytes()[:2000]
+
+
+def test_hostile_project_through_the_command(tmp_path, capsys):
+    p = tmp_path / "h.evidence.json"
+    project_file.save_project(hostile(), p)
+    rc, _, err = cli(["export", str(p), "--xlsx", str(tmp_path / "h.xlsx")], capsys)
+    assert rc == 0, err
+    wb = openpyxl.load_workbook(tmp_path / "h.xlsx")
+    cells = [c for ws in wb for r in ws.iter_rows() for c in r if c.value in HOSTILE]
+    assert {c.value for c in cells} == set(HOSTILE)
+    assert all(c.data_type == "s" for c in cells)
+
+
+@pytest.mark.parametrize("extra, needle", [
+    ([], "nothing to write"),
+    (["--png", "X/none/f.png"], "does not exist"),
+    (["--png", "f.png", "--trial", "NOPE"], "no trial named 'NOPE'"),
+    (["--png", "f.png", "--endpoint", "DFS"], "no endpoint 'DFS'"),
+    (["--xlsx", "o.xlsx", "--dpi", "5"], "--dpi"),
+])
+def test_bad_input_exit_2(proj_path, tmp_path, capsys, monkeypatch, extra, needle):
+    monkeypatch.chdir(tmp_path)
+    rc, out, err = cli(["export", str(proj_path)] + extra, capsys)
+    assert rc == 2
+    assert needle in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_missing_and_wrong_files_exit_2(tmp_path, capsys):
+    rc, _, err = cli(["export", str(tmp_path / "none.evidence.json"), "--xlsx", "o.xlsx"], capsys)
+    assert rc == 2 and "no such file" in err
+    bad = tmp_path / "p.doc"
+    bad.write_text("x")
+    rc, _, err = cli(["export", str(bad), "--xlsx", "o.xlsx"], capsys)
+    assert rc == 2 and "expected a project file" in err

@@ -1,0 +1,363 @@
+"""Summary tables (CSV or XLSX, one row per arm) in and out, in CLI.md's `report` layout.
+
+Columns: trial, endpoint, arm, role (required); n, events, median, median_lower, median_upper,
+hr, hr_lower, hr_upper, p_value, surv_<T>m (+ _lower/_upper; also surv_<T>y), source,
+stratified, orr, dor, setting, primary, single_arm, note and one column per ESMO flag
+(core.model.ESMO_FLAGS) — all optional. An empty median means not reached ("NR" too).
+Every error names the file, the 1-based row (header = row 1) and the column. Nothing is
+dropped: an unknown column is an error, as is a value that cannot be read.
+"""
+from __future__ import annotations
+
+import io
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from evidencegui.core import model
+from evidencegui.core.errors import InputError
+from evidencegui.core.model import (CONTROL, ESMO_FLAGS, EXPERIMENTAL, Arm, Endpoint, Landmark,
+                                    Project, Trial)
+
+REQUIRED = ("trial", "endpoint", "arm", "role")
+BASE = REQUIRED + ("n", "events", "median", "median_lower", "median_upper", "hr", "hr_lower",
+                   "hr_upper", "p_value")
+EXTRA = ("source", "stratified", "orr", "dor", "setting", "primary", "single_arm", "note")
+_SURV = re.compile(r"^surv_(\d+(?:\.\d+)?)([my])(_lower|_upper)?$")
+_ROLES = {"control": CONTROL, "ctl": CONTROL, "comparator": CONTROL, "reference": CONTROL,
+          "experimental": EXPERIMENTAL, "exp": EXPERIMENTAL, "treatment": EXPERIMENTAL,
+          "intervention": EXPERIMENTAL, "single": EXPERIMENTAL, "single-arm": EXPERIMENTAL,
+          "single arm": EXPERIMENTAL}
+_SETTINGS = {"non-curative": "non-curative", "noncurative": "non-curative",
+             "metastatic": "non-curative", "advanced": "non-curative", "palliative": "non-curative",
+             "curative": "curative", "adjuvant": "curative", "neoadjuvant": "curative",
+             "perioperative": "curative"}
+_TRIAL_COLS = ("setting", "single_arm")
+_ENDPOINT_COLS = ("primary",) + ESMO_FLAGS
+
+
+# ----------------------------------------------------------------------------- reading
+
+def _read_rows(path: Path) -> list[list[Any]]:
+    """All rows as lists of cells (str, numbers or None), header first."""
+    suffix = path.suffix.lower()
+    try:
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        raise InputError("is a folder, not a table", file=str(path)) from None
+    except FileNotFoundError:
+        raise InputError("no such file", file=str(path)) from None
+    except OSError as e:
+        raise InputError(f"cannot read the file ({e.strerror})", file=str(path)) from None
+    import pandas as pd
+
+    if suffix in (".xlsx", ".xlsm"):
+        try:
+            df = pd.read_excel(io.BytesIO(raw), header=None, dtype=object, keep_default_na=False,
+                               na_values=[], engine="openpyxl")
+        except Exception as e:  # a corrupt workbook raises many kinds of error
+            raise InputError(f"cannot read it as an Excel workbook ({type(e).__name__}: "
+                             f"{str(e)[:120]})", file=str(path)) from None
+    else:
+        if b"\x00" in raw[:4096]:
+            raise InputError("this is not a text (CSV) file", file=str(path))
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252", errors="replace")
+        first = text.split("\n", 1)[0]
+        sep = ";" if first.count(";") > first.count(",") else "\t" if "\t" in first and "," not in first else ","
+        try:
+            df = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
+                             na_values=[], skip_blank_lines=False, sep=sep, engine="python")
+        except Exception as e:
+            msg = str(e).strip().splitlines()[-1][:160] if str(e).strip() else type(e).__name__
+            m = re.search(r"line (\d+)", msg)
+            raise InputError(f"cannot read it as CSV ({msg})", file=str(path),
+                             row=int(m.group(1)) if m else None) from None
+    rows = []
+    for rec in df.itertuples(index=False, name=None):
+        rows.append([None if (isinstance(v, float) and v != v) else v for v in rec])
+    return rows
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and v.strip() == "")
+
+
+def _text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    s = str(v).strip()
+    # undo the apostrophe that write_summary puts before a formula-like text
+    if len(s) > 1 and s[0] == "'" and s[1] in "=+-@\t":
+        s = s[1:]
+    return s
+
+
+def read_summary(path: str | os.PathLike) -> Project:
+    """A Project from a summary table; raises InputError naming file, row and column."""
+    p = Path(path)
+    f = str(p)
+    rows = _read_rows(p)
+    if not rows:
+        raise InputError("the table is empty; it needs a header row", file=f, row=1)
+    header = [_text(h).lower() for h in rows[0]]
+    while header and header[-1] == "":
+        header.pop()
+    known = set(BASE) | set(EXTRA) | set(ESMO_FLAGS)
+    cols: dict[str, int] = {}
+    for i, h in enumerate(header):
+        if h == "":
+            if any(not _blank(r[i]) for r in rows[1:] if i < len(r)):
+                raise InputError(f"column {i + 1} has values but no name", file=f, row=1)
+            continue
+        if h in cols:
+            raise InputError(f"the column {h!r} appears twice", file=f, row=1, field=h)
+        if h not in known and not _SURV.match(h):
+            raise InputError(f"unknown column {h!r}; the columns are {', '.join(BASE)}, "
+                             f"surv_<T>m, and optionally {', '.join(EXTRA)}", file=f, row=1, field=h)
+        cols[h] = i
+    for r in REQUIRED:
+        if r not in cols:
+            raise InputError(f"the column {r!r} is missing", file=f, row=1, field=r)
+
+    project = Project()
+    where: dict[tuple, int] = {}          # (trial, endpoint, arm) → row number
+    endpoint_vals: dict[tuple, dict[str, tuple[bool, int]]] = {}
+    trial_vals: dict[str, dict[str, tuple[Any, int]]] = {}
+    for idx, rec in enumerate(rows[1:], start=2):
+        if all(_blank(v) for v in rec):
+            continue
+        extra = [v for v in rec[len(header):] if not _blank(v)]
+        if extra:
+            raise InputError("the row has more values than the header has columns", file=f, row=idx)
+
+        def cell(name, rec=rec):
+            i = cols.get(name)
+            return None if i is None or i >= len(rec) or _blank(rec[i]) else rec[i]
+
+        def parse(name, fn, rec=rec, idx=idx):
+            v = cell(name)
+            try:
+                return fn(v)
+            except ValueError as e:
+                raise InputError(str(e), file=f, row=idx, field=name) from None
+
+        tname, ename, aname = _text(cell("trial")), _text(cell("endpoint")), _text(cell("arm"))
+        for nm, v in (("trial", tname), ("endpoint", ename), ("arm", aname)):
+            if not v:
+                raise InputError(f"the {nm} is empty", file=f, row=idx, field=nm)
+        role_text = _text(cell("role")).lower()
+        if role_text not in _ROLES:
+            raise InputError(f"role must be 'control' or 'experimental', not {role_text!r}",
+                             file=f, row=idx, field="role")
+        key = (tname, ename, aname)
+        if key in where:
+            raise InputError(f"{aname!r} in {tname} / {ename} is already given on row {where[key]}",
+                             file=f, row=idx, field="arm")
+        where[key] = idx
+        trial = project.trial(tname)
+        if trial is None:
+            trial = Trial(tname)
+            project.trials.append(trial)
+        ep = trial.endpoint(ename)
+        if ep is None:
+            ep = Endpoint(ename)
+            trial.endpoints.append(ep)
+        arm = Arm(aname, _ROLES[role_text])
+        if role_text.startswith("single"):
+            trial_vals.setdefault(tname, {}).setdefault("single_arm", (True, idx))
+        arm.n = parse("n", model.parse_count)
+        arm.events = parse("events", model.parse_count)
+        med = cell("median")
+        if med is None or model.is_not_reached(med):
+            arm.median_not_reached = True
+        else:
+            arm.median = parse("median", model.parse_number)
+        arm.median_lower = parse("median_lower", model.parse_number)
+        up = cell("median_upper")
+        arm.median_upper = None if model.is_not_reached(up) else parse("median_upper", model.parse_number)
+        arm.hr = parse("hr", model.parse_number)
+        arm.hr_lower = parse("hr_lower", model.parse_number)
+        arm.hr_upper = parse("hr_upper", model.parse_number)
+        pv = cell("p_value")
+        if isinstance(pv, str) and pv.strip().startswith(("<", "≤")):
+            arm.p_value_upper_bound = True
+            pv = pv.strip().lstrip("<≤=").strip()
+        try:
+            arm.p_value = model.parse_number(pv)
+        except ValueError as e:
+            raise InputError(str(e), file=f, row=idx, field="p_value") from None
+        arm.hr_stratified = bool(parse("stratified", model.parse_bool))
+        arm.orr = parse("orr", model.parse_probability)
+        arm.dor = parse("dor", model.parse_number)
+        arm.source = _text(cell("source"))
+        if arm.is_control and any(v is not None for v in (arm.hr, arm.hr_lower, arm.hr_upper, arm.p_value)):
+            field = next(n for n in ("hr", "hr_lower", "hr_upper", "p_value")
+                         if getattr(arm, n) is not None)
+            raise InputError("the control row carries no HR or p; put them on the experimental "
+                             "row (they compare it with this control)", file=f, row=idx, field=field)
+        lms: dict[float, dict[str, float | None]] = {}
+        for name in cols:
+            m = _SURV.match(name)
+            if not m:
+                continue
+            v = parse(name, model.parse_probability)
+            if v is None:
+                continue
+            t = float(m.group(1)) * (12.0 if m.group(2) == "y" else 1.0)
+            part = {"_lower": "lower", "_upper": "upper"}.get(m.group(3) or "", "survival")
+            slot = lms.setdefault(t, {})
+            if part in slot:
+                raise InputError(f"survival at {t:g} months is given twice", file=f, row=idx, field=name)
+            slot[part] = v
+        for t, parts in sorted(lms.items()):
+            if "survival" not in parts:
+                raise InputError(f"a CI of survival at {t:g} months is given without the estimate",
+                                 file=f, row=idx, field=f"surv_{t:g}m")
+            arm.landmarks.append(Landmark(t, parts["survival"], parts.get("lower"), parts.get("upper")))
+        ep.arms.append(arm)
+        for name in _ENDPOINT_COLS:
+            v = parse(name, model.parse_bool)
+            if v is None:
+                continue
+            seen = endpoint_vals.setdefault((tname, ename), {})
+            if name in seen and seen[name][0] != v:
+                raise InputError(f"{name} is {'yes' if v else 'no'} here but "
+                                 f"{'yes' if seen[name][0] else 'no'} on row {seen[name][1]} of the "
+                                 "same endpoint", file=f, row=idx, field=name)
+            seen[name] = (v, idx)
+        for name in _TRIAL_COLS:
+            if name == "setting":
+                s = _text(cell("setting")).lower()
+                if not s:
+                    continue
+                if s not in _SETTINGS:
+                    raise InputError(f"setting must be 'non-curative' or 'curative' (or adjuvant, "
+                                     f"neoadjuvant, metastatic), not {s!r}", file=f, row=idx,
+                                     field="setting")
+                v = _SETTINGS[s]
+            else:
+                v = parse(name, model.parse_bool)
+                if v is None:
+                    continue
+            seen = trial_vals.setdefault(tname, {})
+            if name in seen and seen[name][0] != v:
+                raise InputError(f"{name} is {v!r} here but {seen[name][0]!r} on row {seen[name][1]} "
+                                 "of the same trial", file=f, row=idx, field=name)
+            seen[name] = (v, idx)
+        note = _text(cell("note"))
+        if note:
+            ep.note = (ep.note + "\n" + note).strip()
+
+    if not project.trials:
+        raise InputError("the table has a header but no rows", file=f, row=2)
+    for (tname, ename), vals in endpoint_vals.items():
+        ep = project.trial(tname).endpoint(ename)
+        for name, (v, _) in vals.items():
+            if name == "primary":
+                ep.primary = v
+            else:
+                ep.esmo_flags[name] = v
+    for trial in project.trials:
+        vals = trial_vals.get(trial.name, {})
+        if "setting" in vals:
+            trial.setting = vals["setting"][0]
+        if "single_arm" in vals:
+            trial.single_arm = bool(vals["single_arm"][0])
+        elif all(ep.control is None and len(ep.arms) == 1 for ep in trial.endpoints):
+            trial.single_arm = True
+    for prob in model.errors(model.validate_project(project)):
+        row = where.get((prob.trial, prob.endpoint, prob.arm))
+        if row is None and prob.trial is not None and prob.endpoint is not None:
+            rows_ep = [r for (t, e, _), r in where.items() if (t, e) == (prob.trial, prob.endpoint)]
+            row = min(rows_ep) if rows_ep else None
+        fld = prob.field if prob.field in cols or _SURV.match(prob.field or "") else (
+            prob.field.split("_")[0] if prob.field and prob.field.split("_")[0] in cols else prob.field)
+        raise InputError(prob.message, file=f, row=row, field=fld)
+    return project
+
+
+# ----------------------------------------------------------------------------- writing
+
+def _fmt_t(t: float) -> str:
+    return f"{t:g}"
+
+
+def summary_rows(project: Project) -> tuple[list[str], list[list[Any]]]:
+    times = sorted({lm.time for t in project.trials for e in t.endpoints for a in e.arms
+                    for lm in a.landmarks})
+    lm_ci = {lm.time for t in project.trials for e in t.endpoints for a in e.arms
+             for lm in a.landmarks if lm.lower is not None or lm.upper is not None}
+    header = list(BASE)
+    for t in times:
+        header.append(f"surv_{_fmt_t(t)}m")
+        if t in lm_ci:
+            header += [f"surv_{_fmt_t(t)}m_lower", f"surv_{_fmt_t(t)}m_upper"]
+    header += ["source", "stratified", "orr", "dor", "setting", "single_arm", "primary"]
+    flags = [fl for fl in ESMO_FLAGS if any(e.esmo_flags.get(fl) is not None for t in project.trials
+                                            for e in t.endpoints)]
+    header += flags + ["note"]
+    rows = []
+    for t in project.trials:
+        for e in t.endpoints:
+            for i, a in enumerate(e.arms):
+                r: dict[str, Any] = {
+                    "trial": t.name, "endpoint": e.name, "arm": a.label, "role": a.role,
+                    "n": a.n, "events": a.events,
+                    "median": "" if a.median_not_reached or a.median is None else a.median,
+                    "median_lower": a.median_lower, "median_upper": a.median_upper,
+                    "hr": a.hr, "hr_lower": a.hr_lower, "hr_upper": a.hr_upper,
+                    "p_value": (f"<{a.p_value:g}" if a.p_value_upper_bound and a.p_value is not None
+                                else a.p_value),
+                    "source": a.source, "stratified": "yes" if a.hr_stratified else "",
+                    "orr": a.orr, "dor": a.dor, "setting": t.setting,
+                    "single_arm": "yes" if t.single_arm else "no",
+                    "primary": "yes" if e.primary else "no",
+                    "note": e.note if i == 0 else "",
+                }
+                for fl in flags:
+                    v = e.esmo_flags.get(fl)
+                    r[fl] = "" if v is None else ("yes" if v else "no")
+                for lm in a.landmarks:
+                    k = f"surv_{_fmt_t(lm.time)}m"
+                    r[k] = lm.survival
+                    if lm.time in lm_ci:
+                        r[k + "_lower"], r[k + "_upper"] = lm.lower, lm.upper
+                rows.append([r.get(h) for h in header])
+    return header, rows
+
+
+def write_summary(project: Project, path: str | os.PathLike) -> None:
+    """CSV or XLSX (by the extension), readable by read_summary; written atomically."""
+    from evidencegui.io.atomic import atomic_path, atomic_write_text
+    from evidencegui.io.safe_text import csv_text, set_text
+
+    header, rows = summary_rows(project)
+    p = Path(path)
+    if p.suffix.lower() in (".xlsx", ".xlsm"):
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "summary"
+        for j, h in enumerate(header, 1):
+            set_text(ws.cell(row=1, column=j), h)
+        for i, row in enumerate(rows, 2):
+            for j, v in enumerate(row, 1):
+                c = ws.cell(row=i, column=j)
+                if v is None or v == "":
+                    continue
+                if isinstance(v, (int, float)) and not isinstance(v, bool):
+                    c.value = v
+                else:
+                    set_text(c, v)
+        with atomic_path(p) as tmp:
+            wb.save(tmp)
+    else:
+        text = csv_text(header, [["" if v is None else v for v in r] for r in rows])
+        atomic_write_text(p, text, newline=None)

@@ -158,7 +158,7 @@ def _fit_size(text: str, width_pt: float, size: float, minimum: float = 8.0,
 def _add_table(slide, left, top, width, header: list[str], rows: list[list[str]], size: float = 12):
     from pptx.util import Emu, Pt
     ncols = len(header)
-    first_w = int(width * (0.40 if ncols == 2 else 0.30))
+    first_w = int(width * (0.43 if ncols == 2 else 0.30))
     other_w = int((width - first_w) / max(ncols - 1, 1))
     row_h = Pt(size * 2.0)
     shape = slide.shapes.add_table(len(rows) + 1, ncols, left, top, width, row_h * (len(rows) + 1))

@@ -165,7 +165,8 @@ def _write_comparison(ws, project: Project, comps: dict, st: _Styles) -> list[Bl
 
     blocks_list = [(t, e) for t in project.trials for e in t.endpoints]
     max_arms = max((len(e.arms) for _, e in blocks_list), default=1)
-    arm_width = 24
+    longest = max((len(a.label) for _, e in blocks_list for a in e.arms), default=10)
+    arm_width = min(max(longest * 1.1 + 2, 16), 40)     # a label fits on one line up to ~34 chars
     note_col_idx = 3 + max(max_arms, 1)
     widths = {1: 38, 2: 16}
     for i in range(max(max_arms, 1)):
@@ -248,12 +249,16 @@ def _write_block(ws, r: int, trial: Trial, ep: Endpoint, comps: dict, st: _Style
         r += 1
 
     def label(key: str, text: str, unit: str = "", note: str = ""):
-        ws.cell(r, 1, text)
+        ws.cell(r, 1, text).alignment = st.top
         if unit:
-            ws.cell(r, 2, unit).font = st.note
+            c = ws.cell(r, 2, unit)
+            c.font, c.alignment = st.note, st.top
         if note:
             c = ws.cell(r, note_col_idx, note)
-            c.font = st.note
+            c.font, c.alignment = st.note, st.wrap
+            lines = _estimate_lines(note, 70)       # the 62-wide note column holds ~70 small glyphs
+            if lines > 1:
+                ws.row_dimensions[r].height = 12.5 * lines
         rows[key] = r
 
     def put_input(col: str, value: Any, fmt: str | None = None):
@@ -263,8 +268,7 @@ def _write_block(ws, r: int, trial: Trial, ep: Endpoint, comps: dict, st: _Style
         c.fill = st.input_fill
         if fmt and c.data_type == "n":
             c.number_format = fmt
-        if c.data_type == "s":
-            c.alignment = st.right
+        c.alignment = st.right if c.data_type == "s" else st.top
         return c
 
     def put_formula(col: str, formula: str, fmt: str):
@@ -272,6 +276,7 @@ def _write_block(ws, r: int, trial: Trial, ep: Endpoint, comps: dict, st: _Style
         c.value = formula
         c.number_format = fmt
         c.font = st.formula
+        c.alignment = st.top
         return c
 
     section("Reported inputs")
@@ -412,7 +417,7 @@ def _write_block(ws, r: int, trial: Trial, ep: Endpoint, comps: dict, st: _Style
                 put_formula(cols[a.label], f'=IF(AND(ISNUMBER({e}),ISNUMBER({cc})),{e}-{cc},"")', FMT_PCT)
             r += 1
             label(f"nnt_{_fmt_t(t)}", f"NNT at {_fmt_t(t)} months", "patients",
-                  "1 / |difference|, rounded up (number needed to harm if the difference is negative)")
+                  "1 / |difference|, rounded up (NNH if the difference is negative)")
             for a in exps:
                 d = ref(f"diff_{_fmt_t(t)}", cols[a.label])
                 put_formula(cols[a.label],
@@ -436,20 +441,25 @@ def _write_block(ws, r: int, trial: Trial, ep: Endpoint, comps: dict, st: _Style
         c = ws.cell(r, note_col_idx)
         set_text(c, text)
         c.alignment = st.wrap
-        ws.row_dimensions[r].height = 13 * min(_estimate_lines(text, 62), 12)
+        ws.row_dimensions[r].height = 13 * min(_estimate_lines(text, 62), 16)
         r += 1
         # discrepancy flags the program raised, if any
         flags = []
         for a, cmp in graded:
             for f in _get(cmp, "discrepancies", None) or _get(cmp, "flags", None) or []:
-                flags.append(f"{a.label}: {_get(f, 'reason', None) or _get(f, 'message', None) or f}")
+                msg = _get(f, "message", None) or _get(f, "reason", None) or str(f)
+                reasons = _get(f, "reasons", None) or []
+                if reasons:
+                    msg += " — possible reasons: " + "; ".join(str(x) for x in reasons)
+                flags.append(f"{a.label}: {msg}")
         if flags:
             label("checks", "Checks raised by the program")
-            c = ws.cell(r, 3)
-            set_text(c, "\n".join(flags))
+            text = "\n".join(flags)
+            c = ws.cell(r, note_col_idx)
+            set_text(c, text)
             c.alignment = st.wrap
             c.font = st.note
-            ws.row_dimensions[r].height = 13 * min(len(flags) + 1, 12)
+            ws.row_dimensions[r].height = 12.5 * min(_estimate_lines(text, 70), 16)
             r += 1
 
     return BlockCells(trial.name, ep.name, first, r - 1, cols, rows), r

@@ -57,3 +57,25 @@ def png(width: int = 64, height: int = 40, rgb=(40, 90, 200)) -> bytes:
     raw = row * height
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def cleopatra_reconstructed() -> Project:
+    """The published CLEOPATRA numbers plus patient-level data reconstructed from the bundled
+    digitized curves (core.reconstruct); the plain project when reconstruction is unavailable."""
+    p = with_landmarks(cleopatra())
+    try:
+        from evidencegui.core.reconstruct import reconstruct
+        from evidencegui.io.digitizer import read_at_risk, read_digitized
+        from evidencegui.resources import resource
+    except ImportError:
+        return p
+    for ep, stem in ((p.trials[0].endpoints[0], "os"), (p.trials[0].endpoints[1], "pfs")):
+        curves = read_digitized(resource("examples", "cleopatra", f"{stem}_digitized.csv"))
+        nar = read_at_risk(resource("examples", "cleopatra", f"{stem}_at_risk.csv"))
+        for arm in ep.arms:
+            c = curves[arm.label]
+            r = reconstruct(c.t, c.s, nar.times, nar.counts[arm.label])
+            arm.patients = PatientData([float(x) for x in r.time], [int(x) for x in r.event],
+                                       origin="reconstructed", source=f"{stem}_digitized.csv",
+                                       reconstruction={"warnings": list(r.warnings)})
+    return p

@@ -33,7 +33,7 @@ class Recovery:
 
 def _write_text_atomic(path: Path, text: str) -> None:
     try:
-        from evidencegui.io.atomic import write_text_atomic  # type: ignore[attr-defined]
+        from evidencegui.io.atomic import atomic_write_text as write_text_atomic
     except ImportError:
         write_text_atomic = None
     if write_text_atomic is not None:

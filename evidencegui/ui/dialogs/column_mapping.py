@@ -1,0 +1,96 @@
+"""Import patient-level data: map the file's columns to time, event and arm, with a preview."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+TIME_FACTORS = {"days": 12 / 365.25, "weeks": 12 / 52.1775, "months": 1.0, "years": 12.0}
+
+
+def _guess(columns: list[str], words: tuple[str, ...]) -> int:
+    for i, c in enumerate(columns):
+        if any(w in c.lower() for w in words):
+            return i
+    return 0
+
+
+class PatientImportDialog(QDialog):
+    """``mapping()`` after accept: time_col, event_col, arm_col, event_value, time_unit,
+    control, trial, endpoint."""
+
+    def __init__(self, path, columns: list[str], rows: list[list], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.path = Path(path)
+        self.columns = [str(c) for c in columns]
+        self.rows = rows
+        self.setWindowTitle(f"Import patient-level data — {self.path.name}")
+        self.resize(720, 560)
+        form = QFormLayout()
+        self.time_col, self.event_col, self.arm_col = QComboBox(), QComboBox(), QComboBox()
+        for combo, words in ((self.time_col, ("time", "month", "day", "os", "pfs")),
+                             (self.event_col, ("event", "status", "dead", "death", "cens")),
+                             (self.arm_col, ("arm", "group", "treat", "rx"))):
+            combo.addItems(self.columns)
+            combo.setCurrentIndex(_guess(self.columns, words))
+        self.event_value = QComboBox()
+        self.event_value.setEditable(True)
+        self.time_unit = QComboBox()
+        self.time_unit.addItems(list(TIME_FACTORS))
+        self.time_unit.setCurrentText("months")
+        self.control = QComboBox()
+        self.control.setEditable(True)
+        self.trial = QLineEdit(self.path.name.split(".")[0])
+        self.endpoint = QLineEdit("OS")
+        form.addRow("Time column", self.time_col)
+        form.addRow("Event column", self.event_col)
+        form.addRow("Value meaning 'event' (others: censored)", self.event_value)
+        form.addRow("Time unit in the file (converted to months)", self.time_unit)
+        form.addRow("Arm column", self.arm_col)
+        form.addRow("Control arm", self.control)
+        form.addRow("Trial", self.trial)
+        form.addRow("Endpoint", self.endpoint)
+        self.preview = QTableWidget(len(rows), len(self.columns))
+        self.preview.setHorizontalHeaderLabels(self.columns)
+        for r, row in enumerate(rows):
+            for c, v in enumerate(row):
+                self.preview.setItem(r, c, QTableWidgetItem("" if v is None else str(v)))
+        self.event_col.currentIndexChanged.connect(self._fill_values)
+        self.arm_col.currentIndexChanged.connect(self._fill_values)
+        self._fill_values()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(QLabel(f"Preview (first {len(rows)} rows):"))
+        lay.addWidget(self.preview)
+        lay.addWidget(buttons)
+
+    def _values(self, col: int) -> list[str]:
+        seen: list[str] = []
+        for row in self.rows:
+            if col < len(row):
+                v = "" if row[col] is None else str(row[col])
+                if v not in seen:
+                    seen.append(v)
+        return seen
+
+    def _fill_values(self) -> None:
+        ev = self._values(self.event_col.currentIndex())
+        self.event_value.clear()
+        self.event_value.addItems(ev)
+        for cand in ("1", "1.0", "dead", "event", "yes", "TRUE", "True"):
+            if cand in ev:
+                self.event_value.setCurrentText(cand)
+                break
+        arms = self._values(self.arm_col.currentIndex())
+        self.control.clear()
+        self.control.addItems(arms)
+
+    def mapping(self) -> dict:
+        return {"time_col": self.time_col.currentText(), "event_col": self.event_col.currentText(),
+                "arm_col": self.arm_col.currentText(), "event_value": self.event_value.currentText(),
+                "time_unit": self.time_unit.currentText(), "control": self.control.currentText(),
+                "trial": self.trial.text().strip() or "Imported", "endpoint": self.endpoint.text().strip() or "OS"}

@@ -1,0 +1,96 @@
+"""Import flows of the window: summary tables, patient-level data (column mapping), digitized
+curves (Guyot reconstruction on a worker). Each adds to the project as one undoable step."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+
+from evidencegui.core import commands as cmd
+from evidencegui.ui import file_ops
+from evidencegui.ui.dialogs.error import show_error
+from evidencegui.ui.workers import Cancelled, run_with_progress
+
+
+def _ask(window, title: str, kind: str, filt: str) -> str | None:
+    path, _ = QFileDialog.getOpenFileName(window, title, window.settings.last_dir(kind), filt)
+    return path or None
+
+
+def _merge(window, incoming, what: str, path) -> bool:
+    window.push(cmd.MergeProject(window.project, incoming, f"import {what}"))
+    window.settings.set_last_dir(what, path)
+    window.statusBar().showMessage(f"Imported {what} from {Path(path).name}", 6000)
+    return True
+
+
+def import_file(window, path) -> bool:
+    kind = file_ops.kind_of(path)
+    if kind == "summary":
+        return import_summary(window, path)
+    if kind == "patients":
+        return import_patients(window, path)
+    if kind == "digitized":
+        return import_digitized(window, path)
+    show_error(window, "Cannot import", f"{path}: not a project, summary table, patient-level file "
+               "or digitized curve that EvidenceGUI recognises")
+    return False
+
+
+def import_summary(window, path=None) -> bool:
+    path = path or _ask(window, "Import summary table", "summary", file_ops.FILTER_TABLE)
+    if not path:
+        return False
+    try:
+        incoming = run_with_progress(window, "Reading the summary table", file_ops.read_summary_project, path)
+    except Cancelled:
+        return False
+    except Exception as e:
+        show_error(window, "Cannot import the summary table", str(e))
+        return False
+    return _merge(window, incoming, "summary", path)
+
+
+def import_patients(window, path=None, mapping=None) -> bool:
+    """With ``mapping`` given (tests, scripts) the column-mapping dialog is skipped."""
+    path = path or _ask(window, "Import patient-level data", "patients", file_ops.FILTER_TABLE)
+    if not path:
+        return False
+    if mapping is None:
+        from evidencegui.ui.dialogs.column_mapping import PatientImportDialog
+        try:
+            columns, rows = file_ops.table_preview(path)
+        except Exception as e:
+            show_error(window, "Cannot read the file", str(e))
+            return False
+        dialog = PatientImportDialog(path, columns, rows, window)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        mapping = dialog.mapping()
+    try:
+        incoming = run_with_progress(window, "Reading patient-level data", file_ops.read_patient_arms, path, mapping)
+    except Cancelled:
+        return False
+    except Exception as e:
+        show_error(window, "Cannot import the patient-level data", str(e))
+        return False
+    return _merge(window, incoming, "patients", path)
+
+
+def import_digitized(window, path=None, at_risk=None, trial=None, endpoint=None) -> bool:
+    """A digitized curve file plus a numbers-at-risk CSV → reconstructed patient-level arms."""
+    try:
+        from evidencegui.core.reconstruct import reconstruct_many  # noqa: F401
+        from evidencegui.io.digitizer import read_at_risk, read_digitized  # noqa: F401
+    except ImportError as e:
+        show_error(window, "Not available", f"Reconstruction from digitized curves is not available: {e}")
+        return False
+    from evidencegui.ui.dialogs.digitized import DigitizedImportDialog
+    dialog = DigitizedImportDialog(window, path, at_risk, trial, endpoint)
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.result_project is None:
+        return False
+    return _merge(window, dialog.result_project, "digitized", dialog.curve_path)
+
+
+def confirm(window, title, text) -> bool:
+    return QMessageBox.question(window, title, text) == QMessageBox.StandardButton.Yes

@@ -1,0 +1,528 @@
+"""The main window: project tree, survival plot over the editable arms table, comparison panel;
+every edit through the undo stack; autosave and recovery; open, save, import, export."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QInputDialog, QMainWindow,
+                               QMessageBox, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
+
+from evidencegui.core import commands as cmd
+from evidencegui.core.model import CI_METHODS, Arm, Endpoint, Project, Trial
+from evidencegui.ui import file_ops
+from evidencegui.ui.arms_model import ArmsTableModel
+from evidencegui.ui.autosave import Autosaver, find_recovery
+from evidencegui.ui.dialogs.error import show_error
+from evidencegui.ui.panels import ComparisonView, PlotPanel
+from evidencegui.ui.project_tree import ProjectTree
+from evidencegui.ui.settings import STYLES, TIME_UNITS, Settings
+from evidencegui.ui.undo import UndoController
+from evidencegui.ui.workers import Cancelled, run_with_progress
+
+FILTER_PROJECT = "EvidenceGUI project (*.evidence.json)"
+FILTER_TABLE = "Tables (*.csv *.tsv *.txt *.xlsx)"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: Settings | None = None, autosave_delay_ms: int = 3000):
+        super().__init__()
+        self.settings = settings or Settings()
+        self.path: Path | None = None
+        self.t_index: int | None = None
+        self.e_index: int | None = None
+        self.controller = UndoController(Project(), self)
+        self.controller.applied.connect(self._on_applied)
+        self.controller.stack.cleanChanged.connect(self._update_title)
+        self.autosaver = Autosaver(self.settings.recovery_dir, lambda: self.project,
+                                   lambda: self.path, autosave_delay_ms, self)
+        self.autosaver.failed.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        self.setAcceptDrops(True)
+        self.resize(1400, 860)
+        self._build_widgets()
+        self._build_actions()
+        self._restore_window()
+        self._update_title()
+
+    # ------------------------------------------------------------------ layout
+    @property
+    def project(self) -> Project:
+        return self.controller.project
+
+    def _build_widgets(self) -> None:
+        self.model = ArmsTableModel(push=self.push, parent=self)
+        self.model.invalid_input.connect(lambda m: self.statusBar().showMessage("Not accepted — " + m, 10000))
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAlternatingRowColors(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setMinimumSectionSize(60)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectItems)
+        self.plot = PlotPanel()
+        buttons = QHBoxLayout()
+        self.arm_buttons = {}
+        for key, text, slot in (("add", "Add arm", self.add_arm), ("dup", "Duplicate", self.duplicate_arm),
+                                ("remove", "Remove", self.remove_arm), ("up", "Move up", lambda: self.move_arm(-1)),
+                                ("down", "Move down", lambda: self.move_arm(1)),
+                                ("control", "Make control", self.make_control),
+                                ("landmark", "Add landmark column…", self.add_landmark_column)):
+            b = QPushButton(text)
+            b.clicked.connect(slot)
+            buttons.addWidget(b)
+            self.arm_buttons[key] = b
+        buttons.addStretch(1)
+        table_box = QWidget()
+        tl = QVBoxLayout(table_box)
+        tl.setContentsMargins(4, 0, 4, 4)
+        tl.addLayout(buttons)
+        tl.addWidget(self.table)
+        self.centre = QSplitter(Qt.Orientation.Vertical)
+        self.centre.addWidget(self.plot)
+        self.centre.addWidget(table_box)
+        self.centre.setStretchFactor(0, 3)
+        self.centre.setStretchFactor(1, 2)
+        self.setCentralWidget(self.centre)
+        self.tree = ProjectTree()
+        self.tree.endpoint_selected.connect(self.show_endpoint)
+        self.tree_dock = QDockWidget("Project", self)
+        self.tree_dock.setObjectName("project_dock")
+        self.tree_dock.setWidget(self.tree)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.tree_dock)
+        self.comparison = ComparisonView()
+        self.comparison_dock = QDockWidget("Comparison", self)
+        self.comparison_dock.setObjectName("comparison_dock")
+        self.comparison_dock.setWidget(self.comparison)
+        self.comparison_dock.setMinimumWidth(340)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.comparison_dock)
+        for note in (self.plot.note, self.comparison.note):
+            if note:
+                self.statusBar().showMessage(note, 15000)
+
+    def _act(self, menu, text, slot, shortcut=None, tip=None) -> QAction:
+        a = QAction(text, self)
+        if shortcut is not None:
+            a.setShortcut(QKeySequence(shortcut))
+        if tip:
+            a.setStatusTip(tip)
+            a.setToolTip(tip)
+        a.triggered.connect(slot)
+        menu.addAction(a)
+        return a
+
+    def _build_actions(self) -> None:
+        mb = self.menuBar()
+        SK = QKeySequence.StandardKey
+        f = mb.addMenu("&File")
+        self.act_new = self._act(f, "&New project", self.new_project, SK.New)
+        self.act_open = self._act(f, "&Open…", self.open_dialog, SK.Open, "Open a project file")
+        self.recent_menu = f.addMenu("Open &recent")
+        self.act_save = self._act(f, "&Save", self.save, SK.Save)
+        self.act_save_as = self._act(f, "Save &as…", self.save_as, SK.SaveAs)
+        f.addSeparator()
+        self._act(f, "Import &summary table…", self.import_summary, "Ctrl+Shift+I",
+                  "One row per arm: trial, endpoint, arm, role, n, events, median, …")
+        self._act(f, "Import &patient-level data…", lambda: self.import_patients(), "Ctrl+I",
+                  "One row a patient: time, event, arm")
+        self._act(f, "Import &digitized curve…", lambda: self.import_digitized(), "Ctrl+D",
+                  "A digitized Kaplan–Meier figure plus its numbers at risk (Guyot reconstruction)")
+        from evidencegui.ui.exports import add_export_menu
+        add_export_menu(self, f.addMenu("&Export"))
+        f.addSeparator()
+        self._act(f, "&Quit", self.close, SK.Quit)
+        e = mb.addMenu("&Edit")
+        self.act_undo = self.controller.stack.createUndoAction(self, "&Undo")
+        self.act_undo.setShortcut(SK.Undo)
+        self.act_redo = self.controller.stack.createRedoAction(self, "&Redo")
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        e.addAction(self.act_undo)
+        e.addAction(self.act_redo)
+        e.addSeparator()
+        self._act(e, "Add &trial…", self.add_trial, "Ctrl+T")
+        self._act(e, "Add &endpoint…", self.add_endpoint, "Ctrl+E")
+        self._act(e, "Rename trial…", self.rename_trial)
+        self._act(e, "Remove trial", self.remove_trial)
+        e.addSeparator()
+        self._act(e, "Add &arm", self.add_arm, "Ctrl+Shift+A")
+        self._act(e, "Duplicate arm", self.duplicate_arm, "Ctrl+Shift+D")
+        self._act(e, "Remove arm", self.remove_arm, "Ctrl+Del")
+        self._act(e, "Make the selected arm the control", self.make_control)
+        v = mb.addMenu("&View")
+        v.addAction(self.tree_dock.toggleViewAction())
+        v.addAction(self.comparison_dock.toggleViewAction())
+        self.act_ci = self._act(v, "95% confidence bands", self._view_changed)
+        self.act_ci.setCheckable(True)
+        self.act_ci.setChecked(self.settings.show_ci)
+        self.unit_group = self._choice_menu(v.addMenu("Time axis"), TIME_UNITS, self.settings.time_unit)
+        self.style_group = self._choice_menu(v.addMenu("Style"), STYLES, self.settings.style)
+        an = mb.addMenu("&Analysis")
+        self.ci_group = self._choice_menu(an.addMenu("CI method for Kaplan–Meier"), CI_METHODS,
+                                          self.settings.ci_method, self._ci_changed)
+        h = mb.addMenu("&Help")
+        self._act(h, "How the measures are computed", self.show_help, SK.HelpContents)
+        self._act(h, "&About EvidenceGUI", self.show_about)
+        tb = self.addToolBar("Main")
+        tb.setObjectName("main_toolbar")
+        for a in (self.act_open, self.act_save, self.act_undo, self.act_redo):
+            tb.addAction(a)
+        self._update_recent_menu()
+
+    def _choice_menu(self, menu, choices, current, slot=None) -> QActionGroup:
+        group = QActionGroup(self)
+        for c in choices:
+            a = QAction(c, self)
+            a.setCheckable(True)
+            a.setChecked(c == current)
+            group.addAction(a)
+            menu.addAction(a)
+        group.triggered.connect(slot or (lambda _a: self._view_changed()))
+        return group
+
+    @staticmethod
+    def _chosen(group: QActionGroup) -> str:
+        a = group.checkedAction()
+        return a.text() if a else ""
+
+    def _view_changed(self) -> None:
+        self.settings.time_unit = self._chosen(self.unit_group)
+        self.settings.style = self._chosen(self.style_group)
+        self.settings.show_ci = self.act_ci.isChecked()
+        self._refresh_views()
+
+    def _ci_changed(self, action) -> None:
+        self.settings.ci_method = action.text()
+        if self.project.ci_method != action.text():
+            self.push(cmd.SetProjectField("ci_method", action.text()))
+
+    # ------------------------------------------------------------------ project state
+    def set_project(self, project: Project, path=None, clean: bool = True) -> None:
+        self.controller.set_project(project)
+        self.path = Path(path) if path else None
+        self.t_index = 0 if project.trials else None
+        self.e_index = 0 if project.trials and project.trials[0].endpoints else None
+        if not clean:
+            self.controller.stack.resetClean()
+        self._refresh_all()
+        self._update_title()
+
+    def push(self, command) -> bool:
+        try:
+            self.controller.push(command)
+        except cmd.CommandError as e:
+            self.statusBar().showMessage(str(e), 8000)
+            return False
+        return True
+
+    def _on_applied(self, command) -> None:
+        focus = getattr(command, "focus", None)
+        if focus is not None:
+            ti, ei = focus
+            self.t_index = ti
+            self.e_index = ei if ei is not None else (0 if self.project.trials[ti].endpoints else None) \
+                if ti < len(self.project.trials) else None
+        self._clamp_selection()
+        self._refresh_all()
+        self.statusBar().showMessage(command.text, 3000)
+        self.autosaver.schedule()
+
+    def _clamp_selection(self) -> None:
+        trials = self.project.trials
+        if not trials:
+            self.t_index = self.e_index = None
+            return
+        if self.t_index is None or self.t_index >= len(trials):
+            self.t_index = len(trials) - 1
+        eps = trials[self.t_index].endpoints
+        if not eps:
+            self.e_index = None
+        elif self.e_index is None or self.e_index >= len(eps):
+            self.e_index = len(eps) - 1
+
+    def show_endpoint(self, t_index: int, e_index: int) -> None:
+        if (t_index, e_index) == (self.t_index, self.e_index):
+            return
+        self.t_index, self.e_index = t_index, e_index
+        self.model.set_endpoint(self.project, t_index, e_index)
+        self.table.resizeColumnsToContents()
+        self._refresh_views()
+
+    def _refresh_all(self) -> None:
+        self.tree.set_project(self.project, self.t_index, self.e_index)
+        if (self.model.project, self.model.t_index, self.model.e_index) == (self.project, self.t_index, self.e_index):
+            self.model.refresh()
+        else:
+            self.model.set_endpoint(self.project, self.t_index, self.e_index)
+            self.table.resizeColumnsToContents()
+        self._refresh_views()
+
+    def _refresh_views(self) -> None:
+        for name, call in (("plot", lambda: self.plot.show_endpoint(
+                self.project, self.t_index, self.e_index, self.settings.time_unit, self.settings.style,
+                self.settings.show_ci)),
+                           ("comparison", lambda: self.comparison.show_endpoint(
+                               self.project, self.t_index, self.e_index))):
+            try:
+                call()
+            except Exception as e:  # a drawing problem must not stop editing
+                self.statusBar().showMessage(f"The {name} could not be drawn: {type(e).__name__}: {e}", 10000)
+
+    def _update_title(self) -> None:
+        name = self.path.name if self.path else "Untitled"
+        self.setWindowTitle(f"{name}[*] — EvidenceGUI")
+        self.setWindowModified(not self.controller.is_clean())
+
+    def current_row(self) -> int | None:
+        idx = self.table.currentIndex()
+        return idx.row() if idx.isValid() else None
+
+    # ------------------------------------------------------------------ arms, trials, endpoints
+    def _need_endpoint(self) -> bool:
+        if self.t_index is None or self.e_index is None:
+            self.statusBar().showMessage("Add a trial and an endpoint first (Edit menu).", 6000)
+            return False
+        return True
+
+    def add_arm(self) -> None:
+        if not self._need_endpoint():
+            return
+        arms = self.model.arms()
+        label = cmd.new_arm_label({a.label for a in arms})
+        role = "control" if not any(a.is_control for a in arms) else "experimental"
+        self.push(cmd.AddArm(self.t_index, self.e_index, len(arms), Arm(label, role=role)))
+        self.table.setCurrentIndex(self.model.index(len(arms), 0))
+
+    def duplicate_arm(self) -> None:
+        row = self.current_row()
+        if row is None or not self._need_endpoint():
+            return
+        arms = self.model.arms()
+        dup = cmd.duplicate_arm(arms[row], {a.label for a in arms})
+        self.push(cmd.AddArm(self.t_index, self.e_index, row + 1, dup, "duplicate arm"))
+
+    def remove_arm(self) -> None:
+        row = self.current_row()
+        if row is not None and self._need_endpoint():
+            self.push(cmd.RemoveArm(self.t_index, self.e_index, row))
+
+    def move_arm(self, step: int) -> None:
+        row = self.current_row()
+        if row is None or not self._need_endpoint():
+            return
+        new = row + step
+        if 0 <= new < len(self.model.arms()):
+            col = self.table.currentIndex().column()
+            self.push(cmd.MoveArm(self.t_index, self.e_index, row, new))
+            self.table.setCurrentIndex(self.model.index(new, col))
+
+    def make_control(self) -> None:
+        row = self.current_row()
+        if row is not None and self._need_endpoint():
+            self.push(cmd.SetControl(self.t_index, self.e_index, row))
+
+    def add_landmark_column(self) -> None:
+        t, ok = QInputDialog.getDouble(self, "Add landmark", "Survival at time (months):", 24, 0.1, 600, 1)
+        if ok:
+            self.model.add_landmark_time(t)
+
+    def add_trial(self, name: str | None = None) -> None:
+        if name is None:
+            name, ok = QInputDialog.getText(self, "Add trial", "Trial name:")
+            if not ok or not name.strip():
+                return
+        ep = Endpoint("OS", [Arm("Control", role="control"), Arm("Experimental")])
+        self.push(cmd.AddTrial(len(self.project.trials), Trial(name.strip(), [ep])))
+
+    def add_endpoint(self, name: str | None = None) -> None:
+        if self.t_index is None:
+            self.add_trial()
+            return
+        if name is None:
+            name, ok = QInputDialog.getItem(self, "Add endpoint", "Endpoint:",
+                                            ["OS", "PFS", "DFS", "EFS", "TTP", "ORR"], 1, True)
+            if not ok or not name.strip():
+                return
+        trial = self.project.trials[self.t_index]
+        # the same arms as the endpoint shown, without results yet
+        arms = [Arm(a.label, role=a.role) for a in trial.endpoints[self.e_index].arms] \
+            if self.e_index is not None else []
+        self.push(cmd.AddEndpoint(self.t_index, len(trial.endpoints), Endpoint(name.strip(), arms)))
+
+    def rename_trial(self) -> None:
+        if self.t_index is None:
+            return
+        name, ok = QInputDialog.getText(self, "Rename trial", "Trial name:",
+                                        text=self.project.trials[self.t_index].name)
+        if ok and name.strip():
+            self.push(cmd.RenameTrial(self.t_index, name.strip()))
+
+    def remove_trial(self) -> None:
+        if self.t_index is not None:
+            self.push(cmd.RemoveTrial(self.t_index))
+
+    # ------------------------------------------------------------------ files
+    def new_project(self) -> None:
+        if self.confirm_discard():
+            self.set_project(Project(ci_method=self.settings.ci_method))
+
+    def open_dialog(self) -> None:
+        if not self.confirm_discard():
+            return
+        path, _ = QFileDialog.getOpenFileName(self, "Open project", self.settings.last_dir("project"),
+                                              FILTER_PROJECT + ";;All files (*)")
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path) -> bool:
+        """Open a project file (or import a data file by its kind). False on error (shown)."""
+        kind = file_ops.kind_of(path)
+        if kind != "project":
+            return self.import_file(path)
+        try:
+            project = run_with_progress(self, "Opening project", file_ops.load_project_file, path)
+        except Cancelled:
+            return False
+        except Exception as e:
+            show_error(self, "Cannot open the project", str(e))
+            return False
+        self.set_project(project, path)
+        self._remember(path, "project")
+        self.statusBar().showMessage(f"Opened {path}", 5000)
+        return True
+
+    def _remember(self, path, kind: str) -> None:
+        self.settings.set_last_dir(kind, path)
+        if kind == "project":
+            self.settings.last_project = str(Path(path).resolve())
+            self.settings.add_recent(path)
+            self._update_recent_menu()
+
+    def _update_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.recent_files()
+        for p in recent:
+            a = self.recent_menu.addAction(p)
+            a.triggered.connect(lambda _=False, p=p: self.confirm_discard() and self.open_path(p))
+        self.recent_menu.setEnabled(bool(recent))
+
+    def save(self) -> bool:
+        if self.path is None or not self.path.name.endswith(file_ops.PROJECT_SUFFIX):
+            return self.save_as()
+        return self.save_to(self.path)
+
+    def save_as(self) -> bool:
+        start = str(Path(self.settings.last_dir("project")) / (self.path.name if self.path else "project.evidence.json"))
+        path, _ = QFileDialog.getSaveFileName(self, "Save project", start, FILTER_PROJECT)
+        if not path:
+            return False
+        if not path.endswith(file_ops.PROJECT_SUFFIX):
+            path += file_ops.PROJECT_SUFFIX
+        return self.save_to(path)
+
+    def save_to(self, path) -> bool:
+        try:
+            from evidencegui.io.project_file import save_project
+            save_project(self.project, path)
+        except Exception as e:
+            show_error(self, "Cannot save the project", f"{path}: {e}")
+            return False
+        self.path = Path(path)
+        self.controller.set_clean()
+        self.autosaver.discard()
+        self._remember(path, "project")
+        self._update_title()
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
+
+    def confirm_discard(self) -> bool:
+        """True when it is fine to drop the current project (saved, discarded, or clean)."""
+        if self.controller.is_clean():
+            return True
+        answer = QMessageBox.question(
+            self, "Unsaved changes", "The project has unsaved changes. Save them?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def offer_recovery(self) -> bool:
+        """After an unclean exit: offer the recovery file. True when it was restored."""
+        rec = find_recovery(self.settings.recovery_dir)
+        if rec is None:
+            return False
+        if not rec.newer_than_source:
+            self.autosaver.discard()
+            return False
+        answer = QMessageBox.question(
+            self, "Restore unsaved work?",
+            "EvidenceGUI did not close normally last time. Restore the work saved automatically"
+            + (f" (from {rec.source})" if rec.source else "") + "?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
+        if answer != QMessageBox.StandardButton.Yes:
+            self.autosaver.discard()
+            return False
+        try:
+            project = file_ops.load_project_file(rec.path)
+        except Exception as e:
+            show_error(self, "Cannot restore", str(e))
+            return False
+        self.set_project(project, rec.source, clean=False)
+        self.statusBar().showMessage("Restored the automatically saved work; save it to keep it.", 10000)
+        return True
+
+    # ------------------------------------------------------------------ imports (see importers.py)
+    def import_file(self, path) -> bool:
+        from evidencegui.ui.importers import import_file
+        return import_file(self, path)
+
+    def import_summary(self, path=None) -> bool:
+        from evidencegui.ui.importers import import_summary
+        return import_summary(self, path)
+
+    def import_patients(self, path=None, mapping=None) -> bool:
+        from evidencegui.ui.importers import import_patients
+        return import_patients(self, path, mapping)
+
+    def import_digitized(self, path=None) -> bool:
+        from evidencegui.ui.importers import import_digitized
+        return import_digitized(self, path)
+
+    def dragEnterEvent(self, event):  # noqa: N802
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event):  # noqa: N802
+        for url in event.mimeData().urls():
+            if url.isLocalFile():
+                path = url.toLocalFile()
+                if file_ops.kind_of(path) == "project" and not self.confirm_discard():
+                    continue
+                self.open_path(path)
+        event.acceptProposedAction()
+
+    # ------------------------------------------------------------------ help, window state
+    def show_help(self) -> None:
+        from evidencegui.ui.dialogs.help import HelpDialog
+        HelpDialog(self).exec()
+
+    def show_about(self) -> None:
+        from evidencegui.ui.dialogs.about import show_about
+        show_about(self)
+
+    def _restore_window(self) -> None:
+        g, s = self.settings.geometry(), self.settings.state()
+        if g is not None:
+            self.restoreGeometry(g)
+        if s is not None:
+            self.restoreState(s)
+
+    def closeEvent(self, event):  # noqa: N802
+        if not self.confirm_discard():
+            event.ignore()
+            return
+        self.settings.save_window(self.saveGeometry(), self.saveState())
+        if self.path is not None:
+            self.settings.last_project = str(self.path)
+        self.settings.sync()
+        self.autosaver.discard()   # a clean exit leaves no recovery file
+        event.accept()

@@ -1,0 +1,186 @@
+"""The main window, driven as a user would: the example, typing, undo, closing, dropping, recovery."""
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QMessageBox
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def cell(w, row, key):
+    return w.model.index(row, w.model.column_index(key))
+
+
+def type_in(w, row, key, text):
+    assert w.model.setData(cell(w, row, key), text, Qt.ItemDataRole.EditRole)
+
+
+def test_first_run_shows_cleopatra_os_with_both_arms(window):
+    arms = window.model.arms()
+    ep = window.project.trials[window.t_index].endpoints[window.e_index]
+    assert window.project.trials[window.t_index].name == "CLEOPATRA" and ep.name == "OS"
+    assert len(arms) == 2 and {a.role for a in arms} == {"control", "experimental"}
+    assert window.tree.topLevelItem(0).text(0) == "CLEOPATRA"
+    assert window.path is None          # the example is a template, never overwritten
+
+
+def test_typing_a_value_updates_the_comparison(window):
+    exp = next(i for i, a in enumerate(window.model.arms()) if not a.is_control)
+    before = window.comparison.last_text if window.comparison.external is None else None
+    type_in(window, exp, "median", "60.8")
+    assert window.model.arms()[exp].median == 60.8
+    if window.comparison.external is None:
+        assert "20.0" in window.comparison.last_text and window.comparison.last_text != before
+    assert window.isWindowModified()
+
+
+def test_invalid_text_is_kept_marked_and_not_applied(window):
+    type_in(window, 0, "n", "four hundred")
+    assert window.model.arms()[0].n == 402 or window.model.arms()[0].n == 406
+    idx = cell(window, 0, "n")
+    assert window.model.data(idx) == "four hundred"
+    assert "expected a number" in window.model.data(idx, Qt.ItemDataRole.ToolTipRole)
+    assert window.model.data(idx, Qt.ItemDataRole.BackgroundRole) is not None
+    assert window.controller.stack.count() == 0
+
+
+def test_value_breaking_validation_shows_cores_message(window):
+    exp = next(i for i, a in enumerate(window.model.arms()) if not a.is_control)
+    type_in(window, exp, "hr_lower", "0.9")     # above the HR of 0.68
+    msg = window.model.cell_problem(exp, "hr_lower")
+    assert msg and "above the estimate" in msg
+
+
+def test_undo_redo_and_clean_mark(window):
+    n0 = window.model.arms()[0].n
+    type_in(window, 0, "n", "500")
+    type_in(window, 0, "events", "300")
+    assert window.isWindowModified()
+    window.act_undo.trigger()
+    window.act_undo.trigger()
+    assert window.model.arms()[0].n == n0 and not window.isWindowModified()
+    window.act_redo.trigger()
+    assert window.model.arms()[0].n == 500
+
+
+def test_arm_editing_buttons(window):
+    window.table.setCurrentIndex(window.model.index(0, 0))
+    window.duplicate_arm()
+    assert len(window.model.arms()) == 3 and window.model.arms()[1].label.endswith("(copy)")
+    window.table.setCurrentIndex(window.model.index(1, 0))
+    window.move_arm(1)
+    assert window.model.arms()[2].label.endswith("(copy)")
+    window.make_control()
+    assert [a.is_control for a in window.model.arms()].count(True) == 1
+    assert window.model.arms()[2].is_control
+    window.remove_arm()
+    assert len(window.model.arms()) == 2
+    window.add_trial("NEW TRIAL")
+    assert window.project.trials[window.t_index].name == "NEW TRIAL"
+    type_in(window, 1, "median", "NR")
+    assert window.model.arms()[1].median_not_reached and window.model.data(cell(window, 1, "median")) == "NR"
+
+
+def test_landmark_column_accepts_percent_and_ci(window):
+    window.model.add_landmark_time(36)
+    type_in(window, 0, "surv:36.0", "68% (63%–73%)")
+    lm = window.model.arms()[0].landmark_at(36)
+    assert (lm.survival, lm.lower, lm.upper) == pytest.approx((0.68, 0.63, 0.73))
+
+
+def test_close_with_unsaved_changes_asks(window, monkeypatch):
+    type_in(window, 0, "n", "401")
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: asked.append(a) or QMessageBox.StandardButton.Cancel)
+    assert not window.close()
+    assert asked and window.isVisible()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    assert window.close()
+
+
+def test_save_and_reopen_last_project(window, make_window, tmp_path):
+    from evidencegui.ui import launch
+    type_in(window, 0, "source", "NEJM 2015")
+    out = tmp_path / "mine.evidence.json"
+    assert window.save_to(out) and not window.isWindowModified()
+    window.close()
+    w2 = make_window()
+    launch.open_initial(w2)
+    assert w2.path == out and any(a.source == "NEJM 2015" for a in w2.model.arms())
+    assert str(out) in w2.settings.recent_files()
+
+
+def test_autosave_then_recovery_after_a_crash(window, make_window, qtbot, monkeypatch):
+    from evidencegui.ui import launch
+    type_in(window, 0, "source", "typed before the crash")
+    with qtbot.waitSignal(window.autosaver.saved, timeout=3000):
+        pass
+    assert window.autosaver.path.is_file()
+    # the crash: the window never closes cleanly; a new session starts with the same settings
+    offered = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: offered.append(a) or QMessageBox.StandardButton.Yes)
+    w2 = make_window()
+    launch.open_initial(w2)
+    assert offered
+    assert any(a.source == "typed before the crash" for a in w2.model.arms())
+    assert w2.isWindowModified()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    w2.close()
+    assert not w2.autosaver.path.exists()    # a clean exit removes the recovery file
+
+
+def test_import_patients_with_mapping_and_drop(window, tmp_path):
+    csv = tmp_path / "patients.csv"
+    rows = ["weeks,status,group"] + [f"{4 * (i + 1)},{i % 2},{'A' if i < 6 else 'B'}" for i in range(12)]
+    csv.write_text("\n".join(rows) + "\n")
+    mapping = {"time_col": "weeks", "event_col": "status", "arm_col": "group", "event_value": "1",
+               "time_unit": "weeks", "control": "A", "trial": "IPD trial", "endpoint": "PFS"}
+    assert window.import_patients(str(csv), mapping)
+    trial = window.project.trial("IPD trial")
+    arms = trial.endpoint("PFS").arms
+    assert [a.label for a in arms] == ["A", "B"] and arms[0].is_control
+    assert arms[0].n == 6 and arms[0].events == 3
+    assert arms[0].patients.time[0] == pytest.approx(4 * 12 / 52.1775)
+    window.act_undo.trigger()
+    assert window.project.trial("IPD trial") is None
+
+
+def test_drop_of_a_project_file_opens_it(window, tmp_path, monkeypatch):
+    from evidencegui.io.project_file import load_project, save_project
+    from conftest import EXAMPLE
+    p = load_project(EXAMPLE)
+    p.trials[0].name = "DROPPED"
+    path = tmp_path / "dropped.evidence.json"
+    save_project(p, path)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    ev = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                    Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(ev)
+    assert window.project.trials[0].name == "DROPPED" and window.path == path
+
+
+def test_screenshot_of_the_main_window(window, qtbot):
+    window.resize(1500, 900)
+    qtbot.wait(50)
+    out = ROOT / "screenshots" / "main_window.png"
+    out.parent.mkdir(exist_ok=True)
+    assert window.grab().save(str(out))
+    assert out.stat().st_size > 10_000
+
+
+def test_smoke_test_subprocess_exits_0_quickly(tmp_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", EVIDENCEGUI_SETTINGS=str(tmp_path / "s.ini"))
+    t0 = time.perf_counter()
+    r = subprocess.run([sys.executable, "-m", "evidencegui", "--smoke-test"], cwd=ROOT, env=env,
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert time.perf_counter() - t0 < 20

@@ -56,7 +56,7 @@ def text_report(comparisons) -> str:
         if c.esmo is not None and c.esmo.form is not None:
             esmo = f"{c.esmo.form}: {grade_to_text(c.esmo)}"
         rows.append([c.trial, c.endpoint, f"{c.arm} vs {c.control or '(single arm)'}", gain,
-                     _num(c.median_ratio), ci or "—", _num(c.hr_se), _num(c.relative_reduction),
+                     _num(c.median_ratio, "{:.4g}"), ci or "—", _num(c.hr_se), _num(c.relative_reduction),
                      esmo])
         lines = []
         for lm in c.landmarks:

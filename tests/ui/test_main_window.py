@@ -184,3 +184,22 @@ def test_smoke_test_subprocess_exits_0_quickly(tmp_path):
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     assert time.perf_counter() - t0 < 20
+
+
+def test_summary_table_is_recognised_and_imported(window, tmp_path):
+    csv = tmp_path / "summary.csv"
+    csv.write_text("trial,endpoint,arm,role,n,events,median,median_lower,median_upper,hr,hr_lower,hr_upper,p_value\n"
+                   "NEWT,OS,Ctl,control,200,120,20.1,18,23,,,,\n"
+                   "NEWT,OS,Exp,experimental,201,100,25.3,22,29,0.75,0.6,0.93,0.008\n")
+    from evidencegui.ui.file_ops import kind_of
+    assert kind_of(csv) == "summary"
+    assert window.import_file(str(csv))
+    ep = window.project.trial("NEWT").endpoint("OS")
+    assert [a.label for a in ep.arms] == ["Ctl", "Exp"] and ep.arms[1].hr == 0.75
+    assert window.project.trials[window.t_index].name == "NEWT"
+
+
+def test_export_entries_follow_what_exists(window):
+    import importlib.util
+    for suffix, module in ((".xlsx", "evidencegui.io.xlsx_writer"), (".png", "evidencegui.ui.figure")):
+        assert window.export_actions[suffix].isEnabled() == (importlib.util.find_spec(module) is not None)

@@ -215,7 +215,8 @@ def validate_arm(arm: Arm, trial: str | None = None, endpoint: str | None = None
             out.append(Problem(name, f"must be a positive number of months, not {v!r}", **ctx))
     if arm.median_not_reached and arm.median is not None:
         out.append(Problem("median", "is marked 'not reached' but has a value", **ctx))
-    _check_ci(out, "median", arm.median, arm.median_lower, arm.median_upper, ctx)
+    if not arm.median_not_reached:  # a median not reached may still have a lower limit
+        _check_ci(out, "median", arm.median, arm.median_lower, arm.median_upper, ctx)
     for name in ("hr", "hr_lower", "hr_upper"):
         v = getattr(arm, name)
         if v is not None and (not _finite(v) or v <= 0):

@@ -70,3 +70,37 @@ def test_cleopatra_example_loads():
     os_ = p.trial("CLEOPATRA").endpoint("OS")
     assert os_.primary and os_.control.median == 40.8 and os_.arm(
         "Pertuzumab+Trastuzumab+Docetaxel").hr_lower == 0.56
+
+
+def test_atomic_save_keeps_old_file_on_failure(tmp_path, monkeypatch):
+    from evidencegui.io import atomic
+    path = tmp_path / "p.evidence.json"
+    pf.save_project(full_project(), path)
+    before = path.read_bytes()
+
+    def boom(*a, **k):
+        raise OSError("disk full")
+    monkeypatch.setattr(atomic.os, "replace", boom)
+    with pytest.raises(OSError):
+        pf.save_project(Project(title="new"), path)
+    assert path.read_bytes() == before
+    assert [f.name for f in tmp_path.iterdir()] == ["p.evidence.json"]   # temp file removed
+
+
+def test_build_script_attaches_reconstructed_patients(tmp_path, monkeypatch):
+    import importlib.util
+    from pathlib import Path
+    script = Path(__file__).resolve().parents[2] / "scripts" / "build_cleopatra_example.py"
+    spec = importlib.util.spec_from_file_location("build_cleopatra_example", script)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    (tmp_path / "os_ipd.csv").write_text(
+        f"time,event,arm\n1.5,1,{mod.EXP}\n3,0,{mod.EXP}\n2,1,{mod.CTL}\n")
+    monkeypatch.setattr(mod, "DATA", tmp_path)
+    p = mod.build()
+    os_ = p.trial("CLEOPATRA").endpoint("OS")
+    pat = os_.arm(mod.EXP).patients
+    assert pat.origin == "reconstructed" and pat.time == [1.5, 3.0] and pat.event == [1, 0]
+    assert pat.reconstruction["curve"].endswith("os_digitized.csv")
+    assert p.trial("CLEOPATRA").endpoint("PFS").control.patients is None
+    assert pf.project_from_dict(pf.project_to_dict(p)) == p

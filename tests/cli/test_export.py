@@ -113,3 +113,30 @@ def test_missing_and_wrong_files_exit_2(tmp_path, capsys):
     bad.write_text("x")
     rc, _, err = cli(["export", str(bad), "--xlsx", "o.xlsx"], capsys)
     assert rc == 2 and "expected a project file" in err
+
+
+def test_summary_table_input(tmp_path, capsys):
+    pytest.importorskip("evidencegui.io.summary")
+    csv = tmp_path / "s.csv"
+    csv.write_text(
+        "trial,endpoint,arm,role,n,events,median,median_lower,median_upper,hr,hr_lower,hr_upper,p_value,surv_24m\n"
+        "CLEOPATRA,OS,Placebo+Trastuzumab+Docetaxel,control,406,221,40.8,35.8,48.3,,,,,27%\n"
+        "CLEOPATRA,OS,Pertuzumab+Trastuzumab+Docetaxel,experimental,402,168,56.5,49.3,,0.68,0.56,0.84,0.0002,37%\n",
+        encoding="utf-8")
+    x = tmp_path / "s.xlsx"
+    rc, _, err = cli(["export", str(csv), "--xlsx", str(x)], capsys)
+    assert rc == 0, err
+    ws = openpyxl.load_workbook(x)["Comparison"]
+    vals = [c.value for r in ws.iter_rows() for c in r]
+    assert 56.5 in vals and 40.8 in vals and "not reached" in vals
+
+
+def test_bundled_example_exports(tmp_path, capsys):
+    from evidencegui.resources import resource
+    ex = resource("examples", "cleopatra.evidence.json")
+    if not ex.exists():
+        pytest.skip("the example project is not in the tree")
+    rc, _, err = cli(["export", str(ex), "--xlsx", str(tmp_path / "e.xlsx"),
+                      "--pptx", str(tmp_path / "e.pptx")], capsys)
+    assert rc == 0, err
+    assert openpyxl.load_workbook(tmp_path / "e.xlsx").sheetnames[0] == "Comparison"

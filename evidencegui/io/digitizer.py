@@ -1,0 +1,406 @@
+"""Readers for digitized Kaplan–Meier curves and for numbers-at-risk tables.
+
+Curve files accepted (the format is detected from the content):
+
+- WebPlotDigitizer "View Data → Download .CSV": one dataset, no header, columns X and Y
+  separated by ", " (or "; " with decimal commas);
+- WebPlotDigitizer "Export All Data → Download .CSV": line 1 the dataset names (each followed
+  by an empty cell), line 2 ``X,Y`` per dataset, then one X,Y column pair per dataset, shorter
+  ones padded with empty cells;
+- WebPlotDigitizer project JSON (version 4): ``datasetColl[].name`` and
+  ``datasetColl[].data[].value = [x, y]``;
+- a two-column CSV with a header row (time, survival), as other digitizers write.
+
+Survival on a 0–1 or a 0–100 scale: detected (any value above 1.5 means percent) or chosen.
+Every bad value raises :class:`InputError` naming the file, the 1-based line and the field.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from evidencegui.core.errors import InputError
+
+SCALES = ("auto", "unit", "percent")
+MAX_BYTES = 20 * 1024 * 1024
+MAX_ABS = 1e9
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+
+
+@dataclass(frozen=True)
+class DigitizedCurve:
+    """One digitized curve: clicks in file order. ``s`` is on the 0–1 scale. ``lines`` holds the
+    1-based line of each point in the file (None for JSON)."""
+    name: str
+    t: np.ndarray
+    s: np.ndarray
+    warnings: list[str] = field(default_factory=list)
+    scale: str = "unit"
+    lines: tuple[int, ...] | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class AtRiskTable:
+    """Numbers at risk: ``times`` and, per dataset name, the counts at those times (a column
+    that ended early is shorter than ``times``)."""
+    times: list[float]
+    counts: dict[str, list[int]]
+    source: str = ""
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.counts)
+
+    def for_arm(self, name: str) -> tuple[list[float], list[int]]:
+        counts = self.counts[name]
+        return self.times[: len(counts)], list(counts)
+
+
+# ----------------------------------------------------------------------------------------------
+# Text loading
+
+def _read_text(path) -> tuple[str, str]:
+    p = Path(path)
+    name = str(path)
+    try:
+        size = p.stat().st_size
+    except FileNotFoundError:
+        raise InputError("the file does not exist", file=name) from None
+    if p.is_dir():
+        raise InputError("this is a folder, not a file", file=name)
+    if size > MAX_BYTES:
+        raise InputError(f"the file is too large for a digitizer export ({size / 1e6:.0f} MB)",
+                         file=name)
+    data = p.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), name
+        except UnicodeDecodeError:
+            raise InputError("the file is not readable text (broken UTF-16)", file=name) from None
+    if b"\x00" in data:
+        raise InputError("this is not a text file (it contains binary data)", file=name)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    if not text.strip():
+        raise InputError("the file is empty", file=name)
+    return text, name
+
+
+def _sniff_separator(lines: list[str]) -> str:
+    sample = [ln for ln in lines[:20] if ln.strip()]
+    if any(";" in ln for ln in sample):
+        return ";"
+    if any("\t" in ln for ln in sample):
+        return "\t"
+    return ","
+
+
+def _rows(text: str, sep: str, name: str) -> list[tuple[int, list[str]]]:
+    """(line number, stripped cells) of every non-blank line."""
+    out = []
+    reader = csv.reader(io.StringIO(text), delimiter=sep, skipinitialspace=True)
+    try:
+        for cells in reader:
+            line = reader.line_num
+            cells = [c.strip() for c in cells]
+            if not any(cells):
+                continue
+            out.append((line, cells))
+    except csv.Error as e:
+        raise InputError(f"the file is not a readable CSV table ({e})", file=name,
+                         row=reader.line_num) from None
+    return out
+
+
+def _number(cell: str, decimal_comma: bool, *, file: str, row: int | None, fieldname: str) -> float:
+    txt = cell.strip()
+    if decimal_comma:
+        txt = txt.replace(",", ".")
+    if not _NUMBER.match(txt):
+        low = txt.lower()
+        what = ("not a finite number" if low.lstrip("+-") in ("nan", "inf", "infinity")
+                else "not a number")
+        raise InputError(f"{cell!r} is {what}", file=file, row=row, field=fieldname)
+    x = float(txt)
+    if not math.isfinite(x) or abs(x) > MAX_ABS:
+        raise InputError(f"{cell!r} is too large to be a time or a survival value", file=file,
+                         row=row, field=fieldname)
+    return x
+
+
+def _is_number(cell: str) -> bool:
+    c = cell.strip()
+    return bool(_NUMBER.match(c) or _NUMBER.match(c.replace(",", ".")))
+
+
+# ----------------------------------------------------------------------------------------------
+# Curves
+
+def read_digitized(path, scale: str = "auto") -> dict[str, DigitizedCurve]:
+    """Read a digitizer export into ``{dataset name: DigitizedCurve}`` (file order kept)."""
+    if scale not in SCALES:
+        raise InputError(f"scale must be one of {', '.join(SCALES)}, not {scale!r}", field="scale")
+    text, name = _read_text(path)
+    stripped = text.lstrip()
+    if stripped.startswith(("{", "[")):
+        raw = _parse_json(text, name)
+    else:
+        raw = _parse_csv(text, name, Path(path).stem)
+    return _finish(raw, name, scale)
+
+
+def _finish(raw: list[dict], name: str, scale: str) -> dict[str, DigitizedCurve]:
+    curves = [r for r in raw if r["t"]]
+    warnings_all: list[str] = []
+    for r in raw:
+        if not r["t"]:
+            warnings_all.append(f"dataset '{r['name']}' has no points and was skipped")
+    if not curves:
+        raise InputError("the file has no digitized points", file=name)
+    smax = max(max(r["s"]) for r in curves)
+    if scale == "auto":
+        percent = smax > 1.5
+    else:
+        percent = scale == "percent"
+    limit = 150.0 if percent else 1.5
+    for r in curves:
+        for k, v in enumerate(r["s"]):
+            if v > limit or v < -limit / 3:
+                hint = (" (the survival axis looks like percent: use the percent scale)"
+                        if not percent and v <= 150 else "")
+                raise InputError(f"survival {v:g} is not a probability{hint}", file=name,
+                                 row=r["lines"][k] if r["lines"] else None,
+                                 field=r["sfield"](k))
+    out: dict[str, DigitizedCurve] = {}
+    for r in curves:
+        w = list(warnings_all) + r["warnings"]
+        s = np.asarray(r["s"], dtype=float)
+        if percent:
+            s = s / 100.0
+            w.append(("survival read on the 0–100 scale (largest value "
+                      f"{smax:g}) and divided by 100") if scale == "auto"
+                     else "survival read on the 0–100 scale (as chosen) and divided by 100")
+        key = r["name"]
+        k = 2
+        while key in out:
+            key = f"{r['name']} ({k})"
+            k += 1
+        if key != r["name"]:
+            w.append(f"a second dataset named '{r['name']}' was renamed '{key}'")
+        out[key] = DigitizedCurve(name=key, t=np.asarray(r["t"], dtype=float), s=s, warnings=w,
+                                  scale="percent" if percent else "unit",
+                                  lines=tuple(r["lines"]) if r["lines"] else None, source=name)
+    return out
+
+
+def _looks_xy(cells: list[str]) -> bool:
+    vals = [c.strip().lower() for c in cells if c.strip()]
+    if len(vals) < 2 or len(vals) % 2:
+        return False
+    return all(v == ("x" if k % 2 == 0 else "y") for k, v in enumerate(vals))
+
+
+def _parse_csv(text: str, name: str, stem: str) -> list[dict]:
+    lines = text.splitlines()
+    sep = _sniff_separator(lines)
+    decimal_comma = sep != ","
+    rows = _rows(text, sep, name)
+    if not rows:
+        raise InputError("the file is empty", file=name)
+    first_line, first = rows[0]
+    if len(rows) >= 2 and _looks_xy(rows[1][1]) and not _is_number(first[0] if first else ""):
+        return _parse_export_all(rows, name, decimal_comma)
+    nonempty_first = [c for c in first if c]
+    if nonempty_first and all(_is_number(c) for c in nonempty_first[:2]):
+        return [_parse_pairs(rows, name, decimal_comma, stem, header=None)]
+    # a header row: two columns (time, survival)
+    if len(nonempty_first) < 2:
+        raise InputError("expected two columns (time and survival) but the first line has "
+                         f"{len(nonempty_first)}", file=name, row=first_line)
+    if len(nonempty_first) > 2:
+        raise InputError("cannot tell the format: the header has more than two columns and the "
+                         "next line is not WebPlotDigitizer's 'X,Y' line", file=name,
+                         row=first_line)
+    return [_parse_pairs(rows[1:], name, decimal_comma, stem, header=nonempty_first)]
+
+
+def _parse_pairs(rows, name, decimal_comma, stem, header):
+    tf = header[0] if header else "X (column 1)"
+    sf = header[1] if header else "Y (column 2)"
+    t, s, ln = [], [], []
+    for line, cells in rows:
+        vals = [c for c in cells]
+        while vals and not vals[-1]:
+            vals.pop()
+        if len(vals) < 2:
+            raise InputError("expected two values (time and survival) on this line but found "
+                             f"{len(vals)}", file=name, row=line, field=sf if vals else tf)
+        if len(vals) > 2:
+            raise InputError(f"expected two values on this line but found {len(vals)}"
+                             + (" (a decimal comma needs ';' as the separator)"
+                                if not decimal_comma else ""), file=name, row=line)
+        if not vals[0]:
+            raise InputError("the time is missing", file=name, row=line, field=tf)
+        if not vals[1]:
+            raise InputError("the survival value is missing", file=name, row=line, field=sf)
+        t.append(_number(vals[0], decimal_comma, file=name, row=line, fieldname=tf))
+        s.append(_number(vals[1], decimal_comma, file=name, row=line, fieldname=sf))
+        ln.append(line)
+    return {"name": stem, "t": t, "s": s, "lines": ln, "warnings": [],
+            "sfield": lambda k: sf}
+
+
+def _parse_export_all(rows, name, decimal_comma):
+    (l1, names_row), (l2, xy_row) = rows[0], rows[1]
+    n_sets = len([c for c in xy_row if c]) // 2
+    sets = []
+    for j in range(n_sets):
+        nm = names_row[2 * j] if 2 * j < len(names_row) else ""
+        nm = nm.strip() or f"Dataset {j + 1}"
+        sets.append({"name": nm, "t": [], "s": [], "lines": [], "warnings": [],
+                     "sfield": (lambda k, nm=nm: f"{nm} Y")})
+    for line, cells in rows[2:]:
+        extra = [c for c in cells[2 * n_sets:] if c]
+        if extra:
+            raise InputError(f"this line has more columns than the {n_sets} dataset(s) named "
+                             "on line 1", file=name, row=line, field=f"column {2 * n_sets + 1}")
+        for j, d in enumerate(sets):
+            x = cells[2 * j] if 2 * j < len(cells) else ""
+            y = cells[2 * j + 1] if 2 * j + 1 < len(cells) else ""
+            if not x and not y:
+                continue
+            if not x or not y:
+                missing = "X" if not x else "Y"
+                raise InputError(f"the {missing} value is missing (X and Y come in pairs)",
+                                 file=name, row=line, field=f"{d['name']} {missing}")
+            d["t"].append(_number(x, decimal_comma, file=name, row=line, fieldname=f"{d['name']} X"))
+            d["s"].append(_number(y, decimal_comma, file=name, row=line, fieldname=f"{d['name']} Y"))
+            d["lines"].append(line)
+    return sets
+
+
+def _parse_json(text: str, name: str) -> list[dict]:
+    try:
+        doc = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as e:
+        line = getattr(e, "lineno", None)
+        raise InputError(f"the file is not valid JSON ({getattr(e, 'msg', e)})", file=name,
+                         row=line) from None
+    if isinstance(doc, dict) and "wpd" in doc and isinstance(doc["wpd"], dict):
+        doc = doc["wpd"]
+    if not isinstance(doc, dict) or not isinstance(doc.get("datasetColl"), list):
+        raise InputError("this JSON is not a WebPlotDigitizer project (no 'datasetColl' list)",
+                         file=name, field="datasetColl")
+    sets = []
+    for j, ds in enumerate(doc["datasetColl"]):
+        where = f"datasetColl[{j}]"
+        if not isinstance(ds, dict):
+            raise InputError("a dataset must be an object", file=name, field=where)
+        nm = ds.get("name")
+        nm = nm.strip() if isinstance(nm, str) and nm.strip() else f"Dataset {j + 1}"
+        data = ds.get("data", [])
+        if not isinstance(data, list):
+            raise InputError("'data' must be a list of points", file=name, field=f"{where}.data")
+        t, s = [], []
+        for k, pt in enumerate(data):
+            fld = f"{where}.data[{k}].value"
+            val = pt.get("value") if isinstance(pt, dict) else None
+            if (not isinstance(val, list) or len(val) < 2
+                    or any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in val[:2])):
+                raise InputError("each point needs 'value': [x, y] with two numbers", file=name,
+                                 field=fld)
+            x, y = float(val[0]), float(val[1])
+            if not (math.isfinite(x) and math.isfinite(y)) or max(abs(x), abs(y)) > MAX_ABS:
+                raise InputError("the point is not a finite, plausible number", file=name, field=fld)
+            t.append(x)
+            s.append(y)
+        sets.append({"name": nm, "t": t, "s": s, "lines": None, "warnings": [],
+                     "sfield": (lambda k, w=where: f"{w}.data[{k}].value")})
+    return sets
+
+
+# ----------------------------------------------------------------------------------------------
+# Numbers at risk
+
+def read_at_risk(path) -> AtRiskTable:
+    """Read a numbers-at-risk CSV: a ``time`` column and one column of counts per dataset."""
+    text, name = _read_text(path)
+    lines = text.splitlines()
+    sep = _sniff_separator(lines)
+    decimal_comma = sep != ","
+    rows = _rows(text, sep, name)
+    if not rows:
+        raise InputError("the file is empty", file=name)
+    hline, header = rows[0]
+    while header and not header[-1]:
+        header = header[:-1]
+    low = [h.lower() for h in header]
+    if "time" not in low:
+        raise InputError("the numbers-at-risk table needs a 'time' column (found: "
+                         + ", ".join(repr(h) for h in header) + ")", file=name, row=hline,
+                         field="time")
+    ti = low.index("time")
+    names = [h for k, h in enumerate(header) if k != ti]
+    if not names:
+        raise InputError("the table has a 'time' column but no column of numbers at risk",
+                         file=name, row=hline)
+    seen = set()
+    for k, h in enumerate(header):
+        if k == ti:
+            continue
+        if not h:
+            raise InputError(f"column {k + 1} has no name", file=name, row=hline,
+                             field=f"column {k + 1}")
+        if h in seen or h.lower() == "time":
+            raise InputError(f"the column name {h!r} appears twice", file=name, row=hline, field=h)
+        seen.add(h)
+    times: list[float] = []
+    counts: dict[str, list[int]] = {h: [] for h in names}
+    ended: dict[str, int] = {}
+    for line, cells in rows[1:]:
+        if len([c for c in cells[len(header):] if c]):
+            raise InputError(f"this line has more values than the {len(header)} columns of the "
+                             "header", file=name, row=line)
+        cells = cells + [""] * (len(header) - len(cells))
+        tc = cells[ti]
+        if not tc:
+            raise InputError("the time is missing", file=name, row=line, field=header[ti])
+        tv = _number(tc, decimal_comma, file=name, row=line, fieldname=header[ti])
+        if tv < 0:
+            raise InputError(f"time {tc} is negative", file=name, row=line, field=header[ti])
+        if times and tv <= times[-1]:
+            raise InputError(f"times must increase, but {tc} follows {times[-1]:g}", file=name,
+                             row=line, field=header[ti])
+        times.append(tv)
+        for k, h in enumerate(header):
+            if k == ti:
+                continue
+            c = cells[k]
+            if not c:
+                ended.setdefault(h, line)
+                continue
+            if h in ended:
+                raise InputError(f"a count follows an empty cell (line {ended[h]}); leave cells "
+                                 "empty only after a column's last count", file=name, row=line,
+                                 field=h)
+            v = _number(c, decimal_comma, file=name, row=line, fieldname=h)
+            if v < 0 or v != round(v):
+                raise InputError(f"{c!r} is not a number of patients (a whole number ≥ 0)",
+                                 file=name, row=line, field=h)
+            counts[h].append(int(round(v)))
+    if not times:
+        raise InputError("the table has a header but no rows", file=name, row=hline + 1)
+    for h in names:
+        if not counts[h]:
+            raise InputError("the column has no counts", file=name, row=hline + 1, field=h)
+    return AtRiskTable(times=times, counts=counts, source=name)

@@ -24,15 +24,18 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``only``, just that sub-command's module is imported, so one missing or
+    broken sub-command never takes the others down."""
     parser = _Parser(prog="evidencegui", description="EvidenceGUI command line")
     parser.add_argument("--version", action="version", version=f"evidencegui {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, helptext in SUBCOMMANDS.items():
         p = sub.add_parser(name, help=helptext, description=helptext)
-        module = importlib.import_module(f"evidencegui.cli.{name}")
-        module.add_arguments(p)
-        p.set_defaults(_run=module.run)
+        if only is None or name == only:
+            module = importlib.import_module(f"evidencegui.cli.{name}")
+            module.add_arguments(p)
+            p.set_defaults(_run=module.run)
     return parser
 
 
@@ -40,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     from evidencegui.core.errors import InputError
 
     argv = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser()
+    parser = build_parser(argv[0] if argv and argv[0] in SUBCOMMANDS else "")
     try:
         args = parser.parse_args(argv)
     except SystemExit as e:

@@ -107,27 +107,14 @@ def write_csv_safe(path: str | os.PathLike, header: Sequence[Any],
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename, so a
-    reader never sees a half-written file and a failed write leaves the old file in place."""
-    import tempfile
+    """Atomic write (io.atomic) with a readable error when the output folder does not exist."""
+    from evidencegui.io import atomic
 
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         from evidencegui.core.errors import InputError
         raise InputError(f"the folder {str(folder)!r} does not exist", file=str(path))
-    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)          # mkstemp makes 0600; an export is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    atomic.atomic_write_bytes(path, data)
     return path
+

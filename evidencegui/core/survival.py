@@ -16,17 +16,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from evidencegui.core.distributions import chi2_sf, norm_ppf, norm_sf
+
 CI_METHODS = ("log-log", "log", "plain")
 # R's quantile.survfit / findq tolerance: sqrt(.Machine$double.eps)
 _TOL = math.sqrt(np.finfo(float).eps)
 
 
 def _z(conf_level: float) -> float:
-    from scipy.stats import norm
-
     if not 0 < conf_level < 1:
         raise ValueError(f"conf_level must be in (0, 1), got {conf_level}")
-    return float(norm.ppf(1 - (1 - conf_level) / 2))
+    return norm_ppf(1 - (1 - conf_level) / 2)
 
 
 def _opt(v) -> float | None:
@@ -290,13 +290,11 @@ class RmstComparison:
 
 def rmst_comparison(km_exp: KaplanMeier, km_ctl: KaplanMeier, tau: float,
                     conf_level: float = 0.95) -> RmstComparison:
-    from scipy.stats import norm
-
     z = _z(conf_level)
     a, b = rmst(km_exp, tau), rmst(km_ctl, tau)
     diff = a.estimate - b.estimate
     se = math.hypot(a.se, b.se)
-    p = float(2 * norm.sf(abs(diff) / se)) if se > 0 else None
+    p = 2 * norm_sf(abs(diff) / se) if se > 0 else None
     ratio = rl = ru = None
     if a.estimate > 0 and b.estimate > 0:
         ratio = a.estimate / b.estimate
@@ -327,8 +325,6 @@ def logrank(time, event, group) -> LogRank:
 
     Groups with no expected events are left out, and the first remaining group is dropped from
     the quadratic form, as survdiff does."""
-    from scipy.stats import chi2
-
     t, e = _as_arrays(time, event)
     labels, g = _group_codes(group)
     if len(g) != len(t):
@@ -359,7 +355,7 @@ def logrank(time, event, group) -> LogRank:
     vv = var[np.ix_(use, use)][1:, 1:]
     chisq = float(oe @ np.linalg.solve(vv, oe))
     df = len(oe)
-    return LogRank(chisq, df, float(chi2.sf(chisq, df)), tuple(observed), tuple(expected))
+    return LogRank(chisq, df, chi2_sf(chisq, df), tuple(observed), tuple(expected))
 
 
 # ----------------------------------------------------------------------------- Cox HR
@@ -399,8 +395,6 @@ def cox_hr(time, event, experimental_mask, conf_level: float = 0.95, max_iter: i
     The partial likelihood is evaluated on per-distinct-time counts: at an event time with
     d = d1 + d0 tied events, Efron's term is Σ_{k<d} log(n1 r + n0 − k/d (d1 r + d0)), r = e^β.
     Newton–Raphson from β = 0 with step halving; Wald CI from the observed information."""
-    from scipy.stats import norm
-
     t, e = _as_arrays(time, event)
     x = np.asarray(experimental_mask).ravel().astype(bool).astype(np.int64)
     if len(x) != len(t):
@@ -458,7 +452,7 @@ def cox_hr(time, event, experimental_mask, conf_level: float = 0.95, max_iter: i
     se = 1.0 / math.sqrt(info)
     zz = beta / se
     return CoxHR(math.exp(beta), math.exp(beta - z * se), math.exp(beta + z * se), float(beta),
-                 se, float(zz), float(2 * norm.sf(abs(zz))), it, float(ll))
+                 se, float(zz), 2 * norm_sf(abs(zz)), it, float(ll))
 
 
 # ----------------------------------------------------------------------------- landmarks, NNT

@@ -16,7 +16,7 @@ if [ ! -x "$VENV/bin/python" ]; then
   say "making the build venv $VENV"
   python3 -m venv "$VENV"
 fi
-if ! "$VENV/bin/python" -c 'import PyInstaller, evidencegui, PySide6, pyqtgraph, pandas, scipy, openpyxl, pptx' 2>/dev/null; then
+if ! "$VENV/bin/python" -c 'import PyInstaller, evidencegui, PySide6, pyqtgraph, pandas, openpyxl, pptx' 2>/dev/null; then
   say "installing the program and PyInstaller into $VENV"
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e ".[build]"
 fi

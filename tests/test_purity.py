@@ -36,3 +36,11 @@ def test_importing_every_core_and_io_module_loads_no_qt():
             "print(bad); sys.exit(1 if bad else 0)\n")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_no_module_imports_scipy():
+    """scipy is left out of the frozen program (installer/evidencegui.spec), so nothing in the
+    package may import it; the tests use it as an oracle only."""
+    bad = [f"{f.relative_to(PKG)} imports {mod}"
+           for f in PKG.rglob("*.py") for mod in _imports(f) if mod.split(".")[0] == "scipy"]
+    assert not bad, bad

@@ -24,8 +24,10 @@ FLAT_BAND = 0.02                  # a KM curve within ±0.02 of 0.5 is "flat nea
 
 
 def clean(x: float | None) -> float | None:
-    """Drop binary noise from arithmetic on decimal inputs (56.5 − 40.8 → 15.7, not
-    15.700000000000003): 12 significant digits, far beyond any reported precision."""
+    """Drop binary noise from the difference of two typed decimals (56.5 − 40.8 → 15.7, not
+    15.700000000000003; 0.4 − 0.3 → 0.1, so that the NNT is 10, not 11): 12 significant digits.
+    Only for differences of user-typed decimals, where it restores the exact decimal result;
+    quotients and modelled values are reported at full float precision (CLI.md)."""
     if x is None or not math.isfinite(x):
         return x
     return float(f"{x:.12g}")
@@ -41,13 +43,13 @@ def median_gain(median_exp: float | None, median_ctl: float | None) -> float | N
 
 def gain_from_hr(median_ctl: float, hr: float) -> float:
     """Gain in median under proportional exponential hazards: m_ctl / HR − m_ctl (months)."""
-    return clean(median_ctl / hr - median_ctl)
+    return median_ctl / hr - median_ctl
 
 
 def median_ratio(median_exp: float | None, median_ctl: float | None) -> float | None:
     if median_exp is None or median_ctl is None or median_ctl == 0:
         return None
-    return clean(median_exp / median_ctl)
+    return median_exp / median_ctl
 
 
 def relative_reduction(hr: float | None) -> float | None:
@@ -250,13 +252,13 @@ def _landmarks(exp: Arm, ctl: Arm | None, hr: float | None) -> list[LandmarkEffe
             out.append(LandmarkEffect(t, lc.survival, le.survival, d, nnt(d), _kind(d), False))
         elif lc is not None and hr is not None:
             se = modelled_survival(lc.survival, hr)
-            d = clean(se - lc.survival)
+            d = se - lc.survival
             out.append(LandmarkEffect(t, lc.survival, se, d, nnt(d), _kind(d), True,
                                       "experimental survival modelled as S_control^HR "
                                       "(proportional hazards)"))
         elif le is not None and hr is not None:
             sc = le.survival ** (1.0 / hr)
-            d = clean(le.survival - sc)
+            d = le.survival - sc
             out.append(LandmarkEffect(t, sc, le.survival, d, nnt(d), _kind(d), True,
                                       "control survival modelled as S_experimental^(1/HR) "
                                       "(proportional hazards)"))

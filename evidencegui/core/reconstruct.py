@@ -235,11 +235,13 @@ def _clean_table(times, counts):
     zero_time = None
     nz = np.flatnonzero(N > 0)
     if nz[-1] < N.size - 1:
+        # the first zero is kept: it closes the last interval (everyone left by then)
         zero_time = float(T[nz[-1] + 1])
-        trimmed = N.size - 1 - nz[-1]
-        warnings.append(f"trimmed {trimmed} trailing zero count(s) from the risk table "
-                        f"(nobody at risk from t = {_fmt(zero_time)})")
-        T, N = T[: nz[-1] + 1], N[: nz[-1] + 1]
+        trimmed = N.size - 2 - nz[-1]
+        if trimmed:
+            warnings.append(f"trimmed {trimmed} trailing zero count(s) from the risk table "
+                            f"(nobody at risk from t = {_fmt(zero_time)})")
+        T, N = T[: nz[-1] + 2], N[: nz[-1] + 2]
     return T, N, warnings, zero_time
 
 
@@ -361,8 +363,8 @@ def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = 
         lo, hi = int(lower[i]), int(lower[i + 1]) - 1
         t0, t1 = float(T[i]), float(T[i + 1])
         target = int(N[i + 1])
-        s0 = cs[lo]
-        s1 = cs[hi + 1] if hi + 1 < K else cs[-1]
+        s0 = cs[lo - 1] if lo > 0 else 1.0
+        s1 = cs[hi] if hi >= lo else s0
         ratio = s1 / s0 if s0 > 0 else 0.0
         c = max(0, int(round(n_start * ratio - target)))
         c = min(c, n_start)
@@ -497,9 +499,30 @@ def _curve_before(ct: np.ndarray, cs: np.ndarray, T: np.ndarray) -> np.ndarray:
     return np.where(idx >= 0, cs[np.clip(idx, 0, None)], 1.0)
 
 
+def _curve_interp(ct: np.ndarray, cs: np.ndarray, T: np.ndarray) -> np.ndarray:
+    """S(T⁻) read between the clicks on either side of T (straight line from the last click
+    before T to the first click at or after it). Where the reader clicked both corners of every
+    drop the two clicks have the same survival and this is the step value; where clicks run
+    along a sloping stretch it avoids putting the whole slope on one side of T."""
+    after = np.searchsorted(ct, T, side="left")
+    before = after - 1
+    out = _curve_before(ct, cs, T)
+    ok = (before >= 0) & (after < ct.size)
+    b, a = before[ok], after[ok]
+    dt = ct[a] - ct[b]
+    frac = np.where(dt > 0, (T[ok] - ct[b]) / np.where(dt > 0, dt, 1.0), 1.0)
+    out[ok] = cs[b] + frac * (cs[a] - cs[b])
+    return out
+
+
 def _with_anchors(ct, cs, T):
-    s_before = _curve_before(ct, cs, T)
-    t2 = np.concatenate((ct, T))
+    """The clicks plus one point just before each table time T_j (j ≥ 1) carrying S(T_j⁻), so
+    the drop up to T_j is counted in the interval that ends there."""
+    Tj = np.asarray(T[1:], dtype=float)
+    s_before = _curve_interp(ct, cs, Tj)
+    scale = max(float(ct[-1]) if ct.size else 1.0, float(T[-1]), 1.0)
+    ta = np.maximum(Tj - 1e-9 * scale, np.nextafter(Tj, -np.inf))
+    t2 = np.concatenate((ct, ta))
     s2 = np.concatenate((cs, s_before))
     order = np.lexsort((-s2, t2))
     t2, s2 = t2[order], s2[order]

@@ -1,0 +1,728 @@
+"""The comparison panel: every measure of each experimental arm against its control, the reported
+value beside the one the patient-level data give, each number with its rule (tooltip and the
+detail pane below the table), discrepancies flagged with their reasons, copy as text for e-mail.
+
+The numbers come from core (effects.compare_arms, survival.rmst_comparison and
+survival.survival_difference); this module only chooses what to show and formats it.
+"""
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QMimeData, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMenu,
+                               QPushButton, QSplitter, QTextBrowser, QTreeWidget, QTreeWidgetItem,
+                               QVBoxLayout, QWidget)
+
+NO_COMPARISON = "No comparison: needs a control and an experimental arm."
+DEFAULT_LANDMARKS = (12.0, 24.0, 36.0, 60.0)     # months: 1, 2, 3 and 5 years
+FLAG_BRUSH = QBrush(QColor("#fbe3b0"))
+SECTION_BRUSH = QBrush(QColor("#e8eef6"))
+MUTED = QColor("#555555")
+UNIT_ABBR = {"months": "months", "weeks": "weeks", "days": "days", "years": "years"}
+
+
+# ----------------------------------------------------------------------------- formatting
+
+def _finite(x) -> bool:
+    return x is not None and isinstance(x, (int, float)) and math.isfinite(x)
+
+
+def minus(text: str) -> str:
+    """A typographic minus, as in print (−0.5, not -0.5)."""
+    return text.replace("-", "−")
+
+
+def fmt_time(x, not_reached: bool = False) -> str:
+    """Months (or the project's unit) to one decimal; 'not reached' when so reported."""
+    if not_reached:
+        return "not reached"
+    return "—" if not _finite(x) else minus(f"{x:.1f}")
+
+
+def fmt_ratio(x) -> str:
+    """HRs and ratios to two decimals."""
+    return "—" if not _finite(x) else f"{x:.2f}"
+
+
+def fmt_pct(x, signed: bool = False, digits: int = 0) -> str:
+    """A proportion in [−1, 1] as a percentage: 0.32 → '32%'."""
+    if not _finite(x):
+        return "—"
+    return minus(f"{x * 100:{'+' if signed else ''}.{digits}f}%")
+
+
+def fmt_p(p, upper_bound: bool = False) -> str:
+    if not _finite(p):
+        return "—"
+    if upper_bound:
+        return f"<{p:g}"
+    if p < 0.0001:
+        return "<0.0001"
+    if p < 0.001:
+        return f"{p:.4f}"
+    if p < 0.1:
+        return f"{p:.3f}"
+    return f"{p:.2f}"
+
+
+def fmt_ci(lo, hi, fmt=fmt_ratio, open_upper: str = "—") -> str:
+    """'0.56–0.84'; an upper limit not reached (medians) shows as 'NR'."""
+    if not _finite(lo) and not _finite(hi):
+        return ""
+    left = fmt(lo) if _finite(lo) else "—"
+    right = fmt(hi) if _finite(hi) else open_upper
+    return f"{left}–{right}"
+
+
+def with_ci(estimate: str, lo, hi, fmt=fmt_ratio, open_upper: str = "—") -> str:
+    ci = fmt_ci(lo, hi, fmt, open_upper)
+    return f"{estimate} ({ci})" if ci else estimate
+
+
+def _g(x) -> str:
+    """A number as typed (56.5, 0.68), for the formulas in the tooltips."""
+    return minus(f"{x:.4g}") if _finite(x) else "?"
+
+
+# ----------------------------------------------------------------------------- rows (no Qt)
+
+@dataclass
+class Row:
+    """One measure: what the paper reports and what the patient-level data give."""
+    key: str
+    measure: str
+    reported: str = "—"
+    computed: str = ""
+    rule: str = ""                 # the formula for the reported value
+    computed_rule: str = ""        # the formula / method for the computed value
+    flag: str = ""                 # a discrepancy between the two (message and reasons)
+    note: str = ""                 # a caution that is not a discrepancy (NNT CI unbounded, …)
+    children: list[tuple[str, str]] = field(default_factory=list)   # expandable detail lines
+    measure_tip: str = ""
+
+    def detail(self) -> str:
+        parts = [self.measure_tip or self.measure]
+        if self.reported not in ("", "—"):
+            parts.append(f"Reported: {self.reported}" + (f" — {self.rule}" if self.rule else ""))
+        elif self.rule:
+            parts.append(self.rule)
+        if self.computed not in ("", "—"):
+            parts.append(f"Patient data: {self.computed}"
+                         + (f" — {self.computed_rule}" if self.computed_rule else ""))
+        parts.extend(f"{a}: {b}" if b else a for a, b in self.children)
+        if self.note:
+            parts.append(self.note)
+        if self.flag:
+            parts.append("⚠ " + self.flag)
+        return "\n".join(parts)
+
+
+@dataclass
+class Section:
+    """One experimental arm against the control."""
+    experimental: str
+    control: str
+    rows: list[Row]
+    discrepancies: list = field(default_factory=list)      # core.effects.Discrepancy
+    notes: list[str] = field(default_factory=list)
+    computed_source: str | None = None                     # None: no patient-level data
+
+    @property
+    def title(self) -> str:
+        return f"{self.experimental} vs {self.control}"
+
+    def row(self, key: str) -> Row | None:
+        return next((r for r in self.rows if r.key == key), None)
+
+
+def no_comparison_reason(endpoint) -> str | None:
+    """Why this endpoint cannot be compared (None: it can)."""
+    if endpoint is None:
+        return "No endpoint selected."
+    arms = endpoint.arms
+    ctl = endpoint.control
+    if ctl is not None and endpoint.experimental:
+        return None
+    if not arms:
+        hint = "This endpoint has no arms yet: add two with “Add arm”."
+    elif len(arms) == 1:
+        hint = ("This endpoint has one arm (" + arms[0].label + "). Add the other arm and mark "
+                "which one is the control.")
+    elif ctl is None:
+        hint = "None of the arms is the control: select one and press “Make control”."
+    else:
+        hint = "Every arm is the control: add an experimental arm."
+    return NO_COMPARISON + "\n" + hint
+
+
+def _median_row(key, label, arm, computed, ci, unit) -> Row:
+    r = Row(key, label)
+    r.reported = with_ci(fmt_time(arm.median, arm.median_not_reached), arm.median_lower,
+                         arm.median_upper, fmt_time, "NR")
+    r.measure_tip = f"Median {label.split(', ')[-1]} arm ({arm.label}), {unit}, with its 95% CI"
+    r.rule = "as reported" + (f" ({arm.source})" if arm.source else "")
+    if computed is not None or ci is not None:
+        r.computed = with_ci(fmt_time(computed, computed is None), *(ci or (None, None)),
+                             fmt_time, "NR")
+        r.computed_rule = ("Kaplan–Meier median: the first time S(t) ≤ 0.5 (midpoint where the "
+                           "curve equals 0.5 over an interval, as R)")
+    return r
+
+
+def _landmark_row(t, unit, reported, computed) -> Row:
+    """reported: core LandmarkEffect or None; computed: survival.Difference or None."""
+    r = Row(f"landmark:{t:g}", f"Difference at {t:g} {unit[:2] if unit == 'months' else unit}")
+    r.measure_tip = (f"Absolute difference in survival at {t:g} {unit} (experimental − control), "
+                     "and the number needed to treat for one more patient alive (NNT, benefit) or "
+                     "to harm one (NNH)")
+    if reported is not None and reported.difference is not None:
+        r.reported = _diff_text(reported.difference, reported.nnt, reported.nnt_kind)
+        r.rule = (f"{fmt_pct(reported.experimental, digits=1)} − {fmt_pct(reported.control, digits=1)}"
+                  f" = {fmt_pct(reported.difference, True, 1)}; " + _nnt_rule(reported.difference))
+        if reported.modelled:
+            r.reported += " (modelled)"
+            r.rule += "; " + reported.note
+    if computed is not None and computed.difference is not None:
+        nn = computed.nnt
+        r.computed = _diff_text(computed.difference, nn.value if nn else None, nn.kind if nn else None)
+        ci = fmt_ci(computed.lower, computed.upper, lambda x: fmt_pct(x, True, 1))
+        r.computed_rule = (f"Kaplan–Meier difference {fmt_pct(computed.difference, True, 1)}"
+                           + (f" (95% CI {ci}, Greenwood)" if ci else "") + "; "
+                           + _nnt_rule(computed.difference))
+        if nn is not None and nn.crosses_zero:
+            r.note = ("CI crosses zero → NNT CI unbounded: " + nn.note)
+            r.computed += " *"
+        elif nn is not None and nn.note:
+            r.children.append(("NNT from the patient data", nn.note))
+    return r
+
+
+def _diff_text(d, n, kind) -> str:
+    text = fmt_pct(d, True, 1)
+    if n is not None:
+        text += f" · {'NNT' if kind == 'benefit' else 'NNH'} {n}"
+    return text
+
+
+def _nnt_rule(d) -> str:
+    if not _finite(d) or d == 0:
+        return "no difference: no NNT"
+    kind = "NNT (benefit)" if d > 0 else "NNH (harm)"
+    return f"{kind} = ⌈1 / |{_g(d)}|⌉ = {math.ceil(1 / abs(d) - 1e-9)}"
+
+
+def _esmo_row(c) -> Row:
+    r = Row("esmo", "ESMO-MCBS")
+    g = c.esmo
+    if g is None:
+        r.reported = "—"
+        return r
+    r.measure_tip = f"ESMO-MCBS v{g.version}: preliminary grade from the form's thresholds"
+    if g.form is None or g.preliminary_grade is None:
+        r.reported = "not graded"
+        why = ", ".join(g.missing) if g.missing else "no form applies"
+        r.rule = f"cannot grade: missing {why}" if g.missing else why
+        r.children.append(("Missing", why))
+    else:
+        r.reported = f"grade {g.preliminary_grade} (form {g.form})"
+        r.rule = g.rule
+        r.children.append(("Form", g.form_name or g.form))
+        r.children.append(("Preliminary grade", str(g.preliminary_grade)))
+        r.children.append(("Rule", g.rule))
+        applied = [a["reason"] for a in g.adjustments if a.get("applied")]
+        final = f"{g.final_grade}" + (" (" + "; ".join(applied) + ")" if applied else
+                                     " (no adjustment applies)")
+        r.children.append(("Final grade", final))
+    for n in g.notes:
+        r.children.append(("Note", n))
+    return r
+
+
+def build_section(trial, endpoint, arm, control, unit: str = "months") -> Section:
+    from evidencegui.core.effects import compare_arms
+
+    c = compare_arms(trial, endpoint, arm, control)
+    comp = c.computed or {}
+    extras = patient_extras(arm, control, [lm.time for lm in c.landmarks])
+    sec = Section(arm.label, control.label, [], list(c.discrepancies), list(c.notes),
+                  comp.get("source") if comp else None)
+    flags = {d.measure: d for d in c.discrepancies}
+
+    me = _median_row("median_experimental", "Median, experimental", arm,
+                     comp.get("median_experimental"), comp.get("median_experimental_ci"), unit)
+    mc = _median_row("median_control", "Median, control", control,
+                     comp.get("median_control"), comp.get("median_control_ci"), unit)
+    if "median_experimental" not in comp:
+        me.computed = ""
+    if "median_control" not in comp:
+        mc.computed = ""
+    sec.rows += [me, mc]
+
+    gain = Row("median_gain", "Median gain",
+               measure_tip=f"Experimental median − control median ({unit})")
+    if c.median_gain is not None:
+        gain.reported = ("≈ " if c.median_gain_estimated else "") + fmt_time(c.median_gain)
+        if c.median_gain_estimated:
+            gain.rule = (f"gain = {_g(c.median_control)} / {_g(c.hr)} − {_g(c.median_control)} "
+                         f"= {_g(c.median_gain)} (experimental median not reached: estimated from "
+                         "the HR, proportional exponential hazards)")
+        else:
+            gain.rule = (f"gain = {_g(c.median_experimental)} − {_g(c.median_control)} "
+                         f"= {_g(c.median_gain)}")
+    elif c.experimental_not_reached and not c.control_not_reached:
+        gain.reported = "not estimable"
+        gain.rule = "the experimental median is not reached and no HR is given"
+    elif c.control_not_reached:
+        gain.reported = "not estimable"
+        gain.rule = "the control median is not reached: no gain of medians"
+    if comp.get("median_gain") is not None:
+        gain.computed = fmt_time(comp["median_gain"])
+        gain.computed_rule = (f"gain = {_g(comp['median_experimental'])} − "
+                              f"{_g(comp['median_control'])} = {_g(comp['median_gain'])}")
+    sec.rows.append(gain)
+
+    ratio = Row("median_ratio", "Median ratio", measure_tip="Experimental median / control median")
+    if c.median_ratio is not None:
+        ratio.reported = fmt_ratio(c.median_ratio)
+        ratio.rule = (f"ratio = {_g(c.median_experimental)} / {_g(c.median_control)} "
+                      f"= {c.median_ratio:.3f}")
+    if comp.get("median_ratio") is not None:
+        ratio.computed = fmt_ratio(comp["median_ratio"])
+        ratio.computed_rule = (f"ratio = {_g(comp['median_experimental'])} / "
+                               f"{_g(comp['median_control'])} = {comp['median_ratio']:.3f}")
+    sec.rows.append(ratio)
+
+    hr = Row("hr", "HR (95% CI)",
+             measure_tip="Hazard ratio, experimental vs control, with its 95% CI"
+             + (" (stratified)" if c.hr_stratified else ""))
+    if c.hr is not None:
+        hr.reported = with_ci(fmt_ratio(c.hr), c.hr_lower, c.hr_upper)
+        hr.rule = "as reported" + (" (stratified Cox model)" if c.hr_stratified else "")
+        if c.significant is not None:
+            hr.rule += "; " + ("statistically significant" if c.significant
+                               else "not statistically significant") + " at 5%"
+    if comp.get("hr") is not None:
+        lo, hi = comp.get("hr_ci") or (None, None)
+        hr.computed = with_ci(fmt_ratio(comp["hr"]), lo, hi)
+        hr.computed_rule = "Cox proportional-hazards model (Efron ties, unstratified), Wald CI"
+    sec.rows.append(hr)
+
+    p = Row("p", "p-value", measure_tip="Two-sided p-value of the comparison")
+    if c.p_value is not None:
+        p.reported = fmt_p(c.p_value, c.p_value_upper_bound)
+        p.rule = "as reported"
+    if comp.get("logrank_p") is not None:
+        p.computed = fmt_p(comp["logrank_p"])
+        p.computed_rule = f"log-rank test, χ² = {comp['logrank_chisq']:.2f} (1 df)"
+    sec.rows.append(p)
+
+    se = Row("hr_se", "SE of log HR", measure_tip="Standard error of ln(HR), as used in "
+             "meta-analysis and indirect comparisons")
+    if c.hr_se is not None:
+        se.reported = f"{c.hr_se:.3f}"
+        if c.hr_se_source == "ci":
+            se.rule = (f"SE = (ln {_g(c.hr_upper)} − ln {_g(c.hr_lower)}) / (2 × 1.96) "
+                       f"= {c.hr_se:.3f}")
+        else:
+            se.rule = (f"SE = |ln {_g(c.hr)}| / z, z = −0.862 + √(0.743 − 2.404 × ln {_g(c.p_value)})"
+                       f" = {c.hr_se:.3f} (Altman & Bland 2011, from the p-value)")
+    if comp.get("hr_se") is not None:
+        se.computed = f"{comp['hr_se']:.3f}"
+        se.computed_rule = "from the Cox model's information matrix"
+    sec.rows.append(se)
+
+    rr = Row("relative_reduction", "Relative reduction",
+             measure_tip="Relative reduction of the hazard: 1 − HR")
+    if c.relative_reduction is not None:
+        rr.reported = fmt_pct(c.relative_reduction)
+        rr.rule = f"1 − HR = 1 − {_g(c.hr)} = {_g(c.relative_reduction)}"
+        if c.relative_reduction < 0:
+            rr.note = "negative: the hazard is higher in the experimental arm"
+    if comp.get("hr") is not None:
+        rr.computed = fmt_pct(1 - comp["hr"])
+        rr.computed_rule = f"1 − {comp['hr']:.3f}"
+    sec.rows.append(rr)
+
+    times = sorted({lm.time for lm in c.landmarks} | set((extras or {}).get("landmarks", {})))
+    for t in times:
+        rep = next((lm for lm in c.landmarks if abs(lm.time - t) < 1e-9), None)
+        sec.rows.append(_landmark_row(t, unit, rep, (extras or {}).get("landmarks", {}).get(t)))
+
+    if extras and extras.get("rmst") is not None:
+        rm = extras["rmst"]
+        a, b = extras["rmst_arms"]
+        tau = f"{rm.tau:.1f}"
+        d = Row("rmst_difference", f"RMST difference (τ {tau})",
+                measure_tip=f"Restricted mean survival time up to τ = {tau} {unit} (the shorter "
+                "follow-up of the two arms): the area under each Kaplan–Meier curve")
+        d.computed = with_ci(fmt_time(rm.difference), rm.lower, rm.upper, fmt_time)
+        d.computed_rule = (f"{_g(a.estimate)} − {_g(b.estimate)} = {_g(rm.difference)} {unit} "
+                           "(RMST experimental − control; SE by Greenwood-type formula, as R)")
+        d.rule = "not reported"
+        sec.rows.append(d)
+        q = Row("rmst_ratio", "RMST ratio", measure_tip="RMST experimental / RMST control")
+        if rm.ratio is not None:
+            q.computed = with_ci(fmt_ratio(rm.ratio), rm.ratio_lower, rm.ratio_upper)
+            q.computed_rule = f"{_g(a.estimate)} / {_g(b.estimate)} = {rm.ratio:.3f} (CI on the log scale)"
+        q.rule = "not reported"
+        sec.rows.append(q)
+
+    sec.rows.append(_esmo_row(c))
+
+    for d in c.discrepancies:
+        row = sec.row(d.measure)
+        if row is None:
+            continue
+        row.flag = d.message + ("" if not d.reasons else
+                                ". Likely because " + "; and ".join(d.reasons)) + "."
+    for row in sec.rows:
+        if row.key in flags and row.computed:
+            row.computed = "⚠ " + row.computed
+    return sec
+
+
+def patient_extras(exp, ctl, reported_times=()) -> dict | None:
+    """RMST and landmark differences from the patient-level data of both arms (None: no data)."""
+    if exp.patients is None or ctl is None or ctl.patients is None:
+        return None
+    if exp.patients.n == 0 or ctl.patients.n == 0:
+        return None
+    from evidencegui.core import survival as sv
+
+    km_e = sv.kaplan_meier(exp.patients.time, exp.patients.event)
+    km_c = sv.kaplan_meier(ctl.patients.time, ctl.patients.event)
+    tau = min(km_e.max_time, km_c.max_time)
+    out: dict = {"landmarks": {}, "rmst": None, "rmst_arms": None, "tau": tau}
+    if not math.isfinite(tau) or tau <= 0:
+        return out
+    times = sorted(set(reported_times)) or [t for t in DEFAULT_LANDMARKS if t <= tau]
+    for t in times:
+        if t <= tau:
+            out["landmarks"][t] = sv.survival_difference(km_e, km_c, t)
+    out["rmst"] = sv.rmst_comparison(km_e, km_c, tau)
+    out["rmst_arms"] = (sv.rmst(km_e, tau), sv.rmst(km_c, tau))
+    return out
+
+
+def build_sections(project, trial, endpoint) -> tuple[str | None, list[Section]]:
+    """(message, sections): a message instead of sections when nothing can be compared."""
+    reason = no_comparison_reason(endpoint)
+    if reason is not None:
+        return reason, []
+    unit = UNIT_ABBR.get(getattr(project, "time_unit", "months"), "months")
+    sections = []
+    for arm in endpoint.experimental:
+        sections.append(build_section(trial, endpoint, arm, endpoint.control, unit))
+    return None, sections
+
+
+def sections_text(title: str, sections: list[Section], message: str | None = None) -> str:
+    """Plain text for an e-mail: aligned columns, then discrepancies and notes."""
+    lines = [title]
+    if message:
+        return "\n".join(lines + [message])
+    for s in sections:
+        lines += ["", s.title]
+        head = ["Measure", "Reported"] + (["Patient data"] if s.computed_source else [])
+        body = [[r.measure, r.reported] + ([r.computed or "—"] if s.computed_source else [])
+                for r in s.rows]
+        widths = [max(len(x[i]) for x in [head] + body) for i in range(len(head))]
+        for cells in [head] + body:
+            lines.append("  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip())
+        esmo = s.row("esmo")
+        if esmo is not None and esmo.rule:
+            lines.append(f"ESMO-MCBS rule: {esmo.rule}")
+        if s.computed_source:
+            lines.append(f"Patient data: {s.computed_source}.")
+        for r in s.rows:
+            if r.flag:
+                lines.append(f"⚠ {r.flag}")
+            if r.note:
+                lines.append(f"* {r.measure}: {r.note}")
+        for n in s.notes:
+            lines.append(f"Note: {n}")
+    return "\n".join(lines)
+
+
+def sections_html(title: str, sections: list[Section], message: str | None = None) -> str:
+    e = html.escape
+    out = [f"<p><b>{e(title)}</b></p>"]
+    if message:
+        return "".join(out) + f"<p>{e(message)}</p>"
+    for s in sections:
+        out.append(f"<p><b>{e(s.title)}</b></p><table border='1' cellspacing='0' cellpadding='3'>")
+        cols = ["Measure", "Reported"] + (["Patient data"] if s.computed_source else [])
+        out.append("<tr>" + "".join(f"<th align='left'>{e(c)}</th>" for c in cols) + "</tr>")
+        for r in s.rows:
+            cells = [r.measure, r.reported] + ([r.computed or "—"] if s.computed_source else [])
+            out.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in cells) + "</tr>")
+        out.append("</table>")
+        extra = [f"ESMO-MCBS rule: {s.row('esmo').rule}"] if s.row("esmo") and s.row("esmo").rule else []
+        extra += [f"⚠ {r.flag}" for r in s.rows if r.flag]
+        extra += [f"* {r.measure}: {r.note}" for r in s.rows if r.note]
+        extra += [f"Note: {n}" for n in s.notes]
+        out += [f"<p>{e(x)}</p>" for x in extra]
+    return "".join(out)
+
+
+# ----------------------------------------------------------------------------- the widget
+
+ROLE_ROW = Qt.ItemDataRole.UserRole
+
+
+class ComparisonPanel(QWidget):
+    """For each experimental arm of the endpoint: a table of the measures, reported vs patient
+    data; selecting a row explains it in the pane below; Copy puts the table on the clipboard."""
+
+    COLUMNS = ("Measure", "Reported", "Patient data")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.sections: list[Section] = []
+        self.message: str | None = NO_COMPARISON
+        self.title = ""
+        self.items: dict[tuple[str, str], QTreeWidgetItem] = {}
+
+        top = QHBoxLayout()
+        top.setContentsMargins(4, 2, 4, 0)
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        top.addWidget(self.heading, 1)
+        self.copy_button = QPushButton("Copy")
+        self.copy_button.setToolTip("Copy the comparison as text (and as a table) for an e-mail")
+        self.copy_button.clicked.connect(self.copy_to_clipboard)
+        top.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignTop)
+
+        self.message_label = QLabel()
+        self.message_label.setWordWrap(True)
+        self.message_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.message_label.setContentsMargins(8, 8, 8, 8)
+
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(3)
+        self.tree.setHeaderLabels(list(self.COLUMNS))
+        self.tree.setUniformRowHeights(False)
+        self.tree.setRootIsDecorated(True)
+        self.tree.setIndentation(12)
+        self.tree.setAlternatingRowColors(False)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.headerItem().setToolTip(1, "The value the publication reports, or derived from it")
+        self.tree.currentItemChanged.connect(lambda item, _prev: self._show_detail(item))
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
+        copy = QShortcut(QKeySequence.StandardKey.Copy, self.tree)
+        copy.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        copy.activated.connect(self.copy_to_clipboard)
+
+        self.detail = QTextBrowser()
+        self.detail.setOpenLinks(False)
+        self.detail.setPlaceholderText("Select a row to see how its number is computed.")
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.tree)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        lay.addLayout(top)
+        lay.addWidget(self.message_label)
+        lay.addWidget(self.splitter, 1)
+        self._show_message(NO_COMPARISON)
+
+    # ------------------------------------------------------------------ the API panels.py calls
+    def set_endpoint(self, project, trial, endpoint) -> None:
+        """Show every comparison of `endpoint` (of `trial` in `project`); None shows a message."""
+        self.title = " — ".join(x for x in (getattr(trial, "name", ""), getattr(endpoint, "name", ""))
+                                if x)
+        self.heading.setText(self.title or "Comparison")
+        key = self._current_key()
+        try:
+            self.message, self.sections = build_sections(project, trial, endpoint)
+        except Exception as e:   # a half-typed value must never break the window
+            self.message, self.sections = f"The comparison cannot be computed: {e}", []
+        if self.message:
+            self._show_message(self.message)
+            return
+        self._fill()
+        self._restore_key(key)
+
+    # ------------------------------------------------------------------ filling
+    def _show_message(self, text: str) -> None:
+        self.message_label.setText(text)
+        self.message_label.setVisible(True)
+        self.splitter.setVisible(False)
+        self.copy_button.setEnabled(bool(self.title))
+        self.tree.clear()
+        self.items = {}
+
+    def _fill(self) -> None:
+        self.message_label.setVisible(False)
+        self.splitter.setVisible(True)
+        self.copy_button.setEnabled(True)
+        self.tree.clear()
+        self.items = {}
+        has_patients = any(s.computed_source for s in self.sections)
+        self.tree.setColumnHidden(2, not has_patients)
+        source = next((s.computed_source for s in self.sections if s.computed_source), "")
+        self.tree.headerItem().setText(2, "Reconstructed" if "reconstructed" in (source or "")
+                                       else "Patient data")
+        self.tree.headerItem().setToolTip(2, f"Computed from the {source}" if source else "")
+        bold = QFont(self.tree.font())
+        bold.setBold(True)
+        for s in self.sections:
+            head = QTreeWidgetItem([f"{s.experimental}\nvs {s.control}"])
+            head.setToolTip(0, s.title)
+            head.setFont(0, bold)
+            head.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            head.setData(0, ROLE_ROW, (s.experimental, ""))
+            for c in range(3):
+                head.setBackground(c, SECTION_BRUSH)
+            self.tree.addTopLevelItem(head)
+            head.setFirstColumnSpanned(True)
+            for r in s.rows:
+                item = QTreeWidgetItem([r.measure, r.reported, r.computed])
+                item.setData(0, ROLE_ROW, (s.experimental, r.key))
+                item.setToolTip(0, r.measure_tip or r.measure)
+                item.setToolTip(1, r.rule or "")
+                item.setToolTip(2, "\n".join(x for x in (r.computed_rule, r.note,
+                                                         ("⚠ " + r.flag) if r.flag else "") if x))
+                for c in (1, 2):
+                    item.setTextAlignment(c, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if r.key in ("median_gain", "hr", "esmo"):
+                    item.setFont(1, bold)
+                if r.flag:
+                    for c in range(3):
+                        item.setBackground(c, FLAG_BRUSH)
+                for name, value in r.children:
+                    child = QTreeWidgetItem([name, value])
+                    child.setToolTip(0, f"{name}: {value}")
+                    child.setToolTip(1, value)
+                    child.setForeground(0, QBrush(MUTED))
+                    child.setData(0, ROLE_ROW, (s.experimental, r.key))
+                    item.addChild(child)
+                head.addChild(item)
+                self.items[(s.experimental, r.key)] = item
+            head.setExpanded(True)
+        self._show_detail(None)
+
+    def _current_key(self):
+        item = self.tree.currentItem()
+        return None if item is None else item.data(0, ROLE_ROW)
+
+    def _restore_key(self, key) -> None:
+        if key and key in self.items:
+            self.tree.setCurrentItem(self.items[key])
+
+    # ------------------------------------------------------------------ detail pane
+    def section(self, experimental: str | None = None) -> Section | None:
+        for s in self.sections:
+            if experimental is None or s.experimental == experimental:
+                return s
+        return None
+
+    def _show_detail(self, item) -> None:
+        key = None if item is None else item.data(0, ROLE_ROW)
+        if not key or not key[1]:
+            self.detail.setHtml(self._overview_html(key[0] if key else None))
+            return
+        s = self.section(key[0])
+        r = s.row(key[1]) if s else None
+        if r is None:
+            return
+        e = html.escape
+        parts = [f"<b>{e(r.measure)}</b>" + (f" — {e(r.measure_tip)}" if r.measure_tip else "")]
+        if r.reported not in ("", "—") or r.rule:
+            parts.append(f"<b>Reported:</b> {e(r.reported)}" + (f"<br>{e(r.rule)}" if r.rule else ""))
+        if r.computed:
+            parts.append(f"<b>Patient data:</b> {e(r.computed)}"
+                         + (f"<br>{e(r.computed_rule)}" if r.computed_rule else ""))
+        parts += [f"<b>{e(a)}:</b> {e(b)}" for a, b in r.children]
+        if r.note:
+            parts.append(e(r.note))
+        if r.flag:
+            parts.append(f"<span style='background:#fbe3b0'>⚠ {e(r.flag)}</span>")
+        self.detail.setHtml("<p>" + "</p><p>".join(parts) + "</p>")
+
+    def _overview_html(self, experimental=None) -> str:
+        """With no row selected: discrepancies, cautions and notes of every comparison."""
+        e = html.escape
+        parts = []
+        for s in self.sections:
+            if experimental is not None and s.experimental != experimental:
+                continue
+            items = [f"<span style='background:#fbe3b0'>⚠ {e(r.flag)}</span>" for r in s.rows if r.flag]
+            items += [f"* {e(r.measure)}: {e(r.note)}" for r in s.rows if r.note]
+            items += [e(n) for n in s.notes]
+            esmo = s.row("esmo")
+            if esmo is not None and esmo.rule:
+                items.append(f"<b>ESMO-MCBS {e(esmo.reported)}:</b> {e(esmo.rule)}")
+            if s.computed_source:
+                items.append(f"Patient data: {e(s.computed_source)}.")
+            if items:
+                if len(self.sections) > 1:
+                    parts.append(f"<b>{e(s.title)}</b>")
+                parts += items
+        if not parts:
+            return "<p style='color:#555'>Select a row to see how its number is computed.</p>"
+        return ("<p>" + "</p><p>".join(parts) + "</p><p style='color:#555'>Select a row to see "
+                "how its number is computed.</p>")
+
+    def detail_text(self) -> str:
+        return self.detail.toPlainText()
+
+    # ------------------------------------------------------------------ text and clipboard
+    def as_text(self) -> str:
+        return sections_text(self.title or "Comparison", self.sections, self.message)
+
+    def as_html(self) -> str:
+        return sections_html(self.title or "Comparison", self.sections, self.message)
+
+    def copy_to_clipboard(self) -> None:
+        mime = QMimeData()
+        mime.setText(self.as_text())
+        mime.setHtml(self.as_html())
+        QGuiApplication.clipboard().setMimeData(mime)
+
+    def _context_menu(self, pos) -> None:
+        menu = QMenu(self)
+        menu.addAction("Copy the comparison as text", self.copy_to_clipboard)
+        menu.exec(self.tree.viewport().mapToGlobal(pos))
+
+    def text_of(self, experimental: str | None, key: str, column: int = 1) -> str:
+        """The shown text of one cell (column 1 reported, 2 patient data); tests and scripts."""
+        s = self.section(experimental)
+        item = self.items.get((s.experimental, key)) if s else None
+        return "" if item is None else item.text(column)
+
+
+if __name__ == "__main__":  # preview on the bundled example
+    import sys
+
+    from PySide6.QtWidgets import QApplication
+
+    from evidencegui.io.project_file import load_project
+    from evidencegui.resources import resource
+
+    app = QApplication(sys.argv)
+    proj = load_project(resource("examples", "cleopatra.evidence.json"))
+    panel = ComparisonPanel()
+    panel.set_endpoint(proj, proj.trials[0], proj.trials[0].endpoints[0])
+    panel.resize(440, 700)
+    panel.show()
+    sys.exit(app.exec())

@@ -1,0 +1,181 @@
+"""The survival figure as PNG, SVG or a clipboard image, from the window or the command line.
+
+The plot widget is laid out at the figure's own pixel size with every font and pen scaled to the
+resolution (ui/style.py works in points), then its scene is painted with a QPainter: onto a QImage
+for PNG, onto QSvgGenerator for SVG. pyqtgraph's own SVGExporter is not used: in pyqtgraph 0.14.0
+it raises ValueError with PySide6 ≥ 6.11 (pyqtgraph issue #3495; it re-parses the path data Qt
+writes, whose format changed), and the fix is not released.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+DEFAULT_WIDTH_IN = 8.0
+DEFAULT_HEIGHT_IN = 5.5
+SVG_DPI = 96                      # SVG user units: CSS pixels
+
+
+def ensure_app():
+    """The running QApplication, or a new one (offscreen when there is no display)."""
+    from PySide6.QtWidgets import QApplication
+    app = QApplication.instance()
+    if app is None:
+        if not os.environ.get("QT_QPA_PLATFORM") and not os.environ.get("DISPLAY") \
+                and not os.environ.get("WAYLAND_DISPLAY") and sys.platform.startswith("linux"):
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        app = QApplication(sys.argv[:1] or ["evidencegui"])
+    return app
+
+
+def resolve(project, trial: Any, endpoint: Any):
+    """(trial, endpoint) objects from objects, names or indices; ValueError when not found."""
+    if isinstance(trial, int) and not isinstance(trial, bool):
+        try:
+            t = project.trials[trial]
+        except IndexError:
+            raise ValueError(f"no trial number {trial}") from None
+    elif isinstance(trial, str):
+        t = project.trial(trial)
+        if t is None:
+            raise ValueError(f"no trial named {trial!r}")
+    elif trial is None:
+        if not project.trials:
+            raise ValueError("the project has no trials")
+        t = project.trials[0]
+    else:
+        t = trial
+    if isinstance(endpoint, int) and not isinstance(endpoint, bool):
+        try:
+            e = t.endpoints[endpoint]
+        except IndexError:
+            raise ValueError(f"trial {t.name!r} has no endpoint number {endpoint}") from None
+    elif isinstance(endpoint, str):
+        e = t.endpoint(endpoint)
+        if e is None:
+            raise ValueError(f"trial {t.name!r} has no endpoint {endpoint!r}")
+    elif endpoint is None:
+        if not t.endpoints:
+            raise ValueError(f"trial {t.name!r} has no endpoints")
+        e = t.endpoints[0]
+    else:
+        e = endpoint
+    return t, e
+
+
+def build_widget(project, trial, endpoint, px_per_pt: float, style: str = "presentation",
+                 width_px: int = 800, height_px: int = 550, time_unit: str = "months",
+                 show_ci: bool = True, title: bool = True):
+    """A SurvivalPlotWidget laid out at exactly width_px × height_px, never shown on screen."""
+    ensure_app()
+    from PySide6 import QtCore, QtWidgets
+
+    from evidencegui.ui.survival_plot import SurvivalPlotWidget
+    t, e = resolve(project, trial, endpoint)
+    w = SurvivalPlotWidget(style=style, px_per_pt=px_per_pt, interactive=False, show_title=title)
+    w.setAttribute(QtCore.Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+    w.glw.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    w.glw.setVerticalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    w.glw.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+    w.show_ci = show_ci
+    w.time_unit = time_unit
+    w.set_endpoint(project, t, e)
+    w.setFixedSize(width_px, height_px)
+    w.show()
+    w.glw.ci.layout.activate()
+    QtWidgets.QApplication.processEvents()
+    w.glw.ci.layout.activate()
+    w._range_changed()          # ticks and at-risk columns for the final size
+    return w
+
+
+def _paint(widget, device, width_px: int, height_px: int) -> None:
+    from PySide6 import QtCore, QtGui
+    p = QtGui.QPainter(device)
+    try:
+        p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        p.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
+        p.fillRect(QtCore.QRectF(0, 0, width_px, height_px), QtGui.QColor("white"))
+        src = widget.glw.mapToScene(widget.glw.viewport().rect()).boundingRect()
+        widget.glw.scene().render(p, QtCore.QRectF(0, 0, width_px, height_px), src,
+                                  QtCore.Qt.AspectRatioMode.IgnoreAspectRatio)
+    finally:
+        p.end()
+
+
+def _dispose(widget) -> None:
+    widget.hide()
+    widget.deleteLater()
+
+
+def render_image(project, trial=None, endpoint=None, dpi: int = 300, style: str = "presentation",
+                 width_in: float = DEFAULT_WIDTH_IN, height_in: float = DEFAULT_HEIGHT_IN,
+                 time_unit: str = "months", show_ci: bool = True):
+    """The figure as a QImage of (width_in × dpi) × (height_in × dpi) pixels."""
+    from PySide6 import QtGui
+    if not 30 <= dpi <= 1200:
+        raise ValueError(f"dpi must lie between 30 and 1200, not {dpi}")
+    w_px, h_px = round(width_in * dpi), round(height_in * dpi)
+    widget = build_widget(project, trial, endpoint, dpi / 72.0, style, w_px, h_px, time_unit, show_ci)
+    try:
+        img = QtGui.QImage(w_px, h_px, QtGui.QImage.Format.Format_ARGB32_Premultiplied)
+        _paint(widget, img, w_px, h_px)
+    finally:
+        _dispose(widget)
+    # Only after painting: pyqtgraph's axes replay QPictures, whose fonts Qt rescales to the
+    # device's dots per inch; the layout is already at the target pixel size.
+    img.setDotsPerMeterX(round(dpi / 0.0254))
+    img.setDotsPerMeterY(round(dpi / 0.0254))
+    return img
+
+
+def render_png(project, trial=None, endpoint=None, dpi: int = 300, style: str = "presentation",
+               width_in: float = DEFAULT_WIDTH_IN, height_in: float = DEFAULT_HEIGHT_IN,
+               time_unit: str = "months", show_ci: bool = True) -> bytes:
+    """PNG bytes of the figure (title, curves, legend, numbers at risk) at ``dpi``."""
+    from PySide6 import QtCore
+    img = render_image(project, trial, endpoint, dpi, style, width_in, height_in, time_unit, show_ci)
+    buf = QtCore.QBuffer()
+    buf.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
+    if not img.save(buf, "PNG"):
+        raise RuntimeError("Qt could not encode the PNG")
+    return bytes(buf.data())
+
+
+def render_svg(project, trial=None, endpoint=None, style: str = "presentation",
+               width_in: float = DEFAULT_WIDTH_IN, height_in: float = DEFAULT_HEIGHT_IN,
+               time_unit: str = "months", show_ci: bool = True) -> bytes:
+    """SVG bytes of the figure: vector paths and text, sized in inches."""
+    from PySide6 import QtCore
+    from PySide6.QtSvg import QSvgGenerator
+    w_px, h_px = round(width_in * SVG_DPI), round(height_in * SVG_DPI)
+    widget = build_widget(project, trial, endpoint, SVG_DPI / 72.0, style, w_px, h_px, time_unit, show_ci)
+    t, e = resolve(project, trial, endpoint)
+    buf = QtCore.QBuffer()
+    buf.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
+    try:
+        gen = QSvgGenerator()
+        gen.setOutputDevice(buf)
+        gen.setSize(QtCore.QSize(w_px, h_px))
+        gen.setViewBox(QtCore.QRect(0, 0, w_px, h_px))
+        gen.setResolution(SVG_DPI)
+        gen.setTitle(f"{t.name} — {e.name}")
+        gen.setDescription("Survival curves drawn by EvidenceGUI")
+        _paint(widget, gen, w_px, h_px)
+    finally:
+        _dispose(widget)
+    data = bytes(buf.data())
+    if b"<svg" not in data[:4000]:
+        raise RuntimeError("Qt wrote no SVG")
+    return data
+
+
+def copy_to_clipboard(project, trial=None, endpoint=None, dpi: int = 200, style: str = "presentation",
+                      width_in: float = DEFAULT_WIDTH_IN, height_in: float = DEFAULT_HEIGHT_IN,
+                      time_unit: str = "months", show_ci: bool = True):
+    """Put the figure on the clipboard as an image (paste into slides or a letter); returns it."""
+    from PySide6.QtGui import QGuiApplication
+    img = render_image(project, trial, endpoint, dpi, style, width_in, height_in, time_unit, show_ci)
+    QGuiApplication.clipboard().setImage(img)
+    return img

@@ -1,0 +1,609 @@
+"""The survival plot: draws the curves, bands, marks and numbers at risk that core/curves.py computed.
+
+Nothing statistical is computed here. Every size comes from ui/style.py in points, so the same widget
+laid out at a figure's pixel size (ui/figure.py) gives a print-resolution figure, not an upscaled grab.
+"""
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from evidencegui.core import curves as cc
+from evidencegui.ui import style as st
+
+UNIT_WORD = {"months": "Months", "years": "Years", "weeks": "Weeks", "days": "Days"}
+# Tick steps that read naturally for follow-up times (months: quarters, half-years, years).
+_STEPS = {"months": (1, 2, 3, 6, 12, 18, 24, 36, 48, 60, 120, 240),
+          "years": (0.25, 0.5, 1, 2, 3, 5, 10, 20),
+          "weeks": (1, 2, 4, 8, 13, 26, 52, 104, 260),
+          "days": (7, 14, 30, 60, 90, 180, 365, 730, 1825)}
+
+
+class TimeAxis(pg.AxisItem):
+    """Bottom axis whose major ticks fall on natural follow-up steps; the at-risk table uses them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit = "months"
+        self.min_spacing_px = 60.0
+
+    def tickValues(self, minVal, maxVal, size):  # noqa: N802 (Qt/pyqtgraph override)
+        lo, hi = sorted((float(minVal), float(maxVal)))
+        span = hi - lo
+        if not (span > 0 and math.isfinite(span)) or size <= 0:
+            return [(1.0, [])]
+        most = max(2.0, size / self.min_spacing_px)
+        steps = _STEPS.get(self.unit, _STEPS["months"])
+        step = next((s for s in steps if span / s <= most), None)
+        if step is None:
+            step = float(pg.AxisItem.tickSpacing(self, lo, hi, size)[0][0])
+        first = math.ceil(lo / step - 1e-9) * step
+        ticks = [round(v, 9) for v in np.arange(first, hi + step * 1e-6, step) if v >= -1e-9]
+        return [(float(step), ticks), (float(step) / 2, [])]
+
+    def major_ticks(self) -> list[float]:
+        """The major tick positions drawn for the current range and length."""
+        lo, hi = sorted(self.range)
+        return list(self.tickValues(lo, hi, self.geometry().width())[0][1])
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802
+        return [f"{v:g}" for v in values]
+
+
+class ProbabilityAxis(pg.AxisItem):
+    """Left axis whose title sits next to its tick labels, however wide the axis is made."""
+
+    def resizeEvent(self, ev=None):  # noqa: N802
+        super().resizeEvent(ev)
+        font = self.style["tickFont"] or QtGui.QFont()
+        tick_w = QtGui.QFontMetricsF(font).horizontalAdvance("100%")
+        br = self.label.boundingRect()
+        offset = self.style["tickTextOffset"][0] if isinstance(self.style["tickTextOffset"], list) \
+            else self.style["tickTextOffset"]
+        x = self.width() - tick_w - offset - abs(self.style["tickLength"]) - br.height() * 1.05
+        self.label.setPos(QtCore.QPointF(max(0.0, x), self.label.pos().y()))
+
+
+class RowLabelAxis(pg.AxisItem):
+    """Left axis of the at-risk table: one label a row, coloured like its arm."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.colours: dict[str, str] = {}
+
+    def drawPicture(self, p, axisSpec, tickSpecs, textSpecs):  # noqa: N802
+        p.setRenderHint(p.RenderHint.TextAntialiasing, True)
+        if self.style["tickFont"] is not None:
+            p.setFont(self.style["tickFont"])
+        for rect, flags, text in textSpecs:
+            p.setPen(pg.mkPen(self.colours.get(text, st.TEXT)))
+            p.drawText(rect, int(flags), text)
+
+
+class LegendSample(pg.ItemSample):
+    """Legend line sample sized with the style (pyqtgraph's is a fixed 20 × 20 px)."""
+
+    def __init__(self, item, w: float, h: float):
+        super().__init__(item)
+        self._w, self._h = w, h
+        self.setFixedWidth(w)
+        self.setFixedHeight(h)
+
+    def boundingRect(self):  # noqa: N802
+        return QtCore.QRectF(0, 0, self._w, self._h)
+
+    def paint(self, p, *args):
+        pen = self.item.opts.get("pen") if hasattr(self.item, "opts") else None
+        p.setRenderHint(p.RenderHint.Antialiasing)
+        if pen is not None:
+            p.setPen(pg.mkPen(pen))
+            p.drawLine(QtCore.QPointF(0, self._h / 2), QtCore.QPointF(self._w, self._h / 2))
+
+
+@dataclass
+class DrawnArm:
+    """What was drawn for one arm, kept for tests and the hover readout."""
+    key: str
+    curve: cc.CurveData
+    colour: str
+    curve_item: Any = None
+    ci_item: Any = None
+    ci_edges: tuple = ()
+    censor_item: Any = None
+    median_item: Any = None
+    landmark_items: list = field(default_factory=list)
+    legend_text: str = ""
+
+
+def short_labels(keys: Sequence[str]) -> list[str]:
+    """Shortest distinct leading parts of arm names ("Pertuzumab+…", "Placebo+…") for the table."""
+    import re
+    parts = [re.findall(r"[^+/,;\s]+[+/,;\s]*", k) or [k] for k in keys]
+    for n in range(1, max((len(p) for p in parts), default=1) + 1):
+        short = ["".join(p[:n]) for p in parts]
+        if len(set(s.strip() for s in short)) == len(short):
+            return [s.rstrip() + ("…" if len(p) > n else "") if len(p) > n else k
+                    for s, p, k in zip(short, parts, keys)]
+    return list(keys)
+
+
+def _fmt_t(v: float | None) -> str:
+    return "NR" if v is None else f"{v:.1f}"
+
+
+def legend_parts(curve: cc.CurveData) -> tuple[str, str]:
+    """The legend's two lines: arm name, then n, events and median (with its CI)."""
+    n = "?" if curve.n is None else str(curve.n)
+    ev = "?" if curve.events is None else str(curve.events)
+    ab = cc.UNIT_ABBREV.get(curve.time_unit, curve.time_unit)
+    if curve.median is None:
+        med = "median NR" if curve.median_not_reached or curve.km is not None else "median ?"
+    else:
+        med = f"median {curve.median:.1f} {ab}"
+        if curve.median_lower is not None or curve.median_upper is not None:
+            med += f" ({_fmt_t(curve.median_lower)}–{_fmt_t(curve.median_upper)})"
+    return curve.label, f"n={n}, events={ev}, {med}"
+
+
+def legend_text(curve: cc.CurveData) -> str:
+    name, numbers = legend_parts(curve)
+    return f"{name}: {numbers}"
+
+
+class SurvivalPlotWidget(QtWidgets.QWidget):
+    """Kaplan–Meier (or modelled) curves of one endpoint, or of arms from several trials."""
+
+    def __init__(self, parent=None, style: str | st.PlotStyle = "screen", px_per_pt: float | None = None,
+                 interactive: bool = True, show_title: bool = False):
+        super().__init__(parent)
+        self.interactive = interactive
+        self.show_title = show_title
+        self._px_per_pt = px_per_pt
+        self.style = st.get_style(style).at(px_per_pt or st.SCREEN_PX_PER_PT)
+        self.time_unit = "months"
+        self.show_ci = True
+        self.percent = False
+        self.title = ""
+        self._source: tuple = ()            # ("endpoint", project, trial, endpoint) or ("arms", ...)
+        self.curves: list[cc.CurveData] = []
+        self.drawn: dict[str, DrawnArm] = {}
+        self.landmark_times: list[float] = []
+        self.reported: dict[str, list[cc.Marker]] = {}
+        self.at_risk: list[cc.AtRiskRow] = []
+        self.at_risk_items: list[list[pg.TextItem]] = []
+        self.hover_text = ""
+        self.hover_values: dict[str, float] = {}
+        self._updating_risk = False
+        self.legend_corner = "bottom-left"
+
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        self.glw = pg.GraphicsLayoutWidget()
+        self.glw.setBackground("w")
+        self.glw.ci.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.glw, 1)
+        self.bottom_axis = TimeAxis("bottom")
+        self.plot_item = pg.PlotItem(axisItems={"bottom": self.bottom_axis,
+                                                "left": ProbabilityAxis("left")})
+        self.glw.addItem(self.plot_item, row=0, col=0)
+        self.risk_axis = RowLabelAxis("left")
+        self.risk_item = pg.PlotItem(axisItems={"left": self.risk_axis})
+        self.glw.addItem(self.risk_item, row=1, col=0)
+        self.glw.ci.layout.setRowStretchFactor(0, 1)
+        self.glw.ci.layout.setRowStretchFactor(1, 0)
+        self.risk_item.setXLink(self.plot_item)
+        self.risk_item.hideAxis("bottom")
+        self.risk_item.setMouseEnabled(x=False, y=False)
+        self.risk_item.setMenuEnabled(False)
+        self.risk_item.hideButtons()
+        self.risk_item.getViewBox().invertY(True)
+        self.plot_item.hideButtons()
+        self.plot_item.setMenuEnabled(False)
+        self.vb = self.plot_item.getViewBox()
+        self.vb.setLimits(yMin=-0.05, yMax=1.1)
+        self.vb.sigXRangeChanged.connect(self._range_changed)
+        self.vb.sigResized.connect(self._range_changed)
+        self.legend = pg.LegendItem()
+        self.legend.setParentItem(self.vb)
+        self.hover_line = pg.InfiniteLine(angle=90, movable=False,
+                                          pen=pg.mkPen("#888888", width=1, style=QtCore.Qt.PenStyle.DotLine))
+        self.hover_line.setVisible(False)
+        self.hover_line.setZValue(50)
+        self.hover_label = QtWidgets.QLabel(" ")
+        self.hover_label.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        self.hover_label.setContentsMargins(0, 0, 0, 2)
+        self.hover_label.setIndent(8)
+        self.hover_label.setWordWrap(True)
+        self.hover_label.setVisible(interactive)
+        lay.addWidget(self.hover_label)
+        if interactive:
+            self._proxy = pg.SignalProxy(self.glw.scene().sigMouseMoved, rateLimit=30,
+                                         slot=self._mouse_moved)
+        self._apply_style()
+
+    # ------------------------------------------------------------------ public API
+    @property
+    def curve_items(self) -> dict[str, pg.PlotCurveItem]:
+        return {k: d.curve_item for k, d in self.drawn.items()}
+
+    @property
+    def ci_items(self) -> dict[str, pg.FillBetweenItem]:
+        return {k: d.ci_item for k, d in self.drawn.items() if d.ci_item is not None}
+
+    @property
+    def censor_items(self) -> dict[str, pg.ScatterPlotItem]:
+        return {k: d.censor_item for k, d in self.drawn.items() if d.censor_item is not None}
+
+    @property
+    def median_items(self) -> dict[str, pg.PlotCurveItem]:
+        return {k: d.median_item for k, d in self.drawn.items() if d.median_item is not None}
+
+    def set_endpoint(self, project, trial, endpoint) -> None:
+        """Draw every arm of ``endpoint`` (objects of core.model)."""
+        self._source = ("endpoint", project, trial, endpoint)
+        self.title = "" if endpoint is None else \
+            f"{getattr(trial, 'name', '') + ' — ' if trial is not None else ''}{endpoint.name}"
+        self.redraw()
+
+    def set_arms(self, arms: Sequence[tuple], project=None) -> None:
+        """Overlay arms from different trials: a list of (trial, endpoint, arm)."""
+        self._source = ("arms", project, list(arms))
+        names = sorted({f"{t.name} {e.name}" for t, e, _ in arms})
+        self.title = "Cross-trial overlay: " + ", ".join(names) if arms else ""
+        self.redraw()
+
+    def set_time_unit(self, unit: str) -> None:
+        if unit not in cc.TIME_UNITS:
+            raise ValueError(f"unknown time unit {unit!r}")
+        if unit != self.time_unit:
+            self.time_unit = unit
+            self.redraw()
+
+    def set_style(self, name: str | st.PlotStyle) -> None:
+        new = st.get_style(name).at(self._px_per_pt or st.SCREEN_PX_PER_PT)
+        if new != self.style:
+            self.style = new
+            self._apply_style()
+            self.redraw()
+
+    def set_show_ci(self, show: bool) -> None:
+        show = bool(show)
+        if show != self.show_ci:
+            self.show_ci = show
+            self.redraw()
+
+    def set_percent(self, percent: bool) -> None:
+        self.percent = bool(percent)
+        self._y_ticks()
+
+    # ------------------------------------------------------------------ drawing
+    def _data_unit(self, project) -> str:
+        u = getattr(project, "time_unit", "months")
+        return u if u in cc.TIME_UNITS else "months"
+
+    def _compute(self) -> tuple[list[tuple[str, cc.CurveData, int]], list]:
+        """(key, curve, colour index) per drawable arm, and the arms' reported landmarks."""
+        if not self._source:
+            return [], []
+        ci = "log-log"
+        if self._source[0] == "endpoint":
+            _, project, trial, ep = self._source
+            if ep is None:
+                return [], []
+            arms = list(ep.arms)
+            keys = [a.label for a in arms]
+            ci = getattr(project, "ci_method", ci) or ci
+            units = [self._data_unit(project)] * len(arms)
+        else:
+            _, project, items = self._source
+            arms = [a for _, _, a in items]
+            keys = [f"{t.name}: {a.label}" for t, _, a in items]
+            ci = getattr(project, "ci_method", ci) or ci
+            units = [self._data_unit(project)] * len(arms)
+        curves = cc.arms_curves(arms, ci, self.time_unit, labels=keys, data_unit=units[0])
+        out, reported = [], []
+        by_label = {c.label: c for c in curves}
+        for i, (a, k) in enumerate(zip(arms, keys)):
+            c = by_label.get(k) or by_label.get(f"{k} (modelled)")
+            if c is None:
+                continue
+            out.append((k, c, i))
+            reported.append((k, cc.reported_landmarks(a, k, self.time_unit, units[0])))
+        return out, reported
+
+    def redraw(self) -> None:
+        self.plot_item.clear()
+        self.legend.clear()
+        self.drawn = {}
+        s = self.style
+        arms, reported = self._compute()
+        self.curves = [c for _, c, _ in arms]
+        self._style_legend()
+        self.reported = dict(reported)
+        lm_times = sorted({round(m.time, 9) for _, ms in reported for m in ms})
+        beam = max((c.max_time for c in self.curves), default=1.0) * 0.012
+        self.landmark_times = lm_times
+        for key, c, i in arms:
+            col = st.colour(i)
+            d = DrawnArm(key, c, col)
+            if self.show_ci and c.lower is not None and c.upper is not None:
+                lo = pg.PlotCurveItem(c.time, c.lower, pen=None)
+                hi = pg.PlotCurveItem(c.time, c.upper, pen=None)
+                d.ci_edges = (lo, hi)
+                d.ci_item = pg.FillBetweenItem(lo, hi, brush=s.ci_brush(col))
+                d.ci_item.setZValue(-10)
+                self.plot_item.addItem(d.ci_item)
+            d.curve_item = pg.PlotCurveItem(c.time, c.survival, pen=s.pen(col, c.modelled),
+                                            antialias=True)
+            d.curve_item.setZValue(10)
+            self.plot_item.addItem(d.curve_item)
+            if len(c.censor_time):
+                d.censor_item = pg.ScatterPlotItem(
+                    c.censor_time, c.censor_survival, symbol="|", size=s.px(s.censor_pt),
+                    pen=pg.mkPen(col, width=max(1.0, s.px(s.guide_pt))), brush=pg.mkBrush(col))
+                d.censor_item.setZValue(11)
+                self.plot_item.addItem(d.censor_item)
+            m = cc.median_marker(c)
+            if m is not None:
+                d.median_item = pg.PlotCurveItem([0.0, m.time, m.time], [0.5, 0.5, 0.0],
+                                                 pen=s.pen(col, width_pt=s.guide_pt,
+                                                           style=QtCore.Qt.PenStyle.DotLine))
+                d.median_item.setZValue(5)
+                self.plot_item.addItem(d.median_item)
+            if lm_times:
+                pts = cc.landmark_markers(c, lm_times)
+                if pts:
+                    it = pg.ScatterPlotItem([p.time for p in pts], [p.survival for p in pts],
+                                            symbol="o", size=s.px(s.marker_pt),
+                                            pen=pg.mkPen(col, width=max(1.0, s.px(s.guide_pt))),
+                                            brush=pg.mkBrush("w"))
+                    it.setZValue(12)
+                    self.plot_item.addItem(it)
+                    d.landmark_items.append(it)
+            for rm in self.reported.get(key, []):
+                if rm.lower is not None and rm.upper is not None:
+                    eb = pg.ErrorBarItem(x=np.array([rm.time]), y=np.array([rm.survival]),
+                                         top=np.array([rm.upper - rm.survival]),
+                                         bottom=np.array([rm.survival - rm.lower]),
+                                         beam=beam,
+                                         pen=pg.mkPen(col, width=max(1.0, s.px(s.guide_pt))))
+                    self.plot_item.addItem(eb)
+                    d.landmark_items.append(eb)
+                it = pg.ScatterPlotItem([rm.time], [rm.survival], symbol="d", size=s.px(s.marker_pt) * 1.2,
+                                        pen=pg.mkPen(col), brush=pg.mkBrush(col))
+                it.setZValue(13)
+                self.plot_item.addItem(it)
+                d.landmark_items.append(it)
+            d.legend_text = legend_text(c)
+            name, numbers = legend_parts(c)
+            self.legend.addItem(LegendSample(d.curve_item, s.px(s.legend_pt) * 2.2, s.px(s.legend_pt) * 2.6),
+                                f"<b>{html.escape(name)}</b><br>{html.escape(numbers)}")
+            self.drawn[key] = d
+        self.plot_item.addItem(self.hover_line, ignoreBounds=True)
+        self._place_legend()
+        self.plot_item.setLabel("bottom", f"{UNIT_WORD.get(self.time_unit, self.time_unit)} since randomisation",
+                                **self._label_css())
+        self.bottom_axis.unit = self.time_unit
+        self.plot_item.setTitle(self.title if (self.show_title and self.title) else None,
+                                **self._title_css())
+        if self.show_title:
+            self.plot_item.titleLabel.setMinimumHeight(s.px(s.title_pt) * 2.2)
+        xmax = max((c.max_time for c in self.curves), default=1.0) or 1.0
+        # A little room left of 0 so the first at-risk column is not cut in half.
+        pad = xmax * 0.045
+        self.vb.setLimits(xMin=-pad, xMax=xmax * 1.5)
+        self.plot_item.setXRange(-pad, xmax * 1.03, padding=0)
+        # Room above 1.0 and below 0: an axis with a grid drops tick labels that would overflow it.
+        self.plot_item.setYRange(0, 1.0, padding=0.045)
+        self._build_risk_rows()
+        self._y_ticks()
+        self._align_axes()
+        self._range_changed()
+        if self.hover_values:
+            self.show_readout(self._last_t)
+
+    # ------------------------------------------------------------------ style
+    def _label_css(self) -> dict:
+        return {"color": st.TEXT, "font-size": f"{self.style.ipx(self.style.label_pt, 6)}px"}
+
+    def _title_css(self) -> dict:
+        return {"color": st.TEXT, "size": f"{self.style.ipx(self.style.title_pt, 6)}px", "bold": True}
+
+    def _apply_style(self) -> None:
+        s = self.style
+        tick_font = s.font(s.tick_pt)
+        for ax in (self.plot_item.getAxis("left"), self.bottom_axis):
+            ax.setStyle(tickFont=tick_font, tickLength=-s.ipx(3.5, 2), tickTextOffset=s.ipx(2.5, 2),
+                        autoExpandTextSpace=True)
+            ax.setPen(pg.mkPen(st.TEXT, width=max(1.0, s.px(0.6))))
+            ax.setTextPen(pg.mkPen(st.TEXT))
+            ax.enableAutoSIPrefix(False)
+        self.bottom_axis.min_spacing_px = s.px(s.tick_pt) * 4.5
+        self.plot_item.getAxis("left").setGrid(int(255 * st.GRID_ALPHA))
+        self.bottom_axis.setGrid(int(255 * st.GRID_ALPHA))
+        self.plot_item.getAxis("left").setStyle(hideOverlappingLabels=False)
+        fm_tick = QtGui.QFontMetricsF(tick_font)
+        fm_label = QtGui.QFontMetricsF(s.font(s.label_pt))
+        # Room between the tick labels and the axis title (pyqtgraph's estimate lets them touch).
+        self.bottom_axis.setHeight(int(math.ceil(fm_tick.height() + s.px(2.5) + s.px(3.5)
+                                                 + fm_label.height() * 1.35)))
+        self.risk_axis.setStyle(tickFont=s.font(s.at_risk_pt, bold=True), tickLength=0,
+                                tickTextOffset=s.ipx(4, 2), autoExpandTextSpace=False)
+        self.risk_axis.setPen(pg.mkPen(None))
+        self.plot_item.setLabel("left", "Survival probability", **self._label_css())
+        m = s.ipx(6, 2)
+        self.plot_item.layout.setContentsMargins(m / 2, m, m * 2, m / 2)
+        self.risk_item.layout.setContentsMargins(m / 2, 0, m * 2, m / 2)
+        self.hover_label.setFont(s.at(st.SCREEN_PX_PER_PT).font(s.legend_pt))
+
+    def _style_legend(self) -> None:
+        s = self.style
+        lg = self.legend
+        lg.setLabelTextColor(st.TEXT)
+        lg.setLabelTextSize(f"{s.ipx(s.legend_pt, 6)}px")
+        lg.setBrush(pg.mkBrush(255, 255, 255, 225))
+        lg.setPen(pg.mkPen("#bbbbbb", width=1))
+        lg.layout.setContentsMargins(*(s.ipx(3),) * 4)
+        lg.layout.setHorizontalSpacing(s.ipx(4))
+        lg.layout.setVerticalSpacing(0)
+        self._place_legend()
+
+    def _place_legend(self) -> None:
+        """Bottom left, where survival curves rarely are; top right when the curves fall early."""
+        off = self.style.ipx(8, 4)
+        corner = "bottom-left"
+        if self.curves:
+            xmax = max(c.max_time for c in self.curves) or 1.0
+            early = [float(c.evaluate(0.5 * xmax)[0]) for c in self.curves]
+            late = [float(c.evaluate(0.55 * xmax)[0]) for c in self.curves]
+            early = [v for v in early if math.isfinite(v)]
+            late = [v for v in late if math.isfinite(v)]
+            if early and min(early) < 0.45 and late and max(late) < 0.45:
+                corner = "top-right"
+        self.legend_corner = corner
+        if corner == "top-right":
+            self.legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-off, off))
+        else:
+            self.legend.anchor(itemPos=(0, 1), parentPos=(0, 1), offset=(off, -off))
+
+    def _y_ticks(self) -> None:
+        vals = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
+        txt = [f"{v * 100:.0f}%" if self.percent else f"{v:.1f}" for v in vals]
+        minor = [(v, "") for v in (0.1, 0.3, 0.5, 0.7, 0.9)]
+        self.plot_item.getAxis("left").setTicks([list(zip(vals, txt)), minor])
+
+    def _align_axes(self) -> None:
+        """Same left-axis width above and below, so the table's columns fall under the ticks."""
+        s = self.style
+        left = self.plot_item.getAxis("left")
+        fm_tick = QtGui.QFontMetricsF(s.font(s.tick_pt))
+        fm_lab = QtGui.QFontMetricsF(s.font(s.label_pt))
+        main_w = fm_lab.height() + fm_tick.horizontalAdvance("100%" if self.percent else "0.0") \
+            + s.px(2.5) + s.px(3.5) + s.px(6)
+        fm_row = QtGui.QFontMetricsF(s.font(s.at_risk_pt, bold=True))
+        row_w = max((fm_row.horizontalAdvance(r) for r in self.risk_axis.colours), default=0.0) + s.px(8)
+        w = int(math.ceil(max(main_w, row_w)))
+        left.setWidth(w)
+        self.risk_axis.setWidth(w)
+
+    # ------------------------------------------------------------------ numbers at risk
+    def _row_label(self, key: str) -> str:
+        """Short row label: the table's left column must not eat the plot (the legend has it all)."""
+        s = self.style
+        fm = QtGui.QFontMetricsF(s.font(s.at_risk_pt, bold=True))
+        limit = s.px(s.at_risk_pt) * 11
+        return fm.elidedText(key, QtCore.Qt.TextElideMode.ElideRight, limit)
+
+    def _build_risk_rows(self) -> None:
+        s = self.style
+        n = len(self.curves)
+        self.risk_axis.colours = {}
+        ticks = []
+        for i, ((key, d), short) in enumerate(zip(self.drawn.items(), short_labels(list(self.drawn)))):
+            lab = self._row_label(short)
+            while lab in self.risk_axis.colours:
+                lab += " "
+            self.risk_axis.colours[lab] = d.colour
+            ticks.append((i, lab))
+        self.risk_axis.setTicks([ticks, []])
+        self.risk_item.setYRange(-0.6, max(n, 1) - 0.4, padding=0)
+        row_px = s.px(s.at_risk_pt) * 1.75
+        title_px = s.px(s.at_risk_pt) * 2.0
+        h = row_px * max(n, 1) + title_px + s.px(6)
+        self.risk_item.setMinimumHeight(h)
+        self.risk_item.setMaximumHeight(h)
+        self.risk_item.setTitle("Number at risk", justify="left", color=st.TEXT,
+                                size=f"{s.ipx(s.at_risk_pt, 6)}px", bold=True)
+        self.risk_item.titleLabel.setMaximumHeight(title_px)
+        self.risk_item.titleLabel.setMinimumHeight(title_px)
+
+    def at_risk_times(self) -> list[float]:
+        lo, hi = sorted(self.vb.viewRange()[0])
+        return [t for t in self.bottom_axis.tickValues(lo, hi, self.bottom_axis.geometry().width())[0][1]
+                if lo - 1e-9 <= t <= hi + 1e-9]
+
+    def _range_changed(self, *_):
+        if self._updating_risk:
+            return
+        self._updating_risk = True
+        try:
+            self._update_risk_cells()
+        finally:
+            self._updating_risk = False
+
+    def _update_risk_cells(self) -> None:
+        rvb = self.risk_item.getViewBox()
+        for row in self.at_risk_items:
+            for it in row:
+                rvb.removeItem(it)
+        self.at_risk_items = []
+        times = self.at_risk_times()
+        self.at_risk = cc.at_risk_rows(self.curves, times) if self.curves else []
+        font = self.style.font(self.style.at_risk_pt)
+        for i, (row, d) in enumerate(zip(self.at_risk, self.drawn.values())):
+            items = []
+            for t, text in zip(row.times, row.cells()):
+                it = pg.TextItem(text, color=d.colour, anchor=(0.5, 0.5))
+                it.setFont(font)
+                it.setPos(t, i)
+                rvb.addItem(it, ignoreBounds=True)
+                items.append(it)
+            self.at_risk_items.append(items)
+
+    def at_risk_cells(self) -> list[dict]:
+        """The table as drawn: per row its label, the cell texts and their x positions."""
+        out = []
+        for row, items in zip(self.at_risk, self.at_risk_items):
+            out.append({"label": row.label, "cells": [it.toPlainText() for it in items],
+                        "x": [it.pos().x() for it in items], "counts": list(row.counts)})
+        return out
+
+    # ------------------------------------------------------------------ hover
+    _last_t = 0.0
+
+    def _mouse_moved(self, evt) -> None:
+        pos = evt[0]
+        if not self.plot_item.sceneBoundingRect().contains(pos) or not self.curves:
+            return
+        t = self.vb.mapSceneToView(pos).x()
+        if t >= 0:
+            self.show_readout(t)
+
+    def show_readout(self, t: float) -> str:
+        """Every arm's S(t) at time t (display unit), in the label under the plot."""
+        self._last_t = float(t)
+        ab = cc.UNIT_ABBREV.get(self.time_unit, self.time_unit)
+        parts, self.hover_values = [], {}
+        for key, d in self.drawn.items():
+            v = float(d.curve.evaluate(t)[0])
+            self.hover_values[key] = v
+            shown = "—" if not math.isfinite(v) else (f"{v * 100:.1f}%" if self.percent else f"{v:.3f}")
+            parts.append((key, d.colour, shown))
+        self.hover_text = f"t = {t:.1f} {ab}: " + "; ".join(f"{k} {v}" for k, _, v in parts)
+        self.hover_label.setText(f"<b>t = {t:.1f} {ab}</b>&nbsp;&nbsp;" + "&nbsp;&nbsp;".join(
+            f"<span style='color:{c}'>■</span> {html.escape(k)}: <b>{v}</b>" for k, c, v in parts))
+        self.hover_line.setPos(t)
+        self.hover_line.setVisible(True)
+        return self.hover_text
+
+
+if __name__ == "__main__":     # preview on the bundled example
+    import sys
+
+    from evidencegui.io.project_file import load_project
+    from evidencegui.resources import resource
+
+    app = QtWidgets.QApplication(sys.argv)
+    proj = load_project(resource("examples", "cleopatra.evidence.json"))
+    w = SurvivalPlotWidget()
+    w.set_endpoint(proj, proj.trials[0], proj.trials[0].endpoints[0])
+    w.resize(900, 600)
+    w.show()
+    app.exec()

@@ -146,12 +146,33 @@ def _as_arrays(time, event):
     return t, e
 
 
-def kaplan_meier(time, event, ci_method: str = "log-log", conf_level: float = 0.95) -> KaplanMeier:
-    """Kaplan–Meier estimate with Greenwood variance and a pointwise CI (R's conf.type names)."""
+def _timefix(t: np.ndarray) -> np.ndarray:
+    """R survival's aeqSurv (timefix=TRUE, the default of survfit, survdiff and coxph): times
+    that differ by at most sqrt(eps), absolutely or relative to the mean of the distinct times,
+    are one tied time, the smallest of the run. Without it, times such as 0.1 + 0.2 and 0.3,
+    or a day count divided by 30.4375 two ways, would be distinct here and tied in R."""
+    y = np.unique(t)
+    if len(y) < 2:
+        return t
+    dy = np.diff(y)
+    scale = float(np.mean(np.abs(y)))
+    tied = (dy <= _TOL) | ((dy / scale <= _TOL) if scale > 0 else False)
+    if not np.any(tied):
+        return t
+    cuts = y[np.concatenate([[True], ~tied])]
+    return cuts[np.searchsorted(cuts, t, side="right") - 1]
+
+
+def kaplan_meier(time, event, ci_method: str = "log-log", conf_level: float = 0.95,
+                 timefix: bool = True) -> KaplanMeier:
+    """Kaplan–Meier estimate with Greenwood variance and a pointwise CI (R's conf.type names).
+    ``timefix``: near-equal times are tied, as R's survfit does (see _timefix)."""
     if ci_method not in CI_METHODS:
         raise ValueError(f"ci_method must be one of {', '.join(CI_METHODS)}, got {ci_method!r}")
     z = _z(conf_level)
     t, e = _as_arrays(time, event)
+    if timefix:
+        t = _timefix(t)
     ut, inv = np.unique(t, return_inverse=True)
     total = np.bincount(inv, minlength=len(ut)).astype(np.float64)
     d = np.bincount(inv, weights=e, minlength=len(ut))
@@ -320,12 +341,14 @@ def _group_codes(group):
     return labels, codes
 
 
-def logrank(time, event, group) -> LogRank:
+def logrank(time, event, group, timefix: bool = True) -> LogRank:
     """The log-rank test over the groups (R's survdiff, rho = 0), all sums in float64.
 
     Groups with no expected events are left out, and the first remaining group is dropped from
-    the quadratic form, as survdiff does."""
+    the quadratic form, as survdiff does. ``timefix``: near-equal times tied, as survdiff."""
     t, e = _as_arrays(time, event)
+    if timefix:
+        t = _timefix(t)
     labels, g = _group_codes(group)
     if len(g) != len(t):
         raise ValueError("group differs in length from time")
@@ -389,13 +412,16 @@ def _risk_counts(t, e, x):
 
 
 def cox_hr(time, event, experimental_mask, conf_level: float = 0.95, max_iter: int = 50,
-           tol: float = 1e-12) -> CoxHR:
+           tol: float = 1e-12, timefix: bool = True) -> CoxHR:
     """Cox PH model with one binary covariate (1 = experimental), Efron's tie correction.
 
     The partial likelihood is evaluated on per-distinct-time counts: at an event time with
     d = d1 + d0 tied events, Efron's term is Σ_{k<d} log(n1 r + n0 − k/d (d1 r + d0)), r = e^β.
-    Newton–Raphson from β = 0 with step halving; Wald CI from the observed information."""
+    Newton–Raphson from β = 0 with step halving; Wald CI from the observed information.
+    ``timefix``: near-equal times tied, as coxph's default."""
     t, e = _as_arrays(time, event)
+    if timefix:
+        t = _timefix(t)
     x = np.asarray(experimental_mask).ravel().astype(bool).astype(np.int64)
     if len(x) != len(t):
         raise ValueError("experimental_mask differs in length from time")

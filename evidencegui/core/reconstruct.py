@@ -252,8 +252,8 @@ def _censor_counts(ct: np.ndarray, lo: int, hi: int, t_start: float, t_end: floa
                    c: int) -> np.ndarray:
     """Spread c censorings evenly over (t_start, t_end) and count them between the clicks
     lo..hi: entry k counts those in [t_k, t_{k+1}) (the last one up to t_end)."""
-    out = np.zeros(hi - lo + 1, dtype=np.int64)
-    if c <= 0:
+    out = np.zeros(max(hi - lo + 1, 0), dtype=np.int64)
+    if c <= 0 or hi < lo:
         return out
     cen_t = t_start + np.arange(1, c + 1) * ((t_end - t_start) / (c + 1))
     idx = np.searchsorted(ct[lo:hi + 1], cen_t, side="right") - 1
@@ -465,8 +465,8 @@ def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = 
             c = lo_c
             got = d_prev + sum(run_last(c)[1])
             if got != total_events:
-                warnings.append(f"the events could not be made to add up exactly to "
-                                f"{total_events}: {got} reconstructed")
+                warnings.append(f"the events could not be made to add up exactly to the "
+                                f"total of {total_events} given: {got} reconstructed")
         if n_after > 0:
             warnings.append(f"{n_after} point(s) lie after the last risk-table time "
                             f"t = {_fmt(t0)}: {c} censoring(s) spread after it so that the "

@@ -62,13 +62,22 @@ class MainWindow(QMainWindow):
         self.plot = PlotPanel()
         buttons = QHBoxLayout()
         self.arm_buttons = {}
-        for key, text, slot in (("add", "Add arm", self.add_arm), ("dup", "Duplicate", self.duplicate_arm),
-                                ("remove", "Remove", self.remove_arm), ("up", "Move up", lambda: self.move_arm(-1)),
-                                ("down", "Move down", lambda: self.move_arm(1)),
-                                ("control", "Make control", self.make_control),
-                                ("landmark", "Add landmark column…", self.add_landmark_column)):
+        # short labels, full text in the tooltips: the row must not force the centre wider
+        # than the window leaves between the two docks
+        for key, text, tip, slot in (
+                ("add", "Add arm", "Add an arm to this endpoint", self.add_arm),
+                ("dup", "Duplicate", "Duplicate the selected arm", self.duplicate_arm),
+                ("remove", "Remove", "Remove the selected arm", self.remove_arm),
+                ("up", "▲", "Move the selected arm up", lambda: self.move_arm(-1)),
+                ("down", "▼", "Move the selected arm down", lambda: self.move_arm(1)),
+                ("control", "Make control", "Make the selected arm the control", self.make_control),
+                ("landmark", "Landmark…", "Add a column for survival at a time point (e.g. 24 months)",
+                 self.add_landmark_column)):
             b = QPushButton(text)
+            b.setToolTip(tip)
             b.clicked.connect(slot)
+            if len(text) == 1:
+                b.setFixedWidth(b.fontMetrics().horizontalAdvance("MM") + 12)
             buttons.addWidget(b)
             self.arm_buttons[key] = b
         buttons.addStretch(1)
@@ -95,9 +104,20 @@ class MainWindow(QMainWindow):
         self.comparison_dock.setWidget(self.comparison)
         self.comparison_dock.setMinimumWidth(340)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.comparison_dock)
+        self._size_docks()
         for note in (self.plot.note, self.comparison.note):
             if note:
                 self.statusBar().showMessage(note, 15000)
+
+    COMPARISON_WIDTH = 450     # px: measure, reported and patient-data columns without scrolling
+
+    def _size_docks(self) -> None:
+        """Default dock widths: the tree as wide as its names (within limits), the comparison
+        wide enough for its three columns; the plot takes the rest. A saved state overrides."""
+        tree_w = self.tree.sizeHint().width()
+        comp_w = min(self.COMPARISON_WIDTH, max(340, self.width() // 3))
+        self.resizeDocks([self.tree_dock, self.comparison_dock], [tree_w, comp_w],
+                         Qt.Orientation.Horizontal)
 
     def _act(self, menu, text, slot, shortcut=None, tip=None) -> QAction:
         a = QAction(text, self)
@@ -120,12 +140,15 @@ class MainWindow(QMainWindow):
         self.act_save = self._act(f, "&Save", self.save, SK.Save)
         self.act_save_as = self._act(f, "Save &as…", self.save_as, SK.SaveAs)
         f.addSeparator()
-        self._act(f, "Import &summary table…", self.import_summary, "Ctrl+Shift+I",
-                  "One row per arm: trial, endpoint, arm, role, n, events, median, …")
-        self._act(f, "Import &patient-level data…", lambda: self.import_patients(), "Ctrl+I",
-                  "One row a patient: time, event, arm")
-        self._act(f, "Import &digitized curve…", lambda: self.import_digitized(), "Ctrl+D",
-                  "A digitized Kaplan–Meier figure plus its numbers at risk (Guyot reconstruction)")
+        self.act_import_summary = self._act(
+            f, "Import &summary table…", lambda: self.import_summary(), "Ctrl+Shift+I",
+            "One row per arm: trial, endpoint, arm, role, n, events, median, …")
+        self.act_import_patients = self._act(
+            f, "Import &patient-level data…", lambda: self.import_patients(), "Ctrl+I",
+            "One row a patient: time, event, arm")
+        self.act_import_digitized = self._act(
+            f, "Import &digitized curve…", lambda: self.import_digitized(), "Ctrl+D",
+            "A digitized Kaplan–Meier figure plus its numbers at risk (Guyot reconstruction)")
         from evidencegui.ui.exports import add_export_menu
         add_export_menu(self, f.addMenu("&Export"))
         f.addSeparator()
@@ -138,12 +161,17 @@ class MainWindow(QMainWindow):
         e.addAction(self.act_undo)
         e.addAction(self.act_redo)
         e.addSeparator()
+        self.act_copy_comparison = self._act(
+            e, "&Copy the comparison as text", self.copy_comparison, "Ctrl+Shift+C",
+            "The comparison table, for pasting into an e-mail")
+        e.addSeparator()
         self._act(e, "Add &trial…", self.add_trial, "Ctrl+T")
         self._act(e, "Add &endpoint…", self.add_endpoint, "Ctrl+E")
         self._act(e, "Rename trial…", self.rename_trial)
         self._act(e, "Remove trial", self.remove_trial)
         e.addSeparator()
-        self._act(e, "Add &arm", self.add_arm, "Ctrl+Shift+A")
+        self.act_add_arm = self._act(e, "Add &arm", self.add_arm, "Ctrl+Shift+A",
+                                     "A new arm in the endpoint shown")
         self._act(e, "Duplicate arm", self.duplicate_arm, "Ctrl+Shift+D")
         self._act(e, "Remove arm", self.remove_arm, "Ctrl+Del")
         self._act(e, "Make the selected arm the control", self.make_control)
@@ -163,9 +191,28 @@ class MainWindow(QMainWindow):
         self._act(h, "&About EvidenceGUI", self.show_about)
         tb = self.addToolBar("Main")
         tb.setObjectName("main_toolbar")
-        for a in (self.act_open, self.act_save, self.act_undo, self.act_redo):
-            tb.addAction(a)
+        self.act_new.setToolTip("A new, empty project")
+        self.act_save.setToolTip("Save the project")
+        for a in (self.act_new, self.act_open, self.act_save, None, self.act_undo, self.act_redo,
+                  None, self.act_add_arm, self.act_import_patients, self.act_import_digitized,
+                  None, self.act_copy_comparison):
+            if a is None:
+                tb.addSeparator()
+            else:
+                tb.addAction(a)
+        for a in (self.act_import_patients, self.act_import_digitized, self.act_copy_comparison):
+            a.setIconText(a.text().replace("&", "").replace("Import ", "").rstrip("…")
+                          .replace("Copy the comparison as text", "Copy comparison").capitalize())
         self._update_recent_menu()
+
+    def copy_comparison(self) -> None:
+        panel = self.comparison.external
+        if panel is not None and hasattr(panel, "copy_to_clipboard"):
+            panel.copy_to_clipboard()
+        else:
+            from PySide6.QtGui import QGuiApplication
+            QGuiApplication.clipboard().setText(self.comparison.browser.toPlainText())
+        self.statusBar().showMessage("The comparison is on the clipboard, ready to paste.", 4000)
 
     def _choice_menu(self, menu, choices, current, slot=None) -> QActionGroup:
         group = QActionGroup(self)
@@ -203,7 +250,14 @@ class MainWindow(QMainWindow):
         if not clean:
             self.controller.stack.resetClean()
         self._refresh_all()
+        self._fit_tree_dock()
         self._update_title()
+
+    def _fit_tree_dock(self) -> None:
+        """A newly shown project: widen the tree dock so its names show (never narrower)."""
+        want = self.tree.sizeHint().width()
+        if self.tree_dock.isVisible() and self.tree_dock.width() < want:
+            self.resizeDocks([self.tree_dock], [want], Qt.Orientation.Horizontal)
 
     def push(self, command) -> bool:
         try:

@@ -8,7 +8,8 @@ compares the CLI.md keys with R:
   arms[]: n, events, median, median_ci (quantile.survfit; see test_survival_vs_r for the one
           case where print(fit)'s table differs), survival[].estimate/ci (summary(fit, times=)),
           rmst, rmst_se (summary(fit, rmean=tau)$table)
-  comparisons[] (two arms only): hr, hr_ci (coxph, Efron, Wald), logrank_chisq, logrank_p
+  comparisons[] (two arms only): hr, hr_ci (coxph, Efron, Wald), logrank_chisq, logrank_p,
+          median_gain, median_ratio (from R's medians)
           (survdiff), rmst_difference(_ci), rmst_ratio, survival_difference[].difference/ci
   tau: the default is the smallest of the arms' largest follow-up times
 
@@ -146,6 +147,13 @@ def test_analyze_matches_r(case):
             hlo, hhi = _pair(c["hr_ci"])
             check(f"{w} hr_ci[0]", hlo, ref["cox"]["lower"], REL_COX)
             check(f"{w} hr_ci[1]", hhi, ref["cox"]["upper"], REL_COX)
+        # median gain and ratio from R's medians (null when either is not reached)
+        med = {r["arm"]: _lst(r["quantile"]["estimate"])[1] for r in ds["conf"][ct]["arms"]}
+        me, mc = med[ref["arm"]], med[ref["control"]]
+        check(f"{w} median_gain", c["median_gain"],
+              None if me is None or mc is None else me - mc, 0, ABS_TIME)
+        check(f"{w} median_ratio", c["median_ratio"],
+              None if me is None or mc is None or mc == 0 else me / mc)
         check(f"{w} logrank_chisq", c["logrank_chisq"], ref["logrank"]["chisq"])
         check(f"{w} logrank_p", c["logrank_p"], ref["logrank"]["p"])
 

@@ -140,7 +140,8 @@ def _comparison(time, event, codes, e_code, c_code, kms, labels, tau, landmarks,
     }
 
 
-def analyze(time, event, arm, control, tau=None, landmarks=(), ci_method: str = "log-log") -> dict:
+def analyze(time, event, arm, control, tau=None, landmarks=(), ci_method: str = "log-log", *,
+            arm_labels=None) -> dict:
     """Kaplan–Meier per arm and each other arm against ``control``, as CLI.md's JSON document.
 
     time: float ≥ 0 per patient; event: 1 = event, 0 = censored; arm: a label per patient
@@ -148,13 +149,31 @@ def analyze(time, event, arm, control, tau=None, landmarks=(), ci_method: str = 
     appearance in the data. tau (RMST horizon) defaults to the smallest of the arms' largest
     follow-up times. Each comparison uses only the two arms' patients (Cox HR with Efron ties and
     Wald CI, log-rank). 95% CIs; ``ci_method`` is R's conf.type ("log-log", "log", "plain").
+    With ``arm_labels``, ``arm`` holds integer codes into it (io.patients' arm_codes and
+    arm_labels), which saves factorising a million strings; labels with no patient are left out.
     Raises InputError for an unknown control, a single arm, or bad tau/landmarks."""
     if ci_method not in sv.CI_METHODS:
         raise InputError(f"the CI method must be one of {', '.join(sv.CI_METHODS)}, not {ci_method!r}",
                          field="ci-method")
     time = np.asarray(time, dtype=np.float64).ravel()
     event = np.asarray(event).ravel().astype(np.float64)
-    codes, labels = _factorize(arm)
+    if arm_labels is None:
+        codes, labels = _factorize(arm)
+    else:
+        codes = np.asarray(arm, dtype=np.int64).ravel()
+        used = np.bincount(codes, minlength=len(arm_labels)) > 0 if len(codes) else []
+        if len(codes) and (codes.min() < 0 or codes.max() >= len(arm_labels)):
+            raise InputError("arm codes must index arm_labels", field="arm")
+        # in order of first appearance, as for labels (one pass per label: arms are few)
+        keep = sorted((k for k in range(len(arm_labels)) if used[k]),
+                      key=lambda k: int(np.argmax(codes == k)))
+        if keep != list(range(len(arm_labels))):
+            remap = np.full(len(arm_labels), -1, dtype=np.int64)
+            remap[keep] = np.arange(len(keep))
+            codes = remap[codes]
+        labels = [str(arm_labels[k]) for k in keep]
+        if len(set(labels)) < len(labels):
+            raise InputError("arm_labels must be distinct", field="arm")
     if not (len(time) == len(event) == len(codes)):
         raise InputError(f"time, event and arm differ in length ({len(time)}, {len(event)}, {len(codes)})")
     if len(time) == 0:

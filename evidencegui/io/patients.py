@@ -401,7 +401,12 @@ def _finish(path: Path, cols, t, tstr, ecat, acat, rows, codes, event_value) -> 
         _raise(str(path), int(rows[i]), ac, "the arm label is missing", more, nxt, excel)
 
     # relabel arms in order of first appearance
-    present, first = np.unique(acodes, return_index=True)
+    if len(uniq) <= 64:    # a few arms: one pass per label beats sorting a million codes
+        first = np.array([np.argmax(acodes == k) if (acodes == k).any() else n for k in range(len(uniq))])
+        present = np.flatnonzero(first < n)
+        first = first[present]
+    else:
+        present, first = np.unique(acodes, return_index=True)
     order = present[np.argsort(first, kind="stable")]
     new_code = np.full(len(uniq), -1, dtype=np.int64)
     new_code[order] = np.arange(len(order))

@@ -317,3 +317,11 @@ def test_bad_arguments_raise_input_error(kwargs, field):
 def test_single_arm_is_an_input_error():
     with pytest.raises(InputError, match="only one arm"):
         analyze([1.0, 2.0], [1, 0], ["A", "A"], "A")
+
+
+def test_arm_codes_with_labels_give_the_same_document():
+    t, e, a = _data(seed=9, n=(50, 60, 40))
+    labels = ("ExpB", "Ctl", "ExpA", "Unused")
+    codes = np.array([labels.index(x) for x in a])
+    assert analyze(t, e, codes, "Ctl", landmarks=[6], arm_labels=labels) == \
+        analyze(t, e, a, "Ctl", landmarks=[6])

@@ -133,14 +133,14 @@ def make_trial(rng) -> Trial:
     # how the figure ends: the risk table runs to the end of the axis (its last count 0), or it
     # stops a column or two early (the curve runs on past it), or the axis is cut while many are
     # still followed (curves and table stop at the cut; the truth is censored there too)
-    mode = ("full", "short", "cut")[int(rng.choice(3, p=(0.5, 0.3, 0.2)))]
+    mode = ("full", "short", "cut", "cutshort")[int(rng.choice(4, p=(0.4, 0.3, 0.15, 0.15)))]
     t_end = max(float(tt.max()) for tt, _ in true.values())
-    if mode == "cut":
+    if mode.startswith("cut"):
         cut = float(rng.uniform(0.6, 0.85)) * t_end
         true = {a: (np.minimum(tt, cut), np.where(tt > cut, 0, ee)) for a, (tt, ee) in true.items()}
         t_end = cut
     step = 3.0 if t_end <= 48 else 6.0
-    x_max = (math.floor(t_end / step) if mode == "cut" else math.ceil(t_end / step)) * step
+    x_max = (math.floor(t_end / step) if mode.startswith("cut") else math.ceil(t_end / step)) * step
     budget = int(rng.integers(200, 501))
     noise = float(rng.uniform(0.0003, 0.0015))      # click noise, fraction of the axis
     along = bool(rng.random() < 0.5)
@@ -155,7 +155,7 @@ def make_trial(rng) -> Trial:
         nz = np.flatnonzero(counts == 0)
         if nz.size:
             keep[nz[0] + 1:] = False
-        if mode == "short":
+        if mode.endswith("short"):
             pos = np.flatnonzero(counts > 0)
             keep[pos[-1] - int(rng.integers(0, 2)) + 1:] = False
         table[a] = (times[keep].tolist(), counts[keep].astype(int).tolist())

@@ -293,6 +293,47 @@ def _walk(cs: list[float], lo: int, hi: int, n0: int, km0: float, cen: np.ndarra
     return n, d_out, c_out, km
 
 
+def _solve_interval(ct, cs, lo, hi, t0, t1, n_start, km_last, target):
+    """Guyot's steps 1–4 on the clicks lo..hi of [t0, t1): the number censored, spread evenly,
+    adjusted until the reconstructed number at risk at t1 is ``target`` (or as close as the
+    curve allows: fewer left only when even no censoring cannot leave that many).
+    Returns (n_end, events per click, censored per click, KM at the last event)."""
+    s0 = cs[lo - 1] if lo > 0 else 1.0
+    s1 = cs[hi] if hi >= lo else s0
+    ratio = s1 / s0 if s0 > 0 else 0.0
+    c = min(max(0, int(round(n_start * ratio - target))), n_start)
+
+    def run(c_):
+        return _walk(cs, lo, hi, n_start, km_last, _censor_counts(ct, lo, hi, t0, t1, c_))
+
+    n_end, d_k, c_k, km_new = run(c)
+    seen = {c: n_end}
+    for _ in range(60):
+        diff = n_end - target
+        if diff == 0:
+            break
+        c_new = min(max(c + diff, 0), n_start)
+        if c_new in seen:
+            break
+        c = c_new
+        n_end, d_k, c_k, km_new = run(c)
+        seen[c] = n_end
+    if n_end < target and c > 0:
+        # step back to the largest c that leaves at least the target
+        cand = [cc for cc, ne in seen.items() if ne >= target]
+        c = max(cand) if cand else 0
+        while True:
+            n_end, d_k, c_k, km_new = run(c)
+            if n_end >= target or c == 0:
+                break
+            c -= 1
+    if n_end > target and c_k:
+        # too many left by rounding: censor the rest just before the table time
+        c_k[-1] += n_end - target
+        n_end = target
+    return n_end, d_k, c_k, km_new
+
+
 def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = None,
                 progress: Callable[[float], object] | None = None) -> Reconstruction:
     """Rebuild patient-level data from digitized clicks (t, s) of one Kaplan–Meier curve and
@@ -363,42 +404,8 @@ def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = 
         lo, hi = int(lower[i]), int(lower[i + 1]) - 1
         t0, t1 = float(T[i]), float(T[i + 1])
         target = int(N[i + 1])
-        s0 = cs[lo - 1] if lo > 0 else 1.0
-        s1 = cs[hi] if hi >= lo else s0
-        ratio = s1 / s0 if s0 > 0 else 0.0
-        c = max(0, int(round(n_start * ratio - target)))
-        c = min(c, n_start)
-
-        def run(c_):
-            cen = _censor_counts(ct, lo, hi, t0, t1, c_)
-            return _walk(cs, lo, hi, n_start, km_last, cen), cen
-
-        (n_end, d_k, c_k, km_new), cen = run(c)
-        seen = {c: n_end}
-        for _ in range(60):
-            diff = n_end - target
-            if diff == 0:
-                break
-            c_new = min(max(c + diff, 0), n_start)
-            if c_new in seen:
-                break
-            c = c_new
-            (n_end, d_k, c_k, km_new), cen = run(c)
-            seen[c] = n_end
-        if n_end < target and c > 0:
-            # step back to the largest c that leaves at least the target
-            cand = [cc for cc, ne in seen.items() if ne >= target]
-            c = max(cand) if cand else 0
-            while True:
-                (n_end, d_k, c_k, km_new), cen = run(c)
-                if n_end >= target or c == 0:
-                    break
-                c -= 1
-        if n_end > target:
-            # too many left by rounding: censor the rest just before the table time
-            extra = n_end - target
-            c_k[-1] += extra
-            n_end = target
+        n_end, d_k, c_k, km_new = _solve_interval(ct, cs, lo, hi, t0, t1, n_start, km_last,
+                                                  target)
         d_all[lo:hi + 1] = d_k
         c_all[lo:hi + 1] = c_k
         cen_times.append(_censor_times(ct, lo, hi, t0, t1, c_k))
@@ -419,7 +426,7 @@ def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = 
     t_end = max(float(ct[-1]), t0)
     d_prev = int(d_all.sum())
     span_prev = float(T[-1] - T[0])
-    n_after = hi - lo  # clicks after the anchor
+    n_after = K - lo  # clicks at or after the last table time
     if m > 1 and span_prev > 0:
         rate = total_cens / span_prev
     else:
@@ -430,14 +437,28 @@ def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = 
         return _walk(cs, lo, hi, n_start, km_last, cen)
 
     if total_events is None:
-        c = min(int(round(rate * (t_end - t0))), n_start)
-        if n_after > 0 and zero_time is None:
-            warnings.append(
-                f"{n_after} point(s) lie after the last risk-table time t = {_fmt(t0)}: "
-                f"reconstructed with the average censoring rate of the earlier intervals "
-                f"({rate:.3g} per unit time, {c} censored); the rest are censored at "
-                f"t = {_fmt(t_end)}")
-        n_end, d_k, c_k, _ = run_last(c)
+        if m >= 2 and n_start > 0 and hi >= lo:
+            # the numbers at risk continue along the trend of the table's last two columns
+            slope = min(0.0, float(N[-1] - N[-2]) / float(T[-1] - T[-2]))
+            target = max(0, int(round(n_start + slope * (t_end - t0))))
+            n_end, d_k, c_k, _ = _solve_interval(ct, cs, lo, hi, t0, t_end, n_start, km_last,
+                                                 target)
+            if n_after > 0 and zero_time is None:
+                warnings.append(
+                    f"{n_after} point(s) lie after the last risk-table time t = {_fmt(t0)}: the "
+                    f"number at risk was continued along the trend of the table's last two "
+                    f"columns ({slope:.3g} per unit time), to {target} at the curve's end "
+                    f"t = {_fmt(t_end)} ({int(sum(c_k))} censored on the way); those left are "
+                    f"censored at t = {_fmt(t_end)}")
+        else:
+            c = min(int(round(rate * (t_end - t0))), n_start)
+            if n_after > 0 and zero_time is None:
+                warnings.append(
+                    f"{n_after} point(s) lie after the last risk-table time t = {_fmt(t0)}: "
+                    f"reconstructed with the average censoring rate of the earlier intervals "
+                    f"({rate:.3g} per unit time, {c} censored); the rest are censored at "
+                    f"t = {_fmt(t_end)}")
+            n_end, d_k, c_k, _ = run_last(c)
     else:
         want = total_events - d_prev
         n0, d0, ck0, _ = run_last(0)

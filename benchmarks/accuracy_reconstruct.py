@@ -76,13 +76,22 @@ def digitize(rng, time, event, x_max, budget, noise_x, noise_y, shuffle_frac, al
     # drops closer than one "pixel" in time merge into one visible step; a reader clicks at
     # most ~budget points, so with many steps the "pixel" grows until the budget fits
     px = x_max / 700.0
-    while True:
-        starts = np.concatenate(([0], np.flatnonzero(np.diff(et) > px) + 1))
-        if 2 * starts.size <= budget or et.size == 0:
-            break
+
+    def group(px):
+        # a new visible step starts after a gap of more than a "pixel", when the step so far
+        # spans more than three, or when the drop itself is large (a reader clicks those)
+        out, a = [], 0
+        for k in range(1, et.size + 1):
+            if (k == et.size or et[k] - et[k - 1] > px or et[k] - et[a] > 3 * px
+                    or sb[k] - sa[k] > 0.01 or sb[a] - sa[k - 1] > 0.03):
+                out.append((a, k - 1))
+                a = k
+        return out
+
+    groups = group(px) if et.size else []
+    while 2 * len(groups) > budget and px < x_max / 20:
         px *= 1.25
-    ends = np.concatenate((starts[1:] - 1, [et.size - 1])) if et.size else starts
-    groups = list(zip(starts.tolist(), ends.tolist())) if et.size else []
+        groups = group(px)
     pts_t, pts_s = [0.0], [1.0]
     for a, b in groups:
         # top corner at the first drop of the group, bottom corner after its last drop

@@ -297,7 +297,18 @@ def _solve_interval(ct, cs, lo, hi, t0, t1, n_start, km_last, target):
     """Guyot's steps 1–4 on the clicks lo..hi of [t0, t1): the number censored, spread evenly,
     adjusted until the reconstructed number at risk at t1 is ``target`` (or as close as the
     curve allows: fewer left only when even no censoring cannot leave that many).
-    Returns (n_end, events per click, censored per click, KM at the last event)."""
+    Returns (n_end, events per click, censored per click, KM at the last event).
+
+    Where the curve reaches 0 inside the interval, nobody is left at its end whatever the
+    censoring, so the number at risk cannot pin the censoring down; it is then chosen so that one
+    patient is left just before the final drop (the last patient's event: a drop to 0 with
+    several at risk would mean several deaths at the very same time)."""
+    z = next((j for j in range(lo, hi + 1) if cs[j] <= 0.0), None)
+    if z is not None and z > lo and target <= 1:
+        n1, d1, c1, km1 = _solve_interval(ct, cs, lo, z - 1, t0, float(ct[z]), n_start,
+                                          km_last, 1)
+        n2, d2, c2, km2 = _walk(cs, z, hi, n1, km1, np.zeros(hi - z + 1, dtype=np.int64))
+        return n2, list(d1) + list(d2), list(c1) + list(c2), km2
     s0 = cs[lo - 1] if lo > 0 else 1.0
     s1 = cs[hi] if hi >= lo else s0
     ratio = s1 / s0 if s0 > 0 else 0.0

@@ -20,6 +20,9 @@ SVG_DPI = 96                      # SVG user units: CSS pixels
 def ensure_app():
     """The running QApplication, or a new one (offscreen when there is no display)."""
     from PySide6.QtWidgets import QApplication
+
+    from evidencegui.ui import pyside_guard
+    pyside_guard.apply()
     app = QApplication.instance()
     if app is None:
         if not os.environ.get("QT_QPA_PLATFORM") and not os.environ.get("DISPLAY") \

@@ -6,7 +6,11 @@ import html
 
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
-PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+from evidencegui.ui import pyside_guard
+
+pyside_guard.apply()        # before the window makes its first thousand Qt calls
+
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]  # Okabe–Ito
 
 
 def _call(widget, names, *args, **kwargs) -> bool:
@@ -19,24 +23,52 @@ def _call(widget, names, *args, **kwargs) -> bool:
 
 
 class PlotPanel(QWidget):
-    """Shows the survival plot of the current endpoint."""
+    """Shows the survival plot of the current endpoint (ui/survival_plot.py).
+
+    Should that widget fail to build (a broken pyqtgraph, say), a bare pyqtgraph plot of the same
+    core arrays keeps the window useful, and ``note`` says why.
+    """
 
     def __init__(self, parent=None):
         super().__init__(parent)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        self.external = None
+        self.widget = None
         self.note = ""
         try:
             from evidencegui.ui.survival_plot import SurvivalPlotWidget
-            self.external = SurvivalPlotWidget(self)
-            lay.addWidget(self.external)
-            return
+            self.widget = SurvivalPlotWidget(self)
+            lay.addWidget(self.widget)
         except Exception as e:  # the built-in view below keeps the window useful
             self.note = f"full survival plot not available ({type(e).__name__}: {e}); simple view shown"
+            self._build_fallback(lay)
+
+    @property
+    def external(self):             # older name, kept for callers that look for it
+        return self.widget
+
+    def show_endpoint(self, project, t_index, e_index, time_unit="months", style="screen", show_ci=True):
+        trial = ep = None
+        try:
+            if t_index is not None:
+                trial = project.trials[t_index]
+                ep = trial.endpoints[e_index] if e_index is not None else None
+        except (IndexError, TypeError):
+            trial = ep = None
+        if self.widget is not None:
+            w = self.widget
+            # Settings first, then one redraw with all of them.
+            w.time_unit = time_unit if time_unit in ("months", "years", "weeks", "days") else "months"
+            w.show_ci = bool(show_ci)
+            w.set_style(style if style in ("screen", "presentation") else "screen")
+            w.set_endpoint(project, trial, ep)
+            return
+        self._draw_fallback(project, ep, time_unit, style, show_ci)
+
+    # ------------------------------------------------------------------ fallback
+    def _build_fallback(self, lay) -> None:
         import pyqtgraph as pg
-        pg.setConfigOptions(antialias=True, background="w", foreground="k")
-        self.plot = pg.PlotWidget()
+        self.plot = pg.PlotWidget(background="w")
         self.plot.setLabel("left", "Survival probability")
         self.plot.setLabel("bottom", "Time (months)")
         self.plot.setYRange(0, 1.02)
@@ -45,55 +77,31 @@ class PlotPanel(QWidget):
         lay.addWidget(self.plot)
         self.items = {}
 
-    def show_endpoint(self, project, t_index, e_index, time_unit="months", style="screen", show_ci=True):
-        if self.external is not None:
-            trial = project.trials[t_index] if t_index is not None else None
-            ep = trial.endpoints[e_index] if trial is not None and e_index is not None else None
-            for args in ((project, trial, ep),):
-                try:
-                    if _call(self.external, ("set_endpoint", "show_endpoint", "set_project"), *args):
-                        break
-                except TypeError:
-                    continue
-            _call(self.external, ("set_time_unit",), time_unit)
-            _call(self.external, ("set_style",), style)
-            _call(self.external, ("set_show_ci",), show_ci)
-            return
+    def _draw_fallback(self, project, ep, time_unit, style, show_ci) -> None:
         import pyqtgraph as pg
 
-        from evidencegui.core.curves import arm_curve
+        from evidencegui.core.curves import endpoint_curves
         self.plot.clear()
         self.legend.clear()
         self.items = {}
         self.plot.setLabel("bottom", f"Time ({time_unit})")
-        try:
-            arms = project.trials[t_index].endpoints[e_index].arms
-        except (IndexError, TypeError):
+        if ep is None:
             return
         width = 3 if style == "presentation" else 2
-        for i, arm in enumerate(arms):
-            try:
-                curve = arm_curve(arm, project.ci_method)
-            except Exception:
-                curve = None
-            if curve is None:
-                continue
-            curve = curve.in_unit(time_unit) if time_unit != curve.time_unit else curve
+        curves = endpoint_curves(ep, project.ci_method, time_unit,
+                                 data_unit=getattr(project, "time_unit", "months"))
+        for i, curve in enumerate(curves):
             color = PALETTE[i % len(PALETTE)]
-            pen = pg.mkPen(color, width=width,
-                           style=pg.QtCore.Qt.PenStyle.DashLine if curve.modelled else pg.QtCore.Qt.PenStyle.SolidLine)
-            name = f"{arm.label} (n={arm.n if arm.n is not None else '?'})" + (" — modelled" if curve.modelled else "")
-            item = self.plot.plot(curve.time, curve.survival, pen=pen, name=name)
-            self.items[arm.label] = item
+            dash = pg.QtCore.Qt.PenStyle.DashLine if curve.modelled else pg.QtCore.Qt.PenStyle.SolidLine
+            self.items[curve.label] = self.plot.plot(curve.time, curve.survival,
+                                                     pen=pg.mkPen(color, width=width, style=dash),
+                                                     name=curve.label)
             if show_ci and curve.lower is not None and curve.upper is not None:
-                lo = pg.PlotCurveItem(curve.time, curve.lower, pen=pg.mkPen(None))
-                hi = pg.PlotCurveItem(curve.time, curve.upper, pen=pg.mkPen(None))
                 c = pg.mkColor(color)
                 c.setAlpha(40)
-                self.plot.addItem(pg.FillBetweenItem(lo, hi, brush=pg.mkBrush(c)))
-            if len(curve.censor_time):
-                self.plot.addItem(pg.ScatterPlotItem(curve.censor_time, curve.censor_survival, symbol="|",
-                                                     size=8, pen=pg.mkPen(color), brush=pg.mkBrush(color)))
+                self.plot.addItem(pg.FillBetweenItem(pg.PlotCurveItem(curve.time, curve.lower),
+                                                     pg.PlotCurveItem(curve.time, curve.upper),
+                                                     brush=pg.mkBrush(c)))
 
 
 class ComparisonView(QWidget):

@@ -15,7 +15,10 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from evidencegui.core import curves as cc
+from evidencegui.ui import pyside_guard
 from evidencegui.ui import style as st
+
+pyside_guard.apply()        # PySide6 6.12 on Python 3.11 leaks references to None: see there
 
 UNIT_WORD = {"months": "Months", "years": "Years", "weeks": "Weeks", "days": "Days"}
 # Tick steps that read naturally for follow-up times (months: quarters, half-years, years).
@@ -177,6 +180,7 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         self.reported: dict[str, list[cc.Marker]] = {}
         self.at_risk: list[cc.AtRiskRow] = []
         self.at_risk_items: list[list[pg.TextItem]] = []
+        self._cell_pool: list[list[pg.TextItem]] = []
         self.hover_text = ""
         self.hover_values: dict[str, float] = {}
         self._updating_risk = False
@@ -539,23 +543,35 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
             self._updating_risk = False
 
     def _update_risk_cells(self) -> None:
+        # Text items are reused, never removed: this runs inside resize and range signals, and
+        # deleting scene items there crashed PySide6 6.12 (a refcount error at garbage collection).
         rvb = self.risk_item.getViewBox()
-        for row in self.at_risk_items:
-            for it in row:
-                rvb.removeItem(it)
-        self.at_risk_items = []
         times = self.at_risk_times()
         self.at_risk = cc.at_risk_rows(self.curves, times) if self.curves else []
         font = self.style.font(self.style.at_risk_pt)
+        self.at_risk_items = []
+        for i, row in enumerate(self._cell_pool):
+            if i >= len(self.at_risk):
+                for it in row:
+                    it.setVisible(False)
         for i, (row, d) in enumerate(zip(self.at_risk, self.drawn.values())):
-            items = []
-            for t, text in zip(row.times, row.cells()):
-                it = pg.TextItem(text, color=d.colour, anchor=(0.5, 0.5))
-                it.setFont(font)
-                it.setPos(t, i)
+            if i == len(self._cell_pool):
+                self._cell_pool.append([])
+            pool = self._cell_pool[i]
+            cells = row.cells()
+            while len(pool) < len(cells):
+                it = pg.TextItem("", anchor=(0.5, 0.5))
                 rvb.addItem(it, ignoreBounds=True)
-                items.append(it)
-            self.at_risk_items.append(items)
+                pool.append(it)
+            for j, it in enumerate(pool):
+                if j >= len(cells):
+                    it.setVisible(False)
+                    continue
+                it.setText(cells[j], color=d.colour)
+                it.setFont(font)
+                it.setPos(row.times[j], i)
+                it.setVisible(True)
+            self.at_risk_items.append(pool[:len(cells)])
 
     def at_risk_cells(self) -> list[dict]:
         """The table as drawn: per row its label, the cell texts and their x positions."""

@@ -162,7 +162,7 @@ class MainWindow(QMainWindow):
         e.addAction(self.act_redo)
         e.addSeparator()
         self.act_copy_comparison = self._act(
-            e, "&Copy the comparison as text", self.copy_comparison, "Ctrl+Shift+C",
+            e, "&Copy the comparison as text", self.copy_comparison, "Ctrl+Alt+C",
             "The comparison table, for pasting into an e-mail")
         e.addSeparator()
         self._act(e, "Add &trial…", self.add_trial, "Ctrl+T")

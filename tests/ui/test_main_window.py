@@ -37,6 +37,8 @@ def test_typing_a_value_updates_the_comparison(window):
     assert window.model.arms()[exp].median == 60.8
     if window.comparison.external is None:
         assert "20.0" in window.comparison.last_text and window.comparison.last_text != before
+    else:
+        assert window.comparison.external.text_of(None, "median_gain") == "20.0"
     assert window.isWindowModified()
 
 
@@ -169,7 +171,9 @@ def test_drop_of_a_project_file_opens_it(window, tmp_path, monkeypatch):
 
 
 def test_screenshot_of_the_main_window(window, qtbot):
-    window.resize(1500, 900)
+    """At a normal workstation size (1400×900): the CLEOPATRA OS curves, arms table and the full
+    comparison (reported vs reconstructed, the flagged median) — look at the PNG after changes."""
+    window.resize(1400, 900)
     qtbot.wait(50)
     out = ROOT / "screenshots" / "main_window.png"
     out.parent.mkdir(exist_ok=True)

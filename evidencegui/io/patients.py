@@ -158,7 +158,9 @@ def _sheet_rows(ws):
     for cells in it:
         r += 1
         if cells and any(v is not None and str(v).strip() != "" for v in cells):
-            return r, [_cell_text(v) for v in cells], it
+            # pandas' name for an empty header cell (ui.file_ops.kind_of looks for it)
+            names = [_cell_text(v).strip() or f"Unnamed: {i}" for i, v in enumerate(cells)]
+            return r, names, it
     return None, [], iter(())
 
 
@@ -322,6 +324,16 @@ def _read_excel(path: Path, cols, codes, sheet, event_value) -> PatientData:
     return _finish(path, tuple(names), t, tstr, ecat, acat, rows, codes, event_value)
 
 
+def _same_code(a: str, b: str) -> bool:
+    """Equal as text, or as numbers ("1" and "1.0")."""
+    if a == b:
+        return True
+    try:
+        return float(a) == float(b)
+    except ValueError:
+        return False
+
+
 def _finish(path: Path, cols, t, tstr, ecat, acat, rows, codes, event_value) -> PatientData:
     """Validate and assemble. t: float64 with NaN where missing/non-numeric (tstr: the raw text,
     or None when the fast path parsed every value); ecat/acat: categoricals of raw strings."""
@@ -335,7 +347,7 @@ def _finish(path: Path, cols, t, tstr, ecat, acat, rows, codes, event_value) -> 
     ekeys = [c.strip().lower() for c in ecats]
     if event_value is not None:
         ev_val = str(event_value).strip().lower()
-        evals = np.array([1 if k == ev_val else 0 for k in ekeys] + [-1], dtype=np.int8)
+        evals = np.array([1 if _same_code(k, ev_val) else 0 for k in ekeys] + [-1], dtype=np.int8)
     else:
         evals = np.array([codes.get(k, -1) for k in ekeys] + [-1], dtype=np.int8)
     ecodes = np.asarray(ecat.codes)

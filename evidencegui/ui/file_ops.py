@@ -7,6 +7,7 @@ from pathlib import Path
 from evidencegui.core.model import CONTROL, EXPERIMENTAL, Arm, Endpoint, PatientData, Project, Trial
 
 PROJECT_SUFFIX = ".evidence.json"
+FILTER_TABLE = "Tables (*.csv *.tsv *.txt *.xlsx)"   # ui.importers' file dialogs use it
 
 
 def kind_of(path) -> str:
@@ -31,62 +32,39 @@ def kind_of(path) -> str:
     return "patients"
 
 
-def table_preview(path, nrows: int = 20) -> tuple[list[str], list[list]]:
-    try:
-        from evidencegui.io.patients import read_table_preview
-    except ImportError:
-        read_table_preview = None
-    if read_table_preview is not None:
-        return read_table_preview(path, nrows=nrows)
-    df = _read_frame(path, nrows=nrows)
-    return [str(c) for c in df.columns], df.astype(object).where(df.notna(), None).values.tolist()
+def table_preview(path, nrows: int = 20) -> tuple[list[str], list[list[str]]]:
+    """Column names and the first rows as strings, for the column-mapping dialog."""
+    from evidencegui.io.patients import read_table_preview
 
-
-def _read_frame(path, nrows=None):
-    import pandas as pd  # lazy: keeps start-up fast
-
-    p = Path(path)
-    if p.suffix.lower() in (".xlsx", ".xls"):
-        return pd.read_excel(p, nrows=nrows, dtype=str, keep_default_na=False)
-    return pd.read_csv(p, nrows=nrows, sep=None, engine="python", dtype=str, keep_default_na=False)
+    return read_table_preview(path, nrows=nrows)
 
 
 def read_patient_arms(path, mapping: dict, progress=None) -> Project:
-    """The patient-level file as a one-trial project: one arm per value of the arm column,
-    times converted to months. Raises InputError naming the row and the field."""
-    from evidencegui.core.errors import InputError
+    """The patient-level file as a one-trial project: one arm per value of the arm column (in
+    order of first appearance, the control first), times converted to months. The value
+    ``mapping["event_value"]`` means an event, every other value censored. Raises InputError
+    naming the file, the row and the field (io.patients does the reading and the checks)."""
+    from evidencegui.io.patients import read_patients
     from evidencegui.ui.dialogs.column_mapping import TIME_FACTORS
 
     if progress:
         progress(0.05, "reading the file")
-    df = _read_frame(path)
-    for key in ("time_col", "event_col", "arm_col"):
-        if mapping[key] not in df.columns:
-            raise InputError(f"no column named {mapping[key]!r}", file=str(path), field=mapping[key])
+    data = read_patients(path, mapping["time_col"], mapping["event_col"], mapping["arm_col"],
+                         event_value=str(mapping["event_value"]).strip())
+    if progress:
+        progress(0.8, f"{data.n} patients read; building the arms")
     factor = TIME_FACTORS[mapping.get("time_unit", "months")]
-    groups: dict[str, tuple[list, list]] = {}
-    ev_value = str(mapping["event_value"]).strip()
-    total = len(df)
-    for i, (t, e, a) in enumerate(zip(df[mapping["time_col"]], df[mapping["event_col"]], df[mapping["arm_col"]])):
-        if progress and i % 5000 == 0:
-            progress(0.05 + 0.9 * i / max(1, total), f"row {i + 2} of {total + 1}")
-        try:
-            tv = float(str(t).strip().replace(",", "."))
-        except ValueError:
-            raise InputError(f"time must be a number, not {t!r}", file=str(path), row=i + 2,
-                             field=mapping["time_col"]) from None
-        if not tv >= 0:
-            raise InputError(f"time must be ≥ 0, not {t!r}", file=str(path), row=i + 2, field=mapping["time_col"])
-        times, events = groups.setdefault(str(a).strip(), ([], []))
-        times.append(tv * factor)
-        events.append(1 if str(e).strip() == ev_value else 0)
-    if not groups:
-        raise InputError("the file holds no patients", file=str(path))
+    months = data.time * factor if factor != 1.0 else data.time
+    source = Path(path).name
     arms = []
-    for label, (times, events) in groups.items():
+    for k, label in enumerate(data.arm_labels):
+        if progress:
+            progress(0.8 + 0.2 * k / len(data.arm_labels), f"arm {label}")
+        m = data.arm_codes == k
+        times, events = months[m].tolist(), data.event[m].astype(int).tolist()
         role = CONTROL if label == mapping.get("control") else EXPERIMENTAL
-        arms.append(Arm(label, role=role, n=len(times), events=int(sum(events)), source=Path(path).name,
-                        patients=PatientData(times, events, origin="file", source=Path(path).name)))
+        arms.append(Arm(label, role=role, n=len(times), events=int(sum(events)), source=source,
+                        patients=PatientData(times, events, origin="file", source=source)))
     arms.sort(key=lambda a: a.role != CONTROL)
     if progress:
         progress(1.0, "done")

@@ -1,8 +1,13 @@
 """`evidencegui export`: files written, exit 2 with one message on bad input."""
 import argparse
 import importlib
+import io
 import json
+import os
+import subprocess
 import sys
+import time
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import openpyxl
@@ -70,14 +75,51 @@ def test_writes_workbook_and_slides(proj_path, tmp_path, capsys):
         assert len(wb["Figure"]._images) == 2
 
 
-@pytest.mark.skipif(not _has_figure(), reason="ui.figure is not available")
 def test_png_and_svg(proj_path, tmp_path, capsys):
     png, svg = tmp_path / "f.png", tmp_path / "f.svg"
     rc, _, err = cli(["export", str(proj_path), "--png", str(png), "--svg", str(svg), "--dpi", "100",
                       "--trial", "CLEOPATRA", "--endpoint", "PFS"], capsys)
     assert rc == 0, err
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    from PIL import Image
+    with Image.open(png) as im:
+        assert im.size == (800, 550)            # the default 8 × 5.5 inches at 100 dpi
+        assert round(im.info["dpi"][0]) == 100
+        lo, hi = im.convert("L").getextrema()
+        assert lo < 100 and hi == 255           # ink on a white page
     assert b"<svg" in svg.read_bytes()[:2000]
+    root = ET.fromstring(svg.read_bytes())
+    texts = " ".join("".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    assert "PFS" in texts and "Number at risk" in texts
+
+
+def test_the_example_through_the_installed_command(tmp_path):
+    """`evidencegui export EXAMPLE --png --svg --xlsx --pptx` in a fresh process: every file, and the
+    workbook and the slides carry the figure."""
+    from evidencegui.resources import resource
+    ex = resource("examples", "cleopatra.evidence.json")
+    out = {k: tmp_path / f"x.{k}" for k in ("png", "svg", "xlsx", "pptx")}
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    cmd = [sys.executable, "-m", "evidencegui", "export", str(ex)]
+    for k, p in out.items():
+        cmd += [f"--{k}", str(p)]
+    t0 = time.perf_counter()
+    r = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path)
+    elapsed = time.perf_counter() - t0
+    assert r.returncode == 0, r.stderr
+    assert all(p.stat().st_size > 1000 for p in out.values())
+    from PIL import Image
+    with Image.open(out["png"]) as im:
+        assert im.size == (2400, 1650)          # 300 dpi by default
+    ET.fromstring(out["svg"].read_bytes())
+    wb = openpyxl.load_workbook(out["xlsx"])
+    assert len(wb["Figure"]._images) == 2        # OS and PFS
+    pics = [sh for slide in Presentation(out["pptx"]).slides for sh in slide.shapes
+            if sh.shape_type == 13]              # MSO_SHAPE_TYPE.PICTURE
+    assert len(pics) == 2
+    with Image.open(io.BytesIO(pics[0].image.blob)) as im:
+        assert im.size == (1200, 825)           # embedded at 150 dpi
+    assert elapsed < 60
 
 
 def test_hostile_project_through_the_command(tmp_path, capsys):

@@ -38,15 +38,15 @@ FIXED_BEFORE = [
     Column("n", "n", "count", "Patients randomised to the arm"),
     Column("events", "Events", "count", "Number of events (deaths for OS, progression or death for PFS)"),
     Column("median", "Median", "positive", "Median time to event, in months; type NR if not reached"),
-    Column("median_lower", "Median CI low", "positive", "Lower limit of the median's 95% CI"),
-    Column("median_upper", "Median CI high", "positive",
+    Column("median_lower", "Med. low", "positive", "Lower limit of the median's 95% CI"),
+    Column("median_upper", "Med. high", "positive",
            "Upper limit of the median's 95% CI; empty if not reached"),
     Column("median_not_reached", "NR", "bool", "Median not reached"),
     Column("hr", "HR", "hr", "Hazard ratio against the control (experimental arms only)"),
-    Column("hr_lower", "HR CI low", "hr", "Lower limit of the HR's 95% CI"),
-    Column("hr_upper", "HR CI high", "hr", "Upper limit of the HR's 95% CI"),
+    Column("hr_lower", "HR low", "hr", "Lower limit of the HR's 95% CI"),
+    Column("hr_upper", "HR high", "hr", "Upper limit of the HR's 95% CI"),
     Column("p_value", "p", "p", "p-value of the comparison; '<0.001' for a bound"),
-    Column("hr_stratified", "Stratified", "bool", "The HR comes from a stratified model"),
+    Column("hr_stratified", "Strat.", "bool", "The HR comes from a stratified model"),
 ]
 FIXED_AFTER = [Column("source", "Source", "text", "Publication, figure or page the numbers come from")]
 
@@ -277,6 +277,8 @@ class ArmsTableModel(QAbstractTableModel):
                 p = arm.patients
                 return (f"{arm.source}\n" if arm.source else "") + \
                     f"Patient-level data: {p.n} patients, {p.events} events ({p.origin}, {p.source})"
+            if col.key == "label":     # the column may be narrower than a long arm name
+                return f"{arm.label}\n{col.tip}"
             return col.tip
         if role == Qt.ItemDataRole.TextAlignmentRole and col.kind not in ("text", "role"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

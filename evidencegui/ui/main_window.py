@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QInputDialog, QMainWindow,
-                               QMessageBox, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
+                               QMessageBox, QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from evidencegui.core import commands as cmd
 from evidencegui.core.model import CI_METHODS, Arm, Endpoint, Project, Trial
@@ -57,7 +57,7 @@ class MainWindow(QMainWindow):
         self.table.setModel(self.model)
         self.table.setAlternatingRowColors(False)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setMinimumSectionSize(60)
+        self.table.horizontalHeader().setMinimumSectionSize(36)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectItems)
         self.plot = PlotPanel()
         buttons = QHBoxLayout()
@@ -86,12 +86,15 @@ class MainWindow(QMainWindow):
         tl.setContentsMargins(4, 0, 4, 4)
         tl.addLayout(buttons)
         tl.addWidget(self.table)
-        self.centre = QSplitter(Qt.Orientation.Vertical)
-        self.centre.addWidget(self.plot)
-        self.centre.addWidget(table_box)
-        self.centre.setStretchFactor(0, 3)
-        self.centre.setStretchFactor(1, 2)
-        self.setCentralWidget(self.centre)
+        # The plot is the centre; the arms table is a dock along the whole bottom edge (under the
+        # tree and the comparison too), so every column, HR included, shows at 1400 px.
+        self.setCentralWidget(self.plot)
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.table_dock = QDockWidget("Arms", self)
+        self.table_dock.setObjectName("arms_dock")
+        self.table_dock.setWidget(table_box)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.table_dock)
         self.tree = ProjectTree()
         self.tree.endpoint_selected.connect(self.show_endpoint)
         self.tree_dock = QDockWidget("Project", self)
@@ -109,6 +112,7 @@ class MainWindow(QMainWindow):
             if note:
                 self.statusBar().showMessage(note, 15000)
 
+    TABLE_HEIGHT = 190         # px: the arm buttons, the header and a few arms
     COMPARISON_WIDTH = 450     # px: measure, reported and patient-data columns without scrolling
 
     def _size_docks(self) -> None:
@@ -118,6 +122,7 @@ class MainWindow(QMainWindow):
         comp_w = min(self.COMPARISON_WIDTH, max(340, self.width() // 3))
         self.resizeDocks([self.tree_dock, self.comparison_dock], [tree_w, comp_w],
                          Qt.Orientation.Horizontal)
+        self.resizeDocks([self.table_dock], [self.TABLE_HEIGHT], Qt.Orientation.Vertical)
 
     def _act(self, menu, text, slot, shortcut=None, tip=None) -> QAction:
         a = QAction(text, self)
@@ -178,6 +183,7 @@ class MainWindow(QMainWindow):
         v = mb.addMenu("&View")
         v.addAction(self.tree_dock.toggleViewAction())
         v.addAction(self.comparison_dock.toggleViewAction())
+        v.addAction(self.table_dock.toggleViewAction())
         self.act_ci = self._act(v, "95% confidence bands", self._view_changed)
         self.act_ci.setCheckable(True)
         self.act_ci.setChecked(self.settings.show_ci)
@@ -297,8 +303,15 @@ class MainWindow(QMainWindow):
             return
         self.t_index, self.e_index = t_index, e_index
         self.model.set_endpoint(self.project, t_index, e_index)
-        self.table.resizeColumnsToContents()
+        self._fit_table_columns()
         self._refresh_views()
+
+    ARM_COLUMN_MAX = 250     # px: long arm names elide (full name on hover) so HR columns show
+
+    def _fit_table_columns(self) -> None:
+        self.table.resizeColumnsToContents()
+        if self.model.columnCount() and self.table.columnWidth(0) > self.ARM_COLUMN_MAX:
+            self.table.setColumnWidth(0, self.ARM_COLUMN_MAX)
 
     def _refresh_all(self) -> None:
         self.tree.set_project(self.project, self.t_index, self.e_index)
@@ -306,7 +319,7 @@ class MainWindow(QMainWindow):
             self.model.refresh()
         else:
             self.model.set_endpoint(self.project, self.t_index, self.e_index)
-            self.table.resizeColumnsToContents()
+            self._fit_table_columns()
         self._refresh_views()
 
     def _refresh_views(self) -> None:

@@ -186,3 +186,9 @@ def test_layout_at_1400_by_900_shows_names_and_key_numbers(window, qtbot):
     fm = panel.tree.fontMetrics()
     assert header.sectionSize(0) >= fm.horizontalAdvance("Relative reduction")
     assert window.plot.width() >= 560          # the plot keeps a useful width
+    # the arms table spans the window's width: every column, HR and p included, without scrolling
+    table = window.table
+    widths = sum(table.columnWidth(c) for c in range(window.model.columnCount()))
+    assert widths <= table.viewport().width() + 1, "the arms table needs horizontal scrolling"
+    hr = window.model.column_index("hr")
+    assert table.columnViewportPosition(hr) + table.columnWidth(hr) <= table.viewport().width()

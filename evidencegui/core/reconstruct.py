@@ -156,14 +156,18 @@ def clean_curve(t, s) -> tuple[np.ndarray, np.ndarray, list[str]]:
         warnings.append(f"clamped {int(lo.sum())} survival value(s) below 0 to 0 "
                         f"(smallest {_fmt(s.min())})")
     s = np.clip(s, 0.0, 1.0)
-    order = np.lexsort((-s, t))
+    # order along the curve: on a monotone step curve both t and 1 − S grow, so their sum
+    # (t on the scale of the x axis) grows too and click noise moves it only a little; the
+    # bottom of a drop clicked slightly left of its top stays after the top
+    span = float(t.max()) if t.max() > 0 else 1.0
+    order = np.lexsort((-s, t, t / span + (1.0 - s)))
     # points that come before an earlier one in the file (a later time, or the same time and a
     # lower survival, than the point that follows them)
     moved = int(np.count_nonzero((t[1:] < t[:-1]) | ((t[1:] == t[:-1]) & (s[1:] > s[:-1]))))
     if np.any(order != np.arange(order.size)):
-        warnings.append(f"sorted the points by time (equal times: higher survival first); "
-                        f"{moved} of {order.size} point(s) came before a point with an earlier "
-                        "time (or the same time and higher survival)")
+        warnings.append(f"sorted the points along the curve (by time; the bottom of a drop after "
+                        f"its top); {moved} of {order.size} point(s) came before a point with an "
+                        "earlier time (or the same time and higher survival)")
         t, s = t[order], s[order]
     if not (t[0] == 0.0 and s[0] == 1.0):
         first = f"({_fmt(t[0])}, {_fmt(s[0])})"
@@ -171,6 +175,19 @@ def clean_curve(t, s) -> tuple[np.ndarray, np.ndarray, list[str]]:
                         "the point (0, 1) was added")
         t = np.concatenate(([0.0], t))
         s = np.concatenate(([1.0], s))
+    # a drop whose bottom was clicked left of its top: the top moves back to the bottom's
+    # time (the drop happens where its bottom was clicked, as for a drop clicked in line)
+    t_fix = np.minimum.accumulate(t[::-1])[::-1]
+    if np.any(t_fix != t):
+        k = int(np.count_nonzero(t_fix != t))
+        shift = float((t - t_fix).max())
+        j = int(np.argmax(t - t_fix))
+        big = (f"; that is large: check the point ({_fmt(t[j])}, {_fmt(s[j])}), it does not "
+               "lie on the curve" if shift > 0.05 * span else "")
+        warnings.append(f"made the times non-decreasing along the curve: {k} point(s) (the top "
+                        f"of a drop clicked right of its bottom) moved back to the time of the "
+                        f"point after them, largest shift {_fmt(shift)}{big}")
+        t = t_fix
     runmin = np.minimum.accumulate(s)
     lowered = runmin < s
     if lowered.any():

@@ -408,10 +408,28 @@ def patient_extras(exp, ctl, reported_times=()) -> dict | None:
     return out
 
 
+def single_arm_grade(trial, endpoint) -> str:
+    """ESMO-MCBS form 3 for a single-arm result, as extra lines for the message ('' if none)."""
+    from evidencegui.core.effects import compare_arms
+    try:
+        g = compare_arms(trial, endpoint, endpoint.arms[0], None).esmo
+    except Exception:
+        return ""
+    if g is None or g.form is None:
+        return ""
+    if g.preliminary_grade is None:
+        return f"\n\nESMO-MCBS form {g.form} (single arm): not graded — missing " + \
+            ", ".join(g.missing or ["a matching threshold"]) + "."
+    return (f"\n\nESMO-MCBS form {g.form} (single arm): preliminary grade {g.preliminary_grade}"
+            f" — {g.rule}.")
+
+
 def build_sections(project, trial, endpoint) -> tuple[str | None, list[Section]]:
     """(message, sections): a message instead of sections when nothing can be compared."""
     reason = no_comparison_reason(endpoint)
     if reason is not None:
+        if endpoint is not None and len(endpoint.arms) == 1 and trial is not None:
+            reason += single_arm_grade(trial, endpoint)
         return reason, []
     unit = UNIT_ABBR.get(getattr(project, "time_unit", "months"), "months")
     sections = []
@@ -550,7 +568,8 @@ class ComparisonPanel(QWidget):
         """Show every comparison of `endpoint` (of `trial` in `project`); None shows a message."""
         self.title = " — ".join(x for x in (getattr(trial, "name", ""), getattr(endpoint, "name", ""))
                                 if x)
-        self.heading.setText(self.title or "Comparison")
+        unit = UNIT_ABBR.get(getattr(project, "time_unit", "months"), "months")
+        self.heading.setText((self.title or "Comparison") + f"   ·   times in {unit}, 95% CIs")
         key = self._current_key()
         try:
             self.message, self.sections = build_sections(project, trial, endpoint)
@@ -620,6 +639,18 @@ class ComparisonPanel(QWidget):
                 self.items[(s.experimental, r.key)] = item
             head.setExpanded(True)
         self._show_detail(None)
+        self._share_height()
+
+    def _share_height(self) -> None:
+        """The table as tall as its rows (when there is room); the detail pane gets the rest."""
+        total = sum(self.splitter.sizes()) or self.splitter.height()
+        sections = self.tree.topLevelItemCount()
+        rows = sum(self.tree.topLevelItem(i).childCount() for i in range(sections))
+        line = self.tree.fontMetrics().height() + 2
+        want = self.tree.header().sizeHint().height() + (rows + 3 * sections) * line + 12
+        if total > 0:
+            want = min(want, int(total * 0.7))
+            self.splitter.setSizes([want, max(total - want, 80)])
 
     def _current_key(self):
         item = self.tree.currentItem()

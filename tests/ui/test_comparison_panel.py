@@ -202,3 +202,28 @@ def test_key_numbers_fit_without_horizontal_scrolling(panel, cleopatra, qtbot):
     fm = panel.tree.fontMetrics()
     assert header.sectionSize(1) >= fm.horizontalAdvance("0.68 (0.56–0.84)")
     assert header.sectionSize(2) >= fm.horizontalAdvance("⚠ 60.3 (50.1–NR)")
+
+
+def test_each_experimental_arm_gets_its_own_comparison(panel):
+    ctl = Arm("Chemo", role="control", n=300, median=10.0)
+    a = Arm("Drug A", n=300, median=14.0, hr=0.70, hr_lower=0.58, hr_upper=0.85)
+    b = Arm("Drug B", n=300, median=9.0, hr=1.10, hr_lower=0.90, hr_upper=1.34)
+    p = Project(trials=[Trial("THREE", [Endpoint("PFS", [ctl, a, b])])])
+    show(panel, p, "THREE", "PFS")
+    assert [s.title for s in panel.sections] == ["Drug A vs Chemo", "Drug B vs Chemo"]
+    assert panel.text_of("Drug A", "median_gain") == "4.0"
+    assert panel.text_of("Drug B", "median_gain") == "−1.0"
+    assert panel.text_of("Drug B", "hr") == "1.10 (0.90–1.34)"
+    assert "not statistically significant" in tip(panel, "hr", arm="Drug B")
+    text = panel.as_text()
+    assert "Drug A vs Chemo" in text and "Drug B vs Chemo" in text
+
+
+def test_single_arm_study_gets_its_form_3_grade_beside_the_message(panel):
+    t = Trial("SINGLE", [Endpoint("ORR", [Arm("Drug", n=50, orr=0.45, dor=11.0)])], single_arm=True)
+    p = Project(trials=[t])
+    show(panel, p, "SINGLE", "ORR")
+    msg = panel.message_label.text()
+    assert msg.startswith(NO_COMPARISON)
+    assert "ESMO-MCBS form 3 (single arm): preliminary grade 3" in msg
+    assert "duration of response 11 >= 9 months" in msg

@@ -192,3 +192,28 @@ def test_layout_at_1400_by_900_shows_names_and_key_numbers(window, qtbot):
     assert widths <= table.viewport().width() + 1, "the arms table needs horizontal scrolling"
     hr = window.model.column_index("hr")
     assert table.columnViewportPosition(hr) + table.columnWidth(hr) <= table.viewport().width()
+
+
+def test_a_new_trial_can_be_typed_in_and_compared(window):
+    window.add_trial("MY TRIAL")
+    panel = window.comparison.external
+    assert panel.text_of(None, "median_gain") == "—"
+    assert panel.text_of(None, "esmo") == "not graded"
+    arms = window.model.arms()
+    ctl = next(i for i, a in enumerate(arms) if a.is_control)
+    exp = 1 - ctl
+
+    def type_in(row, key, text):
+        idx = window.model.index(row, window.model.column_index(key))
+        assert window.model.setData(idx, text, Qt.ItemDataRole.EditRole)
+    type_in(ctl, "median", "11.2")
+    type_in(exp, "median", "16.9")
+    type_in(exp, "hr", "0.71")
+    type_in(exp, "hr_lower", "0.60")
+    type_in(exp, "hr_upper", "0.84")
+    assert panel.title == "MY TRIAL — OS"
+    assert panel.text_of(None, "median_gain") == "5.7"
+    assert panel.text_of(None, "hr") == "0.71 (0.60–0.84)"
+    assert panel.text_of(None, "relative_reduction") == "29%"
+    assert panel.text_of(None, "esmo").startswith("grade ")
+    assert window.tree.topLevelItem(1).text(0) == "MY TRIAL"

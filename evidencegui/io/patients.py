@@ -55,9 +55,13 @@ class PatientData:
 # ----------------------------------------------------------------------------- helpers
 
 def _raise(file: str, row: int, col: str, problem: str, more: int, next_row: int | None,
-           excel: bool = False) -> None:
-    where = (f"row {row} counts the header as row 1: patient {row - 1}"
-             + ("" if excel else f", line {row} of the file"))
+           header_row: int | None = None) -> None:
+    """header_row None: a CSV (header on line 1); else the sheet row of an XLSX header."""
+    if header_row is None:
+        where = f"row {row} counts the header as row 1: data row {row - 1}, line {row} of the file"
+    else:
+        where = (f"sheet row {row}; the header is sheet row {header_row}, so this is data row "
+                 f"{row - header_row}")
     msg = f"{problem} [{where}]"
     if more:
         msg += (f"; {more} more row{'s' if more > 1 else ''} "
@@ -151,8 +155,11 @@ def _open_sheet(path: Path, sheet):
 
 
 def _sheet_rows(ws):
-    """(header row number, header cells, iterator of (row number, cells)) skipping empty rows
-    above the header."""
+    """(header row number, header cells, iterator over the later rows' cells), skipping empty
+    rows above the header. Every sheet row is yielded (empty ones as short tuples), so the n-th
+    row after the header is sheet row header + n."""
+    if hasattr(ws, "reset_dimensions"):   # a wrong <dimension> tag must not cut rows short
+        ws.reset_dimensions()
     it = ws.iter_rows(values_only=True)
     r = 0
     for cells in it:
@@ -339,7 +346,7 @@ def _finish(path: Path, cols, t, tstr, ecat, acat, rows, codes, event_value) -> 
     or None when the fast path parsed every value); ecat/acat: categoricals of raw strings."""
     tc, ec, ac = cols
     n = len(t)
-    excel = rows is not None
+    header_row = None if rows is None else int(rows[0]) - 1 if n else 1
     if rows is None:
         rows = np.arange(2, n + 2, dtype=np.int64)
     # event codes per category
@@ -400,7 +407,7 @@ def _finish(path: Path, cols, t, tstr, ecat, acat, rows, codes, event_value) -> 
                 problem = f"the time {raw!r} is infinite"
             else:
                 problem = f"the time {raw!r} is negative"
-            _raise(str(path), int(rows[i]), tc, problem, more, nxt, excel)
+            _raise(str(path), int(rows[i]), tc, problem, more, nxt, header_row)
         if bad_e[i]:
             raw = ecats[ecodes[i]].strip() if ecodes[i] >= 0 else ""
             if raw == "":
@@ -409,8 +416,8 @@ def _finish(path: Path, cols, t, tstr, ecat, acat, rows, codes, event_value) -> 
                 accepted = ", ".join(sorted(codes)) if event_value is None else ""
                 problem = (f"the event code {raw!r} is not in the coding ({accepted}; other "
                            "codes need an event mapping such as --event-map dead=1,alive=0)")
-            _raise(str(path), int(rows[i]), ec, problem, more, nxt, excel)
-        _raise(str(path), int(rows[i]), ac, "the arm label is missing", more, nxt, excel)
+            _raise(str(path), int(rows[i]), ec, problem, more, nxt, header_row)
+        _raise(str(path), int(rows[i]), ac, "the arm label is missing", more, nxt, header_row)
 
     # relabel arms in order of first appearance
     if len(uniq) <= 64:    # a few arms: one pass per label beats sorting a million codes

@@ -96,7 +96,7 @@ def test_bad_times_name_file_row_and_column(tmp_path, value, problem):
     e = err.value
     assert (e.file, e.row, e.field) == (str(p), 4, "time")
     assert problem in str(e) and "p.csv" in str(e) and "row 4" in str(e)
-    assert "patient 3" in str(e) and "line 4" in str(e)
+    assert "data row 3" in str(e) and "line 4" in str(e)
     assert "1 more row" in str(e) and "row 6" in str(e)
 
 
@@ -188,3 +188,22 @@ def test_fast_and_careful_paths_agree(tmp_path):
     careful = read_patients(_csv(tmp_path, "t,e,a\n" + lines + "\n,,\n", name="c.csv"), "t", "e", "a")
     assert np.array_equal(good.time, careful.time) and np.array_equal(good.event, careful.event)
     assert good.arm.tolist() == careful.arm.tolist() and good.time.tolist() == t.tolist()
+
+
+def test_xlsx_rows_count_empty_sheet_rows_and_a_lower_header(tmp_path):
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A3"], ws["B3"], ws["C3"] = "time", "event", "arm"     # header on sheet row 3
+    ws["A4"], ws["B4"], ws["C4"] = 1, 1, "A"
+    ws["A6"], ws["B6"], ws["C6"] = 2, 0, "B"                 # sheet row 5 left empty
+    ws["B7"] = 0                                             # time missing on sheet row 7
+    p = tmp_path / "gap.xlsx"
+    wb.save(p)
+    with pytest.raises(InputError) as err:
+        read_patients(p, "time", "event", "arm")
+    assert err.value.row == 7 and "data row 4" in str(err.value) and "sheet row 3" in str(err.value)
+    ws["A7"], ws["C7"] = 3, "A"
+    wb.save(p)
+    d = read_patients(p, "time", "event", "arm")
+    assert d.row.tolist() == [4, 6, 7] and d.time.tolist() == [1.0, 2.0, 3.0]

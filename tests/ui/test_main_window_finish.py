@@ -217,3 +217,33 @@ def test_a_new_trial_can_be_typed_in_and_compared(window):
     assert panel.text_of(None, "relative_reduction") == "29%"
     assert panel.text_of(None, "esmo").startswith("grade ")
     assert window.tree.topLevelItem(1).text(0) == "MY TRIAL"
+
+
+def test_dropping_patient_data_opens_the_column_mapping_dialog(window, tmp_path, monkeypatch):
+    from evidencegui.ui.dialogs.column_mapping import PatientImportDialog
+    csv = tmp_path / "ipd.csv"
+    csv.write_text("id,os_months,death,arm\n" + "".join(
+        f"{i},{i * 1.5 + 1},{i % 2},{'Ctl' if i < 10 else 'Exp'}\n" for i in range(20)))
+    seen = []
+
+    def accept(dialog):
+        seen.append((dialog.path.name, dialog.preview.rowCount(), dialog.mapping()["time_col"]))
+        return PatientImportDialog.DialogCode.Accepted
+    monkeypatch.setattr(PatientImportDialog, "exec", accept)
+    drop(window, csv)
+    assert seen == [("ipd.csv", 20, "os_months")]
+    imported = window.project.trials[-1]
+    assert {a.label for a in imported.endpoints[0].arms} == {"Ctl", "Exp"}
+    assert sum(a.patients.n for a in imported.endpoints[0].arms) == 20
+
+
+def test_dropping_a_digitized_curve_opens_the_guided_dialog(window, monkeypatch):
+    from evidencegui.resources import resource
+    from evidencegui.ui.dialogs.digitized import DigitizedImportDialog
+    seen = []
+    monkeypatch.setattr(DigitizedImportDialog, "exec",
+                        lambda d: seen.append(sorted(d.curves)) or DigitizedImportDialog.DialogCode.Rejected)
+    n_trials = len(window.project.trials)
+    drop(window, resource("examples", "cleopatra", "os_digitized.csv"))
+    assert seen and len(seen[0]) == 2                 # both digitized datasets, ready to map
+    assert len(window.project.trials) == n_trials      # cancelled: nothing added

@@ -85,9 +85,8 @@ def build_widget(project, trial, endpoint, px_per_pt: float, style: str = "prese
     w.time_unit = time_unit
     w.set_endpoint(project, t, e)
     w.setFixedSize(width_px, height_px)
-    w.show()
-    w.glw.ci.layout.activate()
-    QtWidgets.QApplication.processEvents()
+    w.show()                    # delivers the resize; WA_DontShowOnScreen keeps it off screen
+    # No processEvents(): called from a menu action it would run the user's other events too.
     w.glw.ci.layout.activate()
     w._range_changed()          # ticks and at-risk columns for the final size
     return w

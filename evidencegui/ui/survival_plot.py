@@ -22,7 +22,7 @@ pyside_guard.apply()        # PySide6 6.12 on Python 3.11 leaks references to No
 
 UNIT_WORD = {"months": "Months", "years": "Years", "weeks": "Weeks", "days": "Days"}
 # Tick steps that read naturally for follow-up times (months: quarters, half-years, years).
-_STEPS = {"months": (1, 2, 3, 6, 12, 18, 24, 36, 48, 60, 120, 240),
+_STEPS = {"months": (1, 3, 6, 12, 24, 36, 48, 60, 120, 240),
           "years": (0.25, 0.5, 1, 2, 3, 5, 10, 20),
           "weeks": (1, 2, 4, 8, 13, 26, 52, 104, 260),
           "days": (7, 14, 30, 60, 90, 180, 365, 730, 1825)}
@@ -181,6 +181,7 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         self.at_risk: list[cc.AtRiskRow] = []
         self.at_risk_items: list[list[pg.TextItem]] = []
         self._cell_pool: list[list[pg.TextItem]] = []
+        self._risk_notes: list[pg.TextItem] = []
         self.hover_text = ""
         self.hover_values: dict[str, float] = {}
         self._updating_risk = False
@@ -267,6 +268,7 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         if unit not in cc.TIME_UNITS:
             raise ValueError(f"unknown time unit {unit!r}")
         if unit != self.time_unit:
+            self._last_t = float(cc.convert_time(self._last_t, self.time_unit, unit))
             self.time_unit = unit
             self.redraw()
 
@@ -429,7 +431,7 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
             ax.setPen(pg.mkPen(st.TEXT, width=max(1.0, s.px(0.6))))
             ax.setTextPen(pg.mkPen(st.TEXT))
             ax.enableAutoSIPrefix(False)
-        self.bottom_axis.min_spacing_px = s.px(s.tick_pt) * 4.5
+        self.bottom_axis.min_spacing_px = s.px(s.tick_pt) * 6
         self.plot_item.getAxis("left").setGrid(int(255 * st.GRID_ALPHA))
         self.bottom_axis.setGrid(int(255 * st.GRID_ALPHA))
         self.plot_item.getAxis("left").setStyle(hideOverlappingLabels=False)
@@ -572,6 +574,26 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
                 it.setPos(row.times[j], i)
                 it.setVisible(True)
             self.at_risk_items.append(pool[:len(cells)])
+        self._update_risk_notes(rvb)
+
+    def _update_risk_notes(self, rvb) -> None:
+        """A grey note in rows with no numbers at all (modelled arms), so the row is not just empty."""
+        lo, hi = self.vb.viewRange()[0]
+        font = self.style.font(self.style.at_risk_pt)
+        font.setItalic(True)
+        rows = [i for i, r in enumerate(self.at_risk) if all(c is None for c in r.counts)]
+        while len(self._risk_notes) < len(rows):
+            it = pg.TextItem("", color="#777777", anchor=(0.5, 0.5))
+            rvb.addItem(it, ignoreBounds=True)
+            self._risk_notes.append(it)
+        for k, it in enumerate(self._risk_notes):
+            if k >= len(rows):
+                it.setVisible(False)
+                continue
+            it.setText("not reported (modelled curve)")
+            it.setFont(font)
+            it.setPos((lo + hi) / 2, rows[k])
+            it.setVisible(True)
 
     def at_risk_cells(self) -> list[dict]:
         """The table as drawn: per row its label, the cell texts and their x positions."""

@@ -189,7 +189,8 @@ def _landmark_row(t, unit, reported, computed) -> Row:
     if computed is not None and computed.difference is not None:
         nn = computed.nnt
         r.computed = _diff_text(computed.difference, nn.value if nn else None, nn.kind if nn else None)
-        ci = fmt_ci(computed.lower, computed.upper, lambda x: fmt_pct(x, True, 1))
+        ci = "" if not (_finite(computed.lower) and _finite(computed.upper)) else \
+            f"{fmt_pct(computed.lower, True, 1)} to {fmt_pct(computed.upper, True, 1)}"
         r.computed_rule = (f"Kaplan–Meier difference {fmt_pct(computed.difference, True, 1)}"
                            + (f" (95% CI {ci}, Greenwood)" if ci else "") + "; "
                            + _nnt_rule(computed.difference))
@@ -360,14 +361,15 @@ def build_section(trial, endpoint, arm, control, unit: str = "months") -> Sectio
                 measure_tip=f"Restricted mean survival time up to τ = {tau} {unit} (the shorter "
                 "follow-up of the two arms): the area under each Kaplan–Meier curve")
         d.computed = with_ci(fmt_time(rm.difference), rm.lower, rm.upper, fmt_time)
-        d.computed_rule = (f"{_g(a.estimate)} − {_g(b.estimate)} = {_g(rm.difference)} {unit} "
-                           "(RMST experimental − control; SE by Greenwood-type formula, as R)")
+        d.computed_rule = (f"RMST {a.estimate:.1f} (experimental) − {b.estimate:.1f} (control) "
+                           f"= {rm.difference:.1f} {unit}; SE by the Greenwood-type formula, as R")
         d.rule = "not reported"
         sec.rows.append(d)
         q = Row("rmst_ratio", "RMST ratio", measure_tip="RMST experimental / RMST control")
         if rm.ratio is not None:
             q.computed = with_ci(fmt_ratio(rm.ratio), rm.ratio_lower, rm.ratio_upper)
-            q.computed_rule = f"{_g(a.estimate)} / {_g(b.estimate)} = {rm.ratio:.3f} (CI on the log scale)"
+            q.computed_rule = (f"RMST {a.estimate:.1f} / {b.estimate:.1f} = {rm.ratio:.3f} "
+                               "(CI on the log scale)")
         q.rule = "not reported"
         sec.rows.append(q)
 
@@ -628,14 +630,15 @@ class ComparisonPanel(QWidget):
                 if r.flag:
                     for c in range(3):
                         item.setBackground(c, FLAG_BRUSH)
+                head.addChild(item)
                 for name, value in r.children:
-                    child = QTreeWidgetItem([name, value])
+                    # one spanned cell: long rules must not widen the number columns
+                    child = QTreeWidgetItem([f"{name}: {value}" if value else name])
                     child.setToolTip(0, f"{name}: {value}")
-                    child.setToolTip(1, value)
                     child.setForeground(0, QBrush(MUTED))
                     child.setData(0, ROLE_ROW, (s.experimental, r.key))
                     item.addChild(child)
-                head.addChild(item)
+                    child.setFirstColumnSpanned(True)
                 self.items[(s.experimental, r.key)] = item
             head.setExpanded(True)
         self._show_detail(None)

@@ -1,7 +1,6 @@
 """`evidencegui reconstruct`: patient-level data from a digitized Kaplan–Meier figure."""
 from __future__ import annotations
 
-import csv
 import json
 import sys
 
@@ -38,13 +37,30 @@ def run(args) -> int:
     curves = read_digitized(args.curve, scale=args.scale)
     table = read_at_risk(args.at_risk)
     if args.dataset is not None:
-        if args.dataset not in curves:
-            raise InputError(f"no dataset named {args.dataset!r} (found: {', '.join(curves)})", file=args.curve, field="dataset")
-        curves = {args.dataset: curves[args.dataset]}
+        want = args.dataset
+        if want not in curves:
+            key = " ".join(want.split()).casefold()
+            hits = [n for n in curves if " ".join(n.split()).casefold() == key]
+            if len(hits) != 1:
+                raise InputError(f"no dataset named {args.dataset!r} (found: {', '.join(curves)})", file=args.curve, field="dataset")
+            want = hits[0]
+        curves = {want: curves[want]}
+    def column(name):
+        """The table column for a dataset: the same name, or the same once case and spaces
+        are ignored."""
+        if name is None:
+            return None
+        if name in table.counts:
+            return name
+        key = " ".join(str(name).split()).casefold()
+        hits = [c for c in table.counts if " ".join(c.split()).casefold() == key]
+        return hits[0] if len(hits) == 1 else None
+
     jobs = []
+    skipped: list[str] = []
     if len(curves) == 1:
         name, cur = next(iter(curves.items()))
-        col = name if name in table.counts else (args.arm if args.arm in table.counts else None)
+        col = column(name) or column(args.arm)
         if col is None and len(table.counts) == 1:
             col = table.names[0]
         if col is None:
@@ -54,29 +70,34 @@ def run(args) -> int:
         if args.arm is not None or args.total_events is not None:
             raise InputError("--arm and --total-events need a single dataset: add --dataset NAME", field="dataset")
         for name, cur in curves.items():
-            if name in table.counts:
-                jobs.append((name, cur, name, None))
+            col = column(name)
+            if col is not None:
+                jobs.append((name, cur, col, None))
         if not jobs:
             raise InputError(f"no numbers-at-risk column matches a dataset (datasets: {', '.join(curves)}; columns: {', '.join(table.names)})", file=args.at_risk)
+        skipped = [n for n in curves if column(n) is None]
+        if skipped:
+            sys.stderr.write(f"evidencegui reconstruct: no numbers at risk for dataset(s) {', '.join(map(repr, skipped))} "
+                             f"in {args.at_risk}: not reconstructed\n")
     results = []
     for arm, cur, col, tot in jobs:
         times, counts = table.for_arm(col)
         try:
             rec = reconstruct(cur.t, cur.s, times, counts, total_events=tot)
         except InputError as e:
-            raise InputError(f"dataset {cur.name!r}: {e.message}", file=args.curve) from None
+            raise InputError(f"dataset {cur.name!r} with the numbers at risk of column {col!r} "
+                             f"in {args.at_risk}: {e.message}", file=args.curve,
+                             field=e.field or cur.name) from None
         results.append((arm, cur, rec))
-    with open(args.out, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["time", "event", "arm"])
-        for arm, _, rec in results:
-            for t, e in zip(rec.time.tolist(), rec.event.tolist()):
-                w.writerow([repr(float(t)), int(e), arm])
+    from evidencegui.io.safe_text import write_csv_safe
+    write_csv_safe(args.out, ["time", "event", "arm"],
+                   ((float(t), int(e), arm) for arm, _, rec in results
+                    for t, e in zip(rec.time.tolist(), rec.event.tolist())))
     if args.json:
         doc = {"arms": [{"arm": arm, "dataset": cur.name, "n": rec.n, "events": rec.events,
                          "median": _median(rec.time, rec.event),
                          "warnings": list(cur.warnings) + list(rec.warnings),
                          "fit": rec.fit.to_json()} for arm, cur, rec in results],
-               "out": str(args.out)}
+               "out": str(args.out), "skipped": skipped}
         sys.stdout.write(json.dumps(doc) + "\n")
     return 0

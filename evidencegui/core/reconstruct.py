@@ -473,7 +473,7 @@ def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = 
                                                  target)
             if n_after > 0 and zero_time is None:
                 warnings.append(
-                    f"{n_after} point(s) lie after the last risk-table time t = {_fmt(t0)}: the "
+                    f"{n_after} point(s) lie at or after the last risk-table time t = {_fmt(t0)}: the "
                     f"number at risk was continued along the trend of the table's last two "
                     f"columns ({slope:.3g} per unit time), to {target} at the curve's end "
                     f"t = {_fmt(t_end)} ({int(sum(c_k))} censored on the way); those left are "
@@ -482,7 +482,7 @@ def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = 
             c = min(int(round(rate * (t_end - t0))), n_start)
             if n_after > 0 and zero_time is None:
                 warnings.append(
-                    f"{n_after} point(s) lie after the last risk-table time t = {_fmt(t0)}: "
+                    f"{n_after} point(s) lie at or after the last risk-table time t = {_fmt(t0)}: "
                     f"reconstructed with the average censoring rate of the earlier intervals "
                     f"({rate:.3g} per unit time, {c} censored); the rest are censored at "
                     f"t = {_fmt(t_end)}")
@@ -517,7 +517,7 @@ def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = 
                 warnings.append(f"the events could not be made to add up exactly to the "
                                 f"total of {total_events} given: {got} reconstructed")
         if n_after > 0:
-            warnings.append(f"{n_after} point(s) lie after the last risk-table time "
+            warnings.append(f"{n_after} point(s) lie at or after the last risk-table time "
                             f"t = {_fmt(t0)}: {c} censoring(s) spread after it so that the "
                             f"events match the total given; the rest are censored at "
                             f"t = {_fmt(t_end)}")

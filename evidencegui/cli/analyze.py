@@ -105,7 +105,7 @@ def run(args) -> int:
     data = read_patients(args.file, args.time, args.event, args.arm, event_map=event_map,
                          sheet=args.sheet)
     try:
-        doc = analyze(data.time, data.event, data.arm_codes, args.control, tau=tau,
+        doc = analyze(data.time, data.event, data.arm_codes, args.control.strip(), tau=tau,
                       landmarks=landmarks, ci_method=args.ci_method, arm_labels=data.arm_labels)
     except InputError as e:
         if e.file is None:   # name the file for errors about the data as a whole

@@ -103,7 +103,10 @@ def _comparison(time, event, codes, e_code, c_code, kms, labels, tau, landmarks,
     lab, ctl = labels[e_code], labels[c_code]
     ke, kc = kms[e_code], kms[c_code]
     pair = (codes == e_code) | (codes == c_code)
-    t, ev, exp = time[pair], event[pair], codes[pair] == e_code
+    if pair.all():     # two arms: no copy of a million patients
+        t, ev, exp = time, event, codes == e_code
+    else:
+        t, ev, exp = time[pair], event[pair], codes[pair] == e_code
     cox = sv.cox_hr(t, ev, exp)
     if cox.hr is None:
         warnings.append(f"{lab!r} vs {ctl!r}: {cox.warning or 'the hazard ratio cannot be estimated'}")
@@ -127,7 +130,7 @@ def _comparison(time, event, codes, e_code, c_code, kms, labels, tau, landmarks,
                       "se": _f(d.se), **_nnt_detail(d)})
     return {
         "arm": lab, "control": ctl,
-        "hr": cox.hr, "hr_ci": [cox.lower, cox.upper], "hr_p": _f(cox.p),
+        "hr": _f(cox.hr), "hr_ci": [_f(cox.lower), _f(cox.upper)], "hr_p": _f(cox.p),
         "log_hr": _f(cox.log_hr), "log_hr_se": _f(cox.se),
         "logrank_chisq": _f(lr.chisq) if lr_ok else None, "logrank_df": int(lr.df) if lr_ok else None,
         "logrank_p": _f(lr.p) if lr_ok else None,

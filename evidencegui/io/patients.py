@@ -255,15 +255,26 @@ def read_patients(path, time_col: str, event_col: str, arm_col: str, event_map=N
 
 
 def _read_csv(path: Path, cols, codes, event_value) -> PatientData:
+    sep, enc = _sniff(path)
+    try:
+        return _read_csv_as(path, cols, codes, event_value, sep, enc)
+    except UnicodeDecodeError:
+        if enc == "cp1252":
+            raise InputError("cannot read the file as text (neither UTF-8 nor Windows-1252)",
+                             file=str(path)) from None
+    # UTF-8 at the start, something else later (an Excel "CSV" edited by hand): Windows-1252
+    return _read_csv_as(path, cols, codes, event_value, sep, "cp1252")
+
+
+def _read_csv_as(path: Path, cols, codes, event_value, sep: str, enc: str) -> PatientData:
     import pandas as pd
 
-    sep, enc = _sniff(path)
     common = dict(sep=sep, encoding=enc, engine="c", skip_blank_lines=False)
     try:
         header = pd.read_csv(path, nrows=0, **common)
     except pd.errors.EmptyDataError:
         raise InputError("the file is empty", file=str(path)) from None
-    except (UnicodeDecodeError, pd.errors.ParserError) as e:
+    except pd.errors.ParserError as e:
         raise InputError(f"cannot read the file as a table ({e})", file=str(path)) from None
     except OSError as e:
         raise _read_error(path, e) from None
@@ -276,6 +287,8 @@ def _read_csv(path: Path, cols, codes, event_value) -> PatientData:
                          na_filter=False, **common)
         t = df[tc].to_numpy(dtype=np.float64)
         return _finish(path, (tc, ec, ac), t, None, df[ec].cat, df[ac].cat, None, codes, event_value)
+    except UnicodeDecodeError:
+        raise
     except (ValueError, TypeError, pd.errors.ParserError):
         pass   # a bad value somewhere: read as text and find it
     try:

@@ -207,3 +207,11 @@ def test_xlsx_rows_count_empty_sheet_rows_and_a_lower_header(tmp_path):
     wb.save(p)
     d = read_patients(p, "time", "event", "arm")
     assert d.row.tolist() == [4, 6, 7] and d.time.tolist() == [1.0, 2.0, 3.0]
+
+
+def test_windows_1252_after_a_utf8_start(tmp_path):
+    head = "time,event,arm\n" + "".join(f"{i},1,A\n" for i in range(1, 10000))   # > 64 KB of ASCII
+    p = tmp_path / "late.csv"
+    p.write_bytes(head.encode() + "10001,0,Contrôle\n".encode("cp1252"))
+    d = read_patients(p, "time", "event", "arm")
+    assert d.arm_labels == ("A", "Contrôle") and d.n == 10000

@@ -400,7 +400,11 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         self.plot_item.setTitle(self.title if (self.show_title and self.title) else None,
                                 **self._title_css())
         if self.show_title:
-            self.plot_item.titleLabel.setMinimumHeight(s.px(s.title_pt) * 2.2)
+            h = s.px(s.title_pt) * 2.0       # pyqtgraph fixes the title row at 30 px
+            self.plot_item.titleLabel.setMaximumHeight(h)
+            self.plot_item.layout.setRowFixedHeight(0, h)
+            m = s.px(5)
+            self.glw.ci.setContentsMargins(m, m * 1.5, m, m)
         xmax = max((c.max_time for c in self.curves), default=1.0) or 1.0
         # A little room left of 0 so the first at-risk column is not cut in half.
         pad = xmax * 0.045
@@ -431,7 +435,7 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
             ax.setPen(pg.mkPen(st.TEXT, width=max(1.0, s.px(0.6))))
             ax.setTextPen(pg.mkPen(st.TEXT))
             ax.enableAutoSIPrefix(False)
-        self.bottom_axis.min_spacing_px = s.px(s.tick_pt) * 6
+        self.bottom_axis.min_spacing_px = s.px(s.tick_pt) * 4
         self.plot_item.getAxis("left").setGrid(int(255 * st.GRID_ALPHA))
         self.bottom_axis.setGrid(int(255 * st.GRID_ALPHA))
         self.plot_item.getAxis("left").setStyle(hideOverlappingLabels=False)
@@ -461,23 +465,52 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         lg.layout.setVerticalSpacing(0)
         self._place_legend()
 
+    _CORNERS = {  # name: (itemPos, parentPos, offset signs)
+        "bottom-left": ((0, 1), (0, 1), (1, -1)),
+        "top-right": ((1, 0), (1, 0), (-1, 1)),
+        "bottom-right": ((1, 1), (1, 1), (-1, -1)),
+        "top-left": ((0, 0), (0, 0), (1, 1)),
+    }
+
     def _place_legend(self) -> None:
-        """Bottom left, where survival curves rarely are; top right when the curves fall early."""
+        """The corner where the legend covers the fewest curve and band vertices (bottom left wins
+        ties: survival curves are rarely there)."""
         off = self.style.ipx(8, 4)
-        corner = "bottom-left"
-        if self.curves:
-            xmax = max(c.max_time for c in self.curves) or 1.0
-            early = [float(c.evaluate(0.5 * xmax)[0]) for c in self.curves]
-            late = [float(c.evaluate(0.55 * xmax)[0]) for c in self.curves]
-            early = [v for v in early if math.isfinite(v)]
-            late = [v for v in late if math.isfinite(v)]
-            if early and min(early) < 0.45 and late and max(late) < 0.45:
-                corner = "top-right"
+        corner = self._best_corner(off)
         self.legend_corner = corner
-        if corner == "top-right":
-            self.legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-off, off))
-        else:
-            self.legend.anchor(itemPos=(0, 1), parentPos=(0, 1), offset=(off, -off))
+        item_pos, parent_pos, (sx, sy) = self._CORNERS[corner]
+        self.legend.anchor(itemPos=item_pos, parentPos=parent_pos, offset=(sx * off, sy * off))
+
+    def _best_corner(self, off: float) -> str:
+        W, H = self.vb.width(), self.vb.height()
+        br = self.legend.boundingRect()
+        if not self.curves or W <= 0 or H <= 0 or br.width() <= 0:
+            return "bottom-left"
+        (x0, x1), (y0, y1) = self.vb.viewRange()
+        xs, ys, ws = [], [], []
+        for c in self.curves:
+            for arr_y, weight in ((c.survival, 1.0), (c.lower, 0.3), (c.upper, 0.3)):
+                if arr_y is None:
+                    continue
+                # Dense enough to catch a long flat step under the box: resample each curve.
+                t = np.linspace(0.0, c.max_time, 200)
+                idx = np.clip(np.searchsorted(c.time, t, side="right") - 1, 0, len(c.time) - 1)
+                xs.append(t)
+                ys.append(np.asarray(arr_y)[idx])
+                ws.append(np.full(len(t), weight))
+        px = (np.concatenate(xs) - x0) / (x1 - x0) * W
+        py = (y1 - np.concatenate(ys)) / (y1 - y0) * H
+        w = np.concatenate(ws)
+        bw, bh = br.width(), br.height()
+        best, best_cost = "bottom-left", None
+        for name, (_, _, (sx, sy)) in self._CORNERS.items():
+            left = off if sx > 0 else W - off - bw
+            top = H - off - bh if sy < 0 else off
+            inside = (px >= left) & (px <= left + bw) & (py >= top) & (py <= top + bh)
+            cost = float(w[inside].sum())
+            if best_cost is None or cost < best_cost - 1e-9:
+                best, best_cost = name, cost
+        return best
 
     def _y_ticks(self) -> None:
         vals = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
@@ -528,7 +561,7 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         self.risk_item.setTitle("Number at risk", justify="left", color=st.TEXT,
                                 size=f"{s.ipx(s.at_risk_pt, 6)}px", bold=True)
         self.risk_item.titleLabel.setMaximumHeight(title_px)
-        self.risk_item.titleLabel.setMinimumHeight(title_px)
+        self.risk_item.layout.setRowFixedHeight(0, title_px)
 
     def at_risk_times(self) -> list[float]:
         lo, hi = sorted(self.vb.viewRange()[0])
@@ -541,6 +574,7 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         self._updating_risk = True
         try:
             self._update_risk_cells()
+            self._place_legend()
         finally:
             self._updating_risk = False
 

@@ -97,28 +97,50 @@ def _find_column(columns: list[str], wanted: str, path: Path, role: str) -> str:
     loose = [c for c in columns if c.strip().lower() == str(wanted).strip().lower()]
     if len(loose) == 1:
         return loose[0]
-    shown = ", ".join(repr(c) for c in columns)
+    shown = ", ".join(repr(c if len(c) <= 40 else c[:37] + "...") for c in columns[:30])
+    if len(columns) > 30:
+        shown += f" and {len(columns) - 30} more"
     raise InputError(f"no {role} column named {wanted!r}; the columns are: {shown}",
                      file=str(path), field=str(wanted))
 
 
-def _sniff(path: Path) -> tuple[str, str]:
-    """(separator, encoding) from the first line: the most frequent of , ; tab |."""
+def _sniff(path: Path, check_fields: bool = True) -> tuple[str, str]:
+    """(separator, encoding) from the first line: the most frequent of , ; tab |. Raises
+    InputError when the first data line has more fields than the header (pandas would silently
+    take the first column as an index and shift the others)."""
+    import codecs
+    import csv
+    import io
+
     with open(path, "rb") as fh:
         raw = fh.read(65536)
     enc = "utf-8"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        enc = "utf-16"
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode(enc)
     except UnicodeDecodeError as e:
-        if e.start < len(raw) - 4:   # not just a character cut at the end of the sample
+        if enc == "utf-8" and e.start < len(raw) - 4:   # not a character cut at the sample's end
             enc = "cp1252"
         text = raw.decode(enc, errors="replace")
-    first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    lines = [ln for ln in text.lstrip("\ufeff").splitlines() if ln.strip()]
+    first = lines[0] if lines else ""
     if path.suffix.lower() == ".tsv":
-        return "\t", enc
-    counts = {s: first.count(s) for s in _SEPARATORS}
-    best = max(counts, key=counts.get)
-    return (best if counts[best] else ","), enc
+        sep = "\t"
+    else:
+        counts = {s: first.count(s) for s in _SEPARATORS}
+        best = max(counts, key=counts.get)
+        sep = best if counts[best] else ","
+    if check_fields and (len(lines) >= 3 or (len(lines) == 2 and len(raw) < 65536)):
+        try:
+            rows = list(csv.reader(io.StringIO("\n".join(lines[:2])), delimiter=sep))
+        except csv.Error:
+            rows = []
+        if len(rows) == 2 and len(rows[1]) > len(rows[0]):
+            raise InputError(f"the first data line has {len(rows[1])} fields where the header has "
+                             f"{len(rows[0])}: every column needs a name in the header row",
+                             file=str(path), row=2)
+    return sep, enc
 
 
 def _is_excel(path: Path) -> bool:
@@ -197,7 +219,7 @@ def read_table_preview(path, nrows: int = 20, sheet=None) -> tuple[list[str], li
         raise InputError("old .xls workbooks cannot be read; save the sheet as .xlsx or .csv",
                          file=str(path))
     import pandas as pd
-    sep, enc = _sniff(path)
+    sep, enc = _sniff(path, check_fields=False)
     try:
         df = pd.read_csv(path, sep=sep, nrows=nrows, dtype=str, keep_default_na=False,
                          encoding=enc, engine="c", on_bad_lines="skip")

@@ -215,3 +215,21 @@ def test_windows_1252_after_a_utf8_start(tmp_path):
     p.write_bytes(head.encode() + "10001,0,Contrôle\n".encode("cp1252"))
     d = read_patients(p, "time", "event", "arm")
     assert d.arm_labels == ("A", "Contrôle") and d.n == 10000
+
+
+def test_more_fields_than_header_is_an_error_not_a_silent_index(tmp_path):
+    # pandas would take the first column as the index and shift the others by one
+    p = _csv(tmp_path, "time,event,arm\n1,1,1,A\n2,0,2,B\n")
+    with pytest.raises(InputError, match="4 fields where the header has 3") as err:
+        read_patients(p, "time", "event", "arm")
+    assert err.value.row == 2
+
+
+def test_utf16_file_and_a_long_column_list_is_shortened(tmp_path):
+    p = tmp_path / "u16.csv"
+    p.write_bytes("time,event,arm\n1,1,A\n2,0,B\n".encode("utf-16"))
+    assert read_patients(p, "time", "event", "arm").arm_labels == ("A", "B")
+    q = _csv(tmp_path, ",".join(f"column_{i}" for i in range(50)) + "\n" + ",".join("1" * 50) + "\n", name="w.csv")
+    with pytest.raises(InputError) as err:
+        read_patients(q, "time", "event", "arm")
+    assert "'column_29'" in str(err.value) and "'column_30'" not in str(err.value) and "20 more" in str(err.value)

@@ -564,11 +564,26 @@ def _curve_interp(ct: np.ndarray, cs: np.ndarray, T: np.ndarray) -> np.ndarray:
     return out
 
 
+def _clicks_corners(ct: np.ndarray, cs: np.ndarray) -> bool:
+    """True when the reader clicked both ends of the drops: then about half the segments
+    between clicks are flat (the bottom of one drop to the top of the next), and a sloping
+    segment is a stretch of small steps, read along the line. With one click per step (no flat
+    segments) a drop is read at its click, as Guyot does."""
+    if ct.size < 4:
+        return False
+    dt = np.diff(ct)
+    ds = -np.diff(cs)
+    span = float(ct[-1] - ct[0]) or 1.0
+    flat = (ds <= 0.002) & (dt > 0.002 * span)
+    return float(np.mean(flat)) >= 0.25
+
+
 def _with_anchors(ct, cs, T):
     """The clicks plus one point just before each table time T_j (j ≥ 1) carrying S(T_j⁻), so
     the drop up to T_j is counted in the interval that ends there."""
     Tj = np.asarray(T[1:], dtype=float)
-    s_before = _curve_interp(ct, cs, Tj)
+    s_before = (_curve_interp(ct, cs, Tj) if _clicks_corners(ct, cs)
+                else _curve_before(ct, cs, Tj))
     scale = max(float(ct[-1]) if ct.size else 1.0, float(T[-1]), 1.0)
     ta = np.maximum(Tj - 1e-9 * scale, np.nextafter(Tj, -np.inf))
     t2 = np.concatenate((ct, ta))

@@ -69,9 +69,11 @@ def simulate_arm(rng, n, dist, shape, scale, hr, accrual, follow, dropout):
     return time, event
 
 
-def digitize(rng, time, event, x_max, budget, noise_x, noise_y, shuffle_frac, along=False):
+def digitize(rng, time, event, x_max, budget, noise_x, noise_y, shuffle_frac, along=False,
+             bottoms=False):
     """Clicks a careful reader makes on the KM curve of (time, event): both corners of each
-    visible drop; ``along``: also a point or two on the longer horizontal stretches."""
+    visible drop; ``along``: also a point or two on the longer horizontal stretches;
+    ``bottoms``: a quicker reader, one click per step (its bottom corner)."""
     et, sb, sa, t_last = _km_corners(time, event)
     # drops closer than one "pixel" in time merge into one visible step; a reader clicks at
     # most ~budget points, so with many steps the "pixel" grows until the budget fits
@@ -95,8 +97,12 @@ def digitize(rng, time, event, x_max, budget, noise_x, noise_y, shuffle_frac, al
     pts_t, pts_s = [0.0], [1.0]
     for a, b in groups:
         # top corner at the first drop of the group, bottom corner after its last drop
-        pts_t += [et[a], et[b]]
-        pts_s += [sb[a], sa[b]]
+        if bottoms:
+            pts_t.append(et[b])
+            pts_s.append(sa[b])
+        else:
+            pts_t += [et[a], et[b]]
+            pts_s += [sb[a], sa[b]]
     if along:
         flat_a = [et[b] for a, b in groups]
         flat_b = [et[a] for a, b in groups[1:]] + [t_last]
@@ -152,11 +158,13 @@ def make_trial(rng) -> Trial:
     x_max = (math.floor(t_end / step) if mode.startswith("cut") else math.ceil(t_end / step)) * step
     budget = int(rng.integers(200, 501))
     noise = float(rng.uniform(0.0003, 0.0015))      # click noise, fraction of the axis
-    along = bool(rng.random() < 0.5)
+    style = ("corners", "along", "bottoms")[int(rng.choice(3, p=(0.4, 0.4, 0.2)))]
+    along, bottoms = style == "along", style == "bottoms"
     clicks, table = {}, {}
     for a, (tt, ee) in true.items():
         clicks[a] = digitize(rng, tt, ee, x_max, budget, noise_x=x_max * noise,
-                             noise_y=noise * 2.5, shuffle_frac=0.03, along=along)
+                             noise_y=noise * 2.5, shuffle_frac=0.03, along=along,
+                             bottoms=bottoms)
         times = np.arange(0.0, x_max + 1e-9, step)
         counts = (tt[None, :] >= times[:, None]).sum(axis=1)
         # journals stop the row once nobody is left
@@ -170,7 +178,7 @@ def make_trial(rng) -> Trial:
         table[a] = (times[keep].tolist(), counts[keep].astype(int).tolist())
     tau = 0.9 * min(float(tt.max()) for tt, _ in true.values())
     landmarks = (round(0.25 * tau, 1), round(0.5 * tau, 1))
-    return Trial(f"{dist}/{'heavy' if heavy else 'light'}/{mode}", true, clicks, table, tau, landmarks)
+    return Trial(f"{dist}/{'heavy' if heavy else 'light'}/{mode}/{style}", true, clicks, table, tau, landmarks)
 
 
 def _summ(time, event, tau, landmarks):

@@ -257,9 +257,43 @@ def quantile(km: KaplanMeier, p: float = 0.5) -> Quantile:
     return Quantile(_opt(est), _opt(lo), _opt(hi), p)
 
 
-def median(km: KaplanMeier) -> Quantile:
-    """Median survival time with CI (R conventions; None when not reached)."""
-    return quantile(km, 0.5)
+def _first_below(time: np.ndarray, y: np.ndarray, level: float, tol: float = _TOL) -> float:
+    """R survival's survmean/minmin (print.survfit, summary(fit)$table): the first time the
+    curve y is below ``level`` (within tol); where it equals the level there, the midpoint of
+    that time and the first time the curve drops further; NaN when never."""
+    keep = ~np.isnan(y) & (y < level + tol)
+    if not keep.any():
+        return math.nan
+    x, yy = time[keep], y[keep]
+    if abs(yy[0] - level) < tol:
+        lower = np.flatnonzero(yy < yy[0])
+        if len(lower):
+            return float((x[0] + x[lower[0]]) / 2)
+    return float(x[0])
+
+
+MEDIAN_RULES = ("print", "quantile")
+
+
+def median(km: KaplanMeier, rule: str = "print") -> Quantile:
+    """Median survival time with CI; None when not reached.
+
+    rule "print" (default) is R's print(survfit) / summary(survfit)$table: the first time the
+    curve, and its lower and upper CI curves, fall to 0.5 or below — where a horizontal line at
+    0.5 meets each curve, with the midpoint rule where a curve equals 0.5 over an interval.
+    rule "quantile" is R's quantile(survfit, 0.5) (see quantile()). They agree except in two
+    corner cases: a curve that equals 0.5 up to its last time (print: the start of that
+    plateau; quantile: its midpoint with the last time), and a CI curve that rises back
+    towards 0.5 after crossing it, where quantile.survfit's approx() on the unsorted curve can
+    answer a later time at which the curve is still below 0.5 (print: the first crossing)."""
+    if rule == "quantile":
+        return quantile(km, 0.5)
+    if rule != "print":
+        raise ValueError(f"rule must be one of {', '.join(MEDIAN_RULES)}, got {rule!r}")
+    est = _first_below(km.time, km.survival, 0.5)
+    lo = _first_below(km.time, km.lower, 0.5)
+    hi = _first_below(km.time, km.upper, 0.5)
+    return Quantile(_opt(est), _opt(lo), _opt(hi), 0.5)
 
 
 # ----------------------------------------------------------------------------- RMST
@@ -376,7 +410,19 @@ def logrank(time, event, group, timefix: bool = True) -> LogRank:
         return LogRank(0.0, 0, 1.0, tuple(observed), tuple(expected))
     oe = (observed - expected)[use][1:]
     vv = var[np.ix_(use, use)][1:, 1:]
-    chisq = float(oe @ np.linalg.solve(vv, oe))
+    # A singular variance (e.g. every event at a time when everyone at risk has it, so each
+    # d(n − d)/(n − 1) is 0) leaves no test: survdiff stops there ("system is exactly /
+    # computationally singular"); we return no test (df 0, p 1), as for a single group.
+    try:
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            rcond = 1.0 / np.linalg.cond(vv, 1)
+        singular = not rcond >= np.finfo(float).eps
+        if not singular:
+            chisq = float(oe @ np.linalg.solve(vv, oe))
+    except np.linalg.LinAlgError:
+        singular = True
+    if singular:
+        return LogRank(0.0, 0, 1.0, tuple(observed), tuple(expected))
     df = len(oe)
     return LogRank(chisq, df, chi2_sf(chisq, df), tuple(observed), tuple(expected))
 

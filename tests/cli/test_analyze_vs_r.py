@@ -5,8 +5,8 @@ command as a user would (a subprocess with this interpreter) on each dataset CSV
 --ci-method, with the dataset's landmarks, once with the default tau and once per extra tau, and
 compares the CLI.md keys with R:
 
-  arms[]: n, events, median, median_ci (quantile.survfit; see test_survival_vs_r for the one
-          case where print(fit)'s table differs), survival[].estimate/ci (summary(fit, times=)),
+  arms[]: n, events, median, median_ci (print(fit) / summary(fit)$table; quantile(fit) differs
+          in rare corner cases, see survival.median), survival[].estimate/ci (summary(fit, times=)),
           rmst, rmst_se (summary(fit, rmean=tau)$table)
   comparisons[] (two arms only): hr, hr_ci (coxph, Efron, Wald), logrank_chisq, logrank_p,
           median_gain, median_ratio (from R's medians)
@@ -84,7 +84,9 @@ def _pair(v):
     return v
 
 
-RUNS = [(name, ct, None) for name in DATASETS for ct in CONF_TYPES] + \
+# every CI method on the named sets; the small random trials (rnd_*) with log-log only
+RUNS = [(name, ct, None) for name in DATASETS for ct in CONF_TYPES
+        if ct == "log-log" or not name.startswith("rnd_")] + \
        [(name, "log-log", tau) for name, ds in DATASETS.items() for tau in _lst(ds["taus"])[1:]]
 
 
@@ -104,11 +106,12 @@ def test_analyze_matches_r(case):
         a = arms[ref["arm"]]
         w = f"{name}/{ref['arm']}/{ct}"
         assert a["n"] == ref["n"] and a["events"] == ref["events"], w
-        q = ref["quantile"]
-        check(f"{w} median", a["median"], _lst(q["estimate"])[1], 0, ABS_TIME)
+        # print(fit) / summary(fit)$table: median, LCL, UCL (see survival.median)
+        tab = ref["table"]
+        check(f"{w} median", a["median"], tab["median"], 0, ABS_TIME)
         lo, hi = _pair(a["median_ci"])
-        check(f"{w} median_ci[0]", lo, _lst(q["lower"])[1], 0, ABS_TIME)
-        check(f"{w} median_ci[1]", hi, _lst(q["upper"])[1], 0, ABS_TIME)
+        check(f"{w} median_ci[0]", lo, tab["lcl"], 0, ABS_TIME)
+        check(f"{w} median_ci[1]", hi, tab["ucl"], 0, ABS_TIME)
 
         surv = {float(s["time"]): s for s in a["survival"]}
         for lm in ref["landmarks"]:
@@ -131,6 +134,10 @@ def test_analyze_matches_r(case):
             check(f"{ww} ci[1]", shi, r["upper"])
 
         rm = ref["rmst"][j_tau]
+        if rm.get("error"):
+            # R refuses a tau before the arm's first time; S = 1 up to tau: RMST = tau
+            check(f"{w} rmst tau={tau_used} (before the first time)", a["rmst"], tau_used)
+            continue
         check(f"{w} rmst tau={tau_used}", a["rmst"], rm["rmean"])
         check(f"{w} rmst_se tau={tau_used}", a["rmst_se"], rm["se"])
 
@@ -140,24 +147,31 @@ def test_analyze_matches_r(case):
         c = comps[ref["arm"]]
         w = f"{name}/{ref['arm']} vs {ref['control']}"
         assert c["control"] == ref["control"], w
-        if ref["cox"]["warning"] is not None and "infinite" in ref["cox"]["warning"]:
-            assert c["hr"] is None, f"{w}: R says the HR may be infinite; CLI {c['hr']!r}"
+        if ref["cox"]["warning"] is not None:
+            # "coefficient may be infinite" / "did not converge": no HR
+            assert c["hr"] is None, f"{w}: R warns {ref['cox']['warning']!r}; CLI {c['hr']!r}"
         else:
             check(f"{w} hr", c["hr"], ref["cox"]["hr"], REL_COX)
             hlo, hhi = _pair(c["hr_ci"])
             check(f"{w} hr_ci[0]", hlo, ref["cox"]["lower"], REL_COX)
             check(f"{w} hr_ci[1]", hhi, ref["cox"]["upper"], REL_COX)
         # median gain and ratio from R's medians (null when either is not reached)
-        med = {r["arm"]: _lst(r["quantile"]["estimate"])[1] for r in ds["conf"][ct]["arms"]}
+        med = {r["arm"]: r["table"]["median"] for r in ds["conf"][ct]["arms"]}
         me, mc = med[ref["arm"]], med[ref["control"]]
         check(f"{w} median_gain", c["median_gain"],
               None if me is None or mc is None else me - mc, 0, ABS_TIME)
         check(f"{w} median_ratio", c["median_ratio"],
               None if me is None or mc is None or mc == 0 else me / mc)
-        check(f"{w} logrank_chisq", c["logrank_chisq"], ref["logrank"]["chisq"])
-        check(f"{w} logrank_p", c["logrank_p"], ref["logrank"]["p"])
+        if ref["logrank"]["chisq"] is None or ref["logrank"]["df"] < 1:
+            # no events / singular variance: survdiff has no test; the CLI gives none or p 1
+            assert c["logrank_p"] in (None, 1.0), w
+        else:
+            check(f"{w} logrank_chisq", c["logrank_chisq"], ref["logrank"]["chisq"])
+            check(f"{w} logrank_p", c["logrank_p"], ref["logrank"]["p"])
 
         rd = ref["rmst_difference"][j_tau]
+        if rd.get("error"):      # tau before an arm's first time: R refuses
+            continue
         check(f"{w} rmst_difference", c["rmst_difference"], rd["difference"])
         dlo, dhi = _pair(c["rmst_difference_ci"])
         check(f"{w} rmst_difference_ci[0]", dlo, rd["lower"])
@@ -170,7 +184,9 @@ def test_analyze_matches_r(case):
             ww = f"{w} survival_difference t={sd['time']}"
             if sd["difference"] is None:
                 continue      # past one arm's follow-up (see test_survival_vs_r)
-            check(f"{ww} difference", s["difference"], sd["difference"])
+            check(f"{ww} difference", s["difference"], sd["difference"], abs_=1e-12)
+            if sd["se"] is None:
+                continue      # an arm's S is 0 there: R's SE is NaN, ours 0 (see core tests)
             slo, shi = _pair(s["ci"])
-            check(f"{ww} ci[0]", slo, sd["lower"])
-            check(f"{ww} ci[1]", shi, sd["upper"])
+            check(f"{ww} ci[0]", slo, sd["lower"], abs_=1e-12)
+            check(f"{ww} ci[1]", shi, sd["upper"], abs_=1e-12)

@@ -268,25 +268,30 @@ def _clean_table(times, counts):
 def _censor_counts(ct: np.ndarray, lo: int, hi: int, t_start: float, t_end: float,
                    c: int) -> np.ndarray:
     """Spread c censorings evenly over (t_start, t_end) and count them between the clicks
-    lo..hi: entry k counts those in [t_k, t_{k+1}) (the last one up to t_end)."""
-    out = np.zeros(max(hi - lo + 1, 0), dtype=np.int64)
-    if c <= 0 or hi < lo:
-        return out
+    lo..hi: entry 0 counts those before click lo, entry k + 1 those in [t_k, t_{k+1}) (the
+    last one up to t_end)."""
+    m = max(hi - lo + 1, 0)
+    if c <= 0:
+        return np.zeros(m + 1, dtype=np.int64)
     cen_t = t_start + np.arange(1, c + 1) * ((t_end - t_start) / (c + 1))
-    idx = np.searchsorted(ct[lo:hi + 1], cen_t, side="right") - 1
-    np.clip(idx, 0, hi - lo, out=idx)
-    return np.bincount(idx, minlength=hi - lo + 1).astype(np.int64)
+    idx = np.searchsorted(ct[lo:hi + 1], cen_t, side="right")
+    return np.bincount(idx, minlength=m + 1).astype(np.int64)
 
 
 def _walk(cs: list[float], lo: int, hi: int, n0: int, km0: float, cen: np.ndarray):
-    """Events per click of one interval, given the censorings between clicks.
-    Returns (n_end, events, censored, km_last)."""
+    """Events per click of one interval, given the censorings before the first click
+    (``cen[0]``) and between clicks (``cen[k + 1]`` after click k).
+    Returns (n_end, events per click, censored per gap, km_last)."""
+    m = max(hi - lo + 1, 0)
+    cen_l = cen.tolist()
     n = n0
     km = km0
-    d_out = [0] * (hi - lo + 1)
-    c_out = [0] * (hi - lo + 1)
-    cen_l = cen.tolist()
-    for j in range(hi - lo + 1):
+    d_out = [0] * m
+    c_out = [0] * (m + 1)
+    c = min(cen_l[0], n)
+    c_out[0] = c
+    n -= c
+    for j in range(m):
         if n <= 0:
             break
         sk = cs[lo + j]
@@ -302,10 +307,10 @@ def _walk(cs: list[float], lo: int, hi: int, n0: int, km0: float, cen: np.ndarra
             km *= 1.0 - d / n
             d_out[j] = d
         n -= d
-        c = cen_l[j]
+        c = cen_l[j + 1]
         if c > n:
             c = n
-        c_out[j] = c
+        c_out[j + 1] = c
         n -= c
     return n, d_out, c_out, km
 
@@ -324,8 +329,8 @@ def _solve_interval(ct, cs, lo, hi, t0, t1, n_start, km_last, target):
     if z is not None and z > lo and target <= 1:
         n1, d1, c1, km1 = _solve_interval(ct, cs, lo, z - 1, t0, float(ct[z]), n_start,
                                           km_last, 1)
-        n2, d2, c2, km2 = _walk(cs, z, hi, n1, km1, np.zeros(hi - z + 1, dtype=np.int64))
-        return n2, list(d1) + list(d2), list(c1) + list(c2), km2
+        n2, d2, c2, km2 = _walk(cs, z, hi, n1, km1, np.zeros(hi - z + 2, dtype=np.int64))
+        return n2, list(d1) + list(d2), list(c1) + list(c2[1:]), km2
     s0 = cs[lo - 1] if lo > 0 else 1.0
     s1 = cs[hi] if hi >= lo else s0
     ratio = s1 / s0 if s0 > 0 else 0.0
@@ -417,7 +422,6 @@ def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = 
     m = T.size
     cs = cs_arr.tolist()
     d_all = np.zeros(K, dtype=np.int64)
-    c_all = np.zeros(K, dtype=np.int64)
     cen_times: list[np.ndarray] = []
     km_last = 1.0
     n_start = int(N[0])
@@ -435,7 +439,6 @@ def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = 
         n_end, d_k, c_k, km_new = _solve_interval(ct, cs, lo, hi, t0, t1, n_start, km_last,
                                                   target)
         d_all[lo:hi + 1] = d_k
-        c_all[lo:hi + 1] = c_k
         cen_times.append(_censor_times(ct, lo, hi, t0, t1, c_k))
         total_cens += int(sum(c_k))
         if n_end < target:
@@ -523,7 +526,6 @@ def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = 
                             f"t = {_fmt(t_end)}")
         n_end, d_k, c_k, _ = run_last(c)
     d_all[lo:hi + 1] = d_k
-    c_all[lo:hi + 1] = c_k
     cen_times.append(_censor_times(ct, lo, hi, t0, t_end, c_k))
     remaining = int(n_end)
 
@@ -594,8 +596,9 @@ def _with_anchors(ct, cs, T):
 
 
 def _censor_times(ct, lo, hi, t_start, t_end, c_k) -> np.ndarray:
-    """Times for the censorings actually used: the even spread of the interval, c_k of them
-    between click k and the next (the spread positions inside that gap)."""
+    """Times for the censorings actually used: the even spread of the interval, c_k[0] of them
+    before click lo and c_k[k + 1] between click k and the next (the spread positions inside
+    that gap)."""
     total = int(sum(c_k))
     if total == 0:
         return np.zeros(0)
@@ -603,7 +606,7 @@ def _censor_times(ct, lo, hi, t_start, t_end, c_k) -> np.ndarray:
     # place each click-gap's censorings at the grid points that fall in it, falling back to the
     # gap's midpoint when the counts were adjusted
     out = []
-    edges = np.concatenate((ct[lo:hi + 1], [t_end]))
+    edges = np.concatenate(([t_start], ct[lo:hi + 1], [t_end]))
     for j, c in enumerate(c_k):
         if c <= 0:
             continue

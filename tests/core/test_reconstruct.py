@@ -52,3 +52,87 @@ def test_unsorted_curve_is_cleaned_with_warnings():
 def test_infeasible_table_is_an_error():
     with pytest.raises(InputError, match="other arm"):
         reconstruct([0, 1, 1, 5], [1, 1, 0.5, 0.5], [0, 2], [100, 90])
+
+
+# ----------------------------------------------------------------------------------------------
+# The algorithm's details, on small hand-made curves
+
+def test_first_zero_of_the_table_closes_the_last_interval():
+    # 10 patients; the curve drops to 0.8 then to 0 at t = 9 (the last patient's event);
+    # the table says nobody is left at 10: the rest were censored before, not dead
+    t = [0, 2, 2, 9, 9]
+    s = [1, 1, 0.8, 0.8, 0.0]
+    r = reconstruct(t, s, [0, 5, 10, 15], [10, 7, 0, 0])
+    assert r.n == 10 and r.events == 3  # two at t = 2, the last patient at t = 9
+    assert list(r.fit.at_risk_reconstructed) == [10, 7, 0]
+    assert any("trimmed 1 trailing zero" in w for w in r.warnings)
+
+
+def test_drop_to_zero_leaves_one_patient_for_the_final_event():
+    # with no table after 0 the final drop to 0 would otherwise kill everyone still at risk
+    t = [0, 1, 1, 20, 20]
+    s = [1, 1, 0.9, 0.9, 0.0]
+    r = reconstruct(t, s, [0, 10, 30], [100, 60, 0])
+    assert r.events == 10 + 1
+    assert int(r.event[r.time == 20].sum()) == 1
+
+
+def test_after_the_last_table_time_the_trend_continues():
+    # 100 → 80 → 60 over 0–20 with no events: everyone left is censored on the way to the end
+    t = [0, 39.9]
+    s = [1, 1]
+    r = reconstruct(t, s, [0, 10, 20], [100, 80, 60])
+    assert r.events == 0
+    tail = r.time[r.time > 20]
+    assert tail.size == 60 and np.sum(tail < 39.9) == 40  # 2 a month on the way, 20 at the end
+    assert any("trend" in w for w in r.warnings)
+
+
+def test_drop_clicked_with_its_top_right_of_its_bottom():
+    # the top of the drop at 10 was clicked at 10.3, its bottom at 10.0
+    t = [0, 10.3, 10.0, 20]
+    s = [1, 1, 0.5, 0.5]
+    r = reconstruct(t, s, [0, 5, 15], [100, 100, 50])
+    assert r.events == 50 and np.all(r.time[r.event == 1] == 10.0)
+    assert any("non-decreasing along the curve" in w for w in r.warnings)
+
+
+def test_total_events_fix_the_last_part():
+    t = [0, 5, 5, 30, 30, 40]
+    s = [1, 1, 0.9, 0.9, 0.6, 0.6]
+    base = reconstruct(t, s, [0, 10], [100, 90])
+    for total in (12, 20, 25):
+        r = reconstruct(t, s, [0, 10], [100, 90], total_events=total)
+        assert r.events == total or any("total" in w for w in r.warnings)
+    assert base.n == 100
+
+
+@pytest.mark.parametrize("bad", [dict(total_events=-1), dict(total_events=101),
+                                 dict(total_events=2.5), dict(total_events="x")])
+def test_total_events_checked(bad):
+    with pytest.raises(InputError, match="total"):
+        reconstruct([0, 1], [1, 0.5], [0], [100], **bad)
+
+
+def test_only_n_at_zero_is_allowed_with_a_warning():
+    r = reconstruct([0, 1, 1, 3], [1, 1, 0.5, 0.5], [0], [40])
+    assert r.n == 40 and r.events == 20
+    assert any("less reliable" in w for w in r.warnings)
+
+
+def test_increasing_and_mismatched_tables_warn():
+    t, s = [0, 1, 1, 5, 5, 9], [1, 1, 0.9, 0.9, 0.8, 0.8]
+    r = reconstruct(t, s, [0, 3, 6, 8], [100, 85, 90, 70])
+    assert any("cannot increase" in w for w in r.warnings)
+    r = reconstruct(t, s, [0, 3, 6], [100, 85])
+    assert any("only the first 2" in w for w in r.warnings)
+
+
+def test_deterministic_and_independent_of_click_order():
+    rng = np.random.default_rng(0)
+    t = np.sort(rng.uniform(0, 30, 200))
+    s = np.sort(rng.uniform(0.3, 1, 200))[::-1]
+    a = reconstruct(t, s, [0, 10, 20], [300, 200, 120])
+    o = rng.permutation(200)
+    b = reconstruct(t[o], s[o], [0, 10, 20], [300, 200, 120])
+    assert np.array_equal(a.time, b.time) and np.array_equal(a.event, b.event)

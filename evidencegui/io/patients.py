@@ -285,7 +285,11 @@ def _read_csv(path: Path, cols, codes, event_value) -> PatientData:
             raise InputError("cannot read the file as text (neither UTF-8 nor Windows-1252)",
                              file=str(path)) from None
     # UTF-8 at the start, something else later (an Excel "CSV" edited by hand): Windows-1252
-    return _read_csv_as(path, cols, codes, event_value, sep, "cp1252")
+    try:
+        return _read_csv_as(path, cols, codes, event_value, sep, "cp1252")
+    except UnicodeDecodeError:
+        raise InputError("cannot read the file as text (neither UTF-8 nor Windows-1252)",
+                         file=str(path)) from None
 
 
 def _read_csv_as(path: Path, cols, codes, event_value, sep: str, enc: str) -> PatientData:
@@ -307,12 +311,14 @@ def _read_csv_as(path: Path, cols, codes, event_value, sep: str, enc: str) -> Pa
         # fast path: time straight to float64, event and arm as categoricals
         df = pd.read_csv(path, usecols=[tc, ec, ac], dtype={tc: "float64", ec: "category", ac: "category"},
                          na_filter=False, **common)
-        t = df[tc].to_numpy(dtype=np.float64)
-        return _finish(path, (tc, ec, ac), t, None, df[ec].cat, df[ac].cat, None, codes, event_value)
+        fast = True
     except UnicodeDecodeError:
         raise
     except (ValueError, TypeError, pd.errors.ParserError):
-        pass   # a bad value somewhere: read as text and find it
+        fast = False   # a value that is not a number somewhere: read as text and find it
+    if fast:
+        t = df[tc].to_numpy(dtype=np.float64)
+        return _finish(path, (tc, ec, ac), t, None, df[ec].cat, df[ac].cat, None, codes, event_value)
     try:
         df = pd.read_csv(path, usecols=[tc, ec, ac], dtype=str, na_filter=False, **common)
     except pd.errors.ParserError as e:
@@ -433,7 +439,7 @@ def _finish(path: Path, cols, t, tstr, ecat, acat, rows, codes, event_value) -> 
         more = len(where) - 1
         nxt = int(rows[where[1]]) if more else None
         if bad_t[i]:
-            raw = tstr[i].strip() if tstr is not None else repr(float(t[i]))
+            raw = tstr[i].strip() if tstr is not None else format(float(t[i]), ".15g")
             if raw == "":
                 problem = "the time is missing"
             elif math.isnan(t[i]):

@@ -23,6 +23,7 @@ import functools
 import importlib.util
 import json
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -30,7 +31,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-R_DIR = ROOT / "tests" / "fixtures" / "r"
+# EVIDENCEGUI_R_FIXTURES: another output folder of make_reference.R (a stress run, see README)
+R_DIR = Path(os.environ.get("EVIDENCEGUI_R_FIXTURES") or ROOT / "tests" / "fixtures" / "r")
 REF = json.loads((R_DIR / "reference.json").read_text(encoding="utf-8"))
 DATASETS = REF["datasets"]
 CONF_TYPES = ("log-log", "log", "plain")

@@ -10,8 +10,9 @@ Tolerances, and why:
   REL = 1e-9 (far inside the four significant digits we promise).
 - Quantiles are data times or midpoints of two data times: ABS_TIME = 1e-9.
 - Cox: R's coxph stops at a relative log-likelihood change of 1e-9 (coxph.control eps), so its
-  default coefficient is exact only to about 1e-9..1e-8; we iterate to 1e-12. Against R's
-  default fit REL_COX = 1e-6; against R refitted with eps = 1e-14 ("cox_tight") REL = 1e-9.
+  default coefficient is exact only to about 1e-8 (absolute, in log HR); we iterate to 1e-12.
+  Against R's default fit 1e-6 (absolute on log HR, relative on the rest); against R refitted
+  with eps = 1e-14 ("cox_tight") REL = 1e-9.
 - p-values: our chi-square/normal tails (distributions.py) against R's pchisq/pnorm: REL = 1e-9.
 
 Run as a script (``python tests/core/test_survival_vs_r.py``) to print the number of values
@@ -259,8 +260,10 @@ def test_comparison(case):
         for key, ours in (("coef", hr.log_hr), ("hr", hr.hr), ("se", hr.se),
                           ("lower", hr.lower), ("upper", hr.upper), ("p", hr.p),
                           ("loglik", hr.loglik)):
-            # abs 1e-12: a coefficient of exactly 0 in one and 1e-16 in the other
-            check(f"Cox {key} (R default eps)", ours, c["cox"][key], REL_COX, 1e-12, where)
+            # R's default fit is good to ~1e-8 in log HR: absolute 1e-6 there (relative is
+            # meaningless near log HR = 0); abs 1e-12 against the tight fit (0 vs 1e-16)
+            check(f"Cox {key} (R default eps)", ours, c["cox"][key], REL_COX,
+                  REL_COX if key == "coef" else 1e-12, where)
             check(f"Cox {key} (R eps=1e-14)", ours, c["cox_tight"][key], REL, 1e-12, where)
 
     # log-rank (survdiff) on the two arms

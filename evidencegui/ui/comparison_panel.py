@@ -489,6 +489,31 @@ def sections_html(title: str, sections: list[Section], message: str | None = Non
     return "".join(out)
 
 
+# ----------------------------------------------------------------------------- the clipboard
+
+_release_connected = False
+
+
+def release_clipboard() -> None:
+    """Hand what we put on the clipboard back to Qt as plain text.
+
+    A QMimeData made in Python is a PySide wrapper whose destructor calls into Python; Qt
+    deletes the clipboard's data after the interpreter has finished, which crashes the process
+    at exit (seen with PySide6 6.11 and 6.12, offscreen). A copy Qt makes itself is safe."""
+    cb = QGuiApplication.clipboard()
+    data = cb.mimeData()
+    if data is not None and data.hasHtml():
+        cb.setText(data.text())
+
+
+def _release_clipboard_on_quit() -> None:
+    global _release_connected
+    app = QGuiApplication.instance()
+    if app is not None and not _release_connected:
+        app.aboutToQuit.connect(release_clipboard)
+        _release_connected = True
+
+
 # ----------------------------------------------------------------------------- the widget
 
 ROLE_ROW = Qt.ItemDataRole.UserRole
@@ -728,10 +753,12 @@ class ComparisonPanel(QWidget):
         return sections_html(self.title or "Comparison", self.sections, self.message)
 
     def copy_to_clipboard(self) -> None:
+        """Plain text (aligned columns) and an HTML table, so e-mail programs get a table."""
         mime = QMimeData()
         mime.setText(self.as_text())
         mime.setHtml(self.as_html())
         QGuiApplication.clipboard().setMimeData(mime)
+        _release_clipboard_on_quit()
 
     def _context_menu(self, pos) -> None:
         menu = QMenu(self)

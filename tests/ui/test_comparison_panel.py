@@ -7,7 +7,7 @@ from PySide6.QtGui import QGuiApplication
 from evidencegui.core.effects import compare_arms
 from evidencegui.core.model import Arm, Endpoint, Landmark, PatientData, Project, Trial
 from evidencegui.io.project_file import load_project
-from evidencegui.ui.comparison_panel import NO_COMPARISON, ComparisonPanel
+from evidencegui.ui.comparison_panel import NO_COMPARISON, ComparisonPanel, release_clipboard
 
 from conftest import EXAMPLE
 
@@ -186,6 +186,10 @@ def test_copy_as_text_for_an_email(panel, cleopatra):
     assert "ESMO-MCBS rule: control median > 24 months" in text
     assert "⚠ the experimental median from the patient data (60.3)" in text
     assert "<table" in mime.html() and "0.68 (0.56–0.84)" in mime.html()
+    # at quit the data go back to Qt as plain text (a Python-made QMimeData crashes the exit)
+    release_clipboard()
+    assert QGuiApplication.clipboard().text() == text
+    assert not QGuiApplication.clipboard().mimeData().hasHtml()
 
 
 def test_selection_survives_a_refresh(panel, cleopatra):

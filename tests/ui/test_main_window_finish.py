@@ -65,6 +65,8 @@ def test_copy_comparison_action_puts_the_table_on_the_clipboard(window):
     text = QGuiApplication.clipboard().text()
     assert text.startswith("CLEOPATRA — OS") and "0.68 (0.56–0.84)" in text
     assert "clipboard" in window.statusBar().currentMessage()
+    from evidencegui.ui.comparison_panel import release_clipboard
+    release_clipboard()            # as at quit: Qt-owned data, so the test process exits cleanly
 
 
 def test_recent_files_menu_reopens_a_project(window, tmp_path):

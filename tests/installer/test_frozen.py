@@ -110,3 +110,35 @@ def test_cli_bad_input_exits_2_without_traceback(bundle: Path, tmp_path: Path):
                           cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_cli_reconstruct_then_analyze_from_bundle(bundle: Path, tmp_path: Path):
+    """The bundle's command line runs the whole headless chain: digitized curve → patient data →
+    analysis (the statistics without scipy, which the bundle leaves out)."""
+    import json
+
+    fx = ROOT / "tests" / "fixtures" / "cleopatra"
+    ipd = tmp_path / "os_ipd.csv"
+    proc = subprocess.run([str(CLI), "reconstruct", str(fx / "os_digitized.csv"), "--at-risk",
+                           str(fx / "os_at_risk.csv"), "--out", str(ipd), "--json"],
+                          cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    proc = subprocess.run([str(CLI), "analyze", str(ipd), "--time", "time", "--event", "event",
+                           "--arm", "arm", "--control", "Placebo+Trastuzumab+Docetaxel",
+                           "--landmarks", "24", "--json"],
+                          cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    (comp,) = out["comparisons"]
+    assert abs(comp["hr"] - 0.68) < 0.03          # the issue's bound for the reconstruction
+    assert 0 < comp["logrank_p"] < 0.01
+
+
+def test_cli_svg_and_pptx_from_bundle(bundle: Path, tmp_path: Path):
+    svg, pptx = tmp_path / "os.svg", tmp_path / "deck.pptx"
+    proc = subprocess.run([str(CLI), "export", str(EXAMPLE), "--svg", str(svg), "--pptx", str(pptx)],
+                          cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, f"exit {proc.returncode}\nstderr:\n{proc.stderr}"
+    assert b"<svg" in svg.read_bytes()[:2000]
+    with zipfile.ZipFile(pptx) as z:
+        assert any(n.startswith("ppt/media/") for n in z.namelist()), "slides without the figure"

@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from evidencegui.core.errors import InputError  # noqa: E402
 from evidencegui.core.reconstruct import reconstruct  # noqa: E402
 from evidencegui.core.survival import cox_hr, kaplan_meier, median, rmst  # noqa: E402
 
@@ -129,6 +130,9 @@ def digitize(rng, time, event, x_max, budget, noise_x, noise_y, shuffle_frac, al
     return t, s
 
 
+NOISE_SCALE = 1.0
+
+
 def make_trial(rng) -> Trial:
     dist = "weibull" if rng.random() < 0.5 else "exponential"
     heavy = rng.random() < 0.5
@@ -157,7 +161,7 @@ def make_trial(rng) -> Trial:
     step = 3.0 if t_end <= 48 else 6.0
     x_max = (math.floor(t_end / step) if mode.startswith("cut") else math.ceil(t_end / step)) * step
     budget = int(rng.integers(200, 501))
-    noise = float(rng.uniform(0.0003, 0.0015))      # click noise, fraction of the axis
+    noise = float(rng.uniform(0.0003, 0.0015)) * NOISE_SCALE   # click noise, fraction of axis
     style = ("corners", "along", "bottoms")[int(rng.choice(3, p=(0.4, 0.4, 0.2)))]
     along, bottoms = style == "along", style == "bottoms"
     clicks, table = {}, {}
@@ -195,7 +199,10 @@ def evaluate(trial: Trial, total_events: bool = False) -> dict:
         t, s = trial.clicks[a]
         times, counts = trial.table[a]
         te = int(trial.true[a][1].sum()) if total_events else None
-        recs[a] = reconstruct(t, s, times, counts, total_events=te)
+        try:
+            recs[a] = reconstruct(t, s, times, counts, total_events=te)
+        except InputError as e:   # counted as a failure, not hidden
+            return {"scenario": trial.scenario, "error": str(e)}
 
     def hr_of(data):
         tt = np.concatenate([data[a][0] for a in ("Control", "Experimental")])
@@ -230,6 +237,8 @@ def run(n_trials: int, seed: int, total_events: bool = False) -> list[dict]:
 
 
 def summary(results: list[dict]) -> dict:
+    errors = [r for r in results if "error" in r]
+    results = [r for r in results if "error" not in r]
     lh = np.array([r["log_hr_err"] for r in results])
     med = np.array([x for r in results for x in r["median_err"]])
     medrel = np.array([x for r in results for x in r["median_rel"]])
@@ -243,14 +252,14 @@ def summary(results: list[dict]) -> dict:
         a = a[np.isfinite(a)]
         return {"median": float(np.median(a)), "p95": float(np.percentile(a, 95)),
                 "max": float(a.max())}
-    return {"trials": len(results), "log_hr": d(lh), "within_5pct": float(np.mean(lh <= math.log(1.05))),
+    return {"trials": len(results) + len(errors), "errors": len(errors), "log_hr": d(lh), "within_5pct": float(np.mean(lh <= math.log(1.05))),
             "median_abs": d(med), "median_rel": d(medrel), "median_ok": float(med_ok),
             "median_not_matched": int(np.sum(~np.isfinite(med))),
             "rmst_abs": d(rm), "landmark_abs": d(lm), "events_rel": d(ev)}
 
 
 def _print(title, s):
-    print(f"## {title}: {s['trials']} trials")
+    print(f"## {title}: {s['trials']} trials ({s['errors']} rejected as infeasible)")
     for k in ("log_hr", "median_abs", "median_rel", "rmst_abs", "landmark_abs", "events_rel"):
         v = s[k]
         print(f"  {k:13s} median {v['median']:.4f}  95th {v['p95']:.4f}  max {v['max']:.4f}")
@@ -263,17 +272,26 @@ def main(argv=None):
     ap.add_argument("--trials", type=int, default=200)
     ap.add_argument("--seed", type=int, default=20260)
     ap.add_argument("--total-events", action="store_true")
+    ap.add_argument("--noise-scale", type=float, default=1.0,
+                    help="multiply the click noise (default: 0.03–0.15%% of the x axis, "
+                         "2.5 times that on the survival axis)")
     a = ap.parse_args(argv)
+    global NOISE_SCALE
+    NOISE_SCALE = a.noise_scale
     t0 = _time.perf_counter()
     res = run(a.trials, a.seed, a.total_events)
-    _print(f"seed {a.seed}{' with total events' if a.total_events else ''}", summary(res))
-    by = {}
-    for r in res:
-        by.setdefault(r["scenario"], []).append(r)
-    for k in sorted(by):
-        lh = np.array([r["log_hr_err"] for r in by[k]])
-        print(f"  {k:20s} n={lh.size:4d} |log HR ratio| median {np.median(lh):.4f} "
-              f"95th {np.percentile(lh, 95):.4f} max {lh.max():.4f}")
+    _print(f"seed {a.seed}{' with total events' if a.total_events else ''}"
+           f"{f', noise x{a.noise_scale:g}' if a.noise_scale != 1 else ''}", summary(res))
+    names = ("curves", "censoring", "figure end", "clicks")
+    for pos, label in enumerate(names):
+        by = {}
+        for r in res:
+            if "error" not in r:
+                by.setdefault(r["scenario"].split("/")[pos], []).append(r)
+        for k in sorted(by):
+            lh = np.array([r["log_hr_err"] for r in by[k]])
+            print(f"  {label:10s} {k:12s} n={lh.size:5d} |log HR ratio| median {np.median(lh):.4f} "
+                  f"95th {np.percentile(lh, 95):.4f} max {lh.max():.4f}")
     print(f"({_time.perf_counter() - t0:.1f} s)")
 
 

@@ -33,6 +33,7 @@ from evidencegui.core.errors import InputError
 #: plus FEASIBILITY_REL·N_1 (room for click noise).
 FEASIBILITY_ABS = 2.0
 FEASIBILITY_REL = 0.02
+FEASIBILITY_X = 0.01
 #: Largest time or count accepted (anything larger is a broken file, not a trial).
 MAX_VALUE = 1e9
 
@@ -395,8 +396,11 @@ def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = 
                             f"{_fmt(zero_time)}, where the risk table has nobody left")
             ct, cs_arr = ct[~past], cs_arr[~past]
 
-    # feasibility: N_j ≤ N_1·S(T_j⁻) (censoring only removes patients faster than the curve)
-    s_before = _curve_before(ct, cs_arr, T)
+    # feasibility: N_j ≤ N_1·S(T_j⁻) (censoring only removes patients faster than the curve);
+    # S is read a little before T_j (FEASIBILITY_X of the time axis) so that a drop just after
+    # T_j clicked slightly left of it does not count
+    x_slack = FEASIBILITY_X * max(float(ct[-1]), float(T[-1]))
+    s_before = _curve_before(ct, cs_arr, np.maximum(T - x_slack, 0.0))
     allowed = N[0] * s_before
     excess = N - allowed
     tol = FEASIBILITY_ABS + FEASIBILITY_REL * N[0]

@@ -107,8 +107,12 @@ def _paint(widget, device, width_px: int, height_px: int) -> None:
 
 
 def _dispose(widget) -> None:
+    # Deleted now, not with deleteLater(): the command line has no event loop to run it, and
+    # shown graphics views still alive when the process ends have crashed PySide6 6.12's exit.
+    import shiboken6
     widget.hide()
-    widget.deleteLater()
+    if shiboken6.isValid(widget):
+        shiboken6.delete(widget)
 
 
 def render_image(project, trial=None, endpoint=None, dpi: int = 300, style: str = "presentation",

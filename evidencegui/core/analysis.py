@@ -113,7 +113,9 @@ def _comparison(time, event, codes, e_code, c_code, kms, labels, tau, landmarks,
     lr = sv.logrank(t, ev, exp.astype(np.int8))
     lr_ok = lr.df > 0
     if not lr_ok:
-        warnings.append(f"{lab!r} vs {ctl!r}: no events in either arm; the log-rank test is undefined")
+        why = ("no events in either arm" if not ev.any() else
+               "its variance is singular (at every event time all patients at risk had the event)")
+        warnings.append(f"{lab!r} vs {ctl!r}: no log-rank test: {why}")
     me, mc = sv.median(ke).estimate, sv.median(kc).estimate
     rc = sv.rmst_comparison(ke, kc, tau)
     diffs = []

@@ -325,3 +325,11 @@ def test_arm_codes_with_labels_give_the_same_document():
     codes = np.array([labels.index(x) for x in a])
     assert analyze(t, e, codes, "Ctl", landmarks=[6], arm_labels=labels) == \
         analyze(t, e, a, "Ctl", landmarks=[6])
+
+
+def test_singular_logrank_variance_gives_null_test_and_warning():
+    # every patient has the event at the same time: d(n − d)/(n − 1) = 0, so no test (R stops)
+    doc = analyze([1.0, 1.0, 1.0], [1, 1, 1], ["A", "B", "A"], "A")
+    c = doc["comparisons"][0]
+    assert c["logrank_chisq"] is None and c["logrank_p"] is None and c["logrank_df"] is None
+    assert any("log-rank" in w and "singular" in w for w in doc["warnings"])

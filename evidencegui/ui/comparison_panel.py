@@ -11,7 +11,7 @@ import html
 import math
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QMimeData, Qt
+from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMenu,
                                QPushButton, QSplitter, QTextBrowser, QTreeWidget, QTreeWidgetItem,
@@ -224,12 +224,14 @@ def _esmo_row(c) -> Row:
         return r
     r.measure_tip = f"ESMO-MCBS v{g.version}: preliminary grade from the form's thresholds"
     if g.form is None or g.preliminary_grade is None:
-        r.reported = "not graded"
+        r.reported = "not graded" + (f" (form {g.form})" if g.form else "")
         why = ", ".join(g.missing) if g.missing else "no form applies"
         r.rule = f"cannot grade: missing {why}" if g.missing else why
         r.children.append(("Missing", why))
     else:
         r.reported = f"grade {g.preliminary_grade} (form {g.form})"
+        if g.final_grade is not None and g.final_grade != g.preliminary_grade:
+            r.reported = f"grade {g.preliminary_grade} → {g.final_grade} (form {g.form})"
         r.rule = g.rule
         r.children.append(("Form", g.form_name or g.form))
         r.children.append(("Preliminary grade", str(g.preliminary_grade)))
@@ -524,6 +526,7 @@ class ComparisonPanel(QWidget):
     data; selecting a row explains it in the pane below; Copy puts the table on the clipboard."""
 
     COLUMNS = ("Measure", "Reported", "Patient data")
+    esmo_context_requested = Signal()    # the user wants to set the ESMO-MCBS context
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -541,6 +544,11 @@ class ComparisonPanel(QWidget):
         self.copy_button = QPushButton("Copy")
         self.copy_button.setToolTip("Copy the comparison as text (and as a table) for an e-mail")
         self.copy_button.clicked.connect(self.copy_to_clipboard)
+        self.esmo_button = QPushButton("ESMO…")
+        self.esmo_button.setToolTip("Setting, design, quality of life and toxicity of this endpoint: "
+                                    "they choose the ESMO-MCBS form and adjust the grade")
+        self.esmo_button.clicked.connect(self.esmo_context_requested)
+        top.addWidget(self.esmo_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignTop)
 
         self.message_label = QLabel()
@@ -596,7 +604,9 @@ class ComparisonPanel(QWidget):
         self.title = " — ".join(x for x in (getattr(trial, "name", ""), getattr(endpoint, "name", ""))
                                 if x)
         unit = UNIT_ABBR.get(getattr(project, "time_unit", "months"), "months")
-        self.heading.setText((self.title or "Comparison") + f"   ·   times in {unit}, 95% CIs")
+        self.heading.setText((self.title or "Comparison") + f"  ({unit}, 95% CI)")
+        self.heading.setToolTip(f"Times are in {unit}; every interval is a 95% confidence interval")
+        self.esmo_button.setEnabled(endpoint is not None)
         key = self._current_key()
         try:
             self.message, self.sections = build_sections(project, trial, endpoint)

@@ -133,6 +133,9 @@ class MainWindow(QMainWindow):
         self.comparison_dock.setMinimumWidth(340)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.comparison_dock)
         self._size_docks()
+        request = getattr(self.comparison.external, "esmo_context_requested", None)
+        if request is not None:
+            request.connect(lambda: self.edit_esmo_context())
         for note in (self.plot.note, self.comparison.note):
             if note:
                 self.statusBar().showMessage(note, 15000)
@@ -215,6 +218,9 @@ class MainWindow(QMainWindow):
         self.unit_group = self._choice_menu(v.addMenu("Time axis"), TIME_UNITS, self.settings.time_unit)
         self.style_group = self._choice_menu(v.addMenu("Style"), STYLES, self.settings.style)
         an = mb.addMenu("&Analysis")
+        self.act_esmo = self._act(an, "ESMO-MCBS &context of this endpoint…", lambda: self.edit_esmo_context(),
+                                  "Ctrl+M", "Setting, design, quality of life and toxicity: they choose "
+                                  "the ESMO-MCBS form and adjust the grade")
         self.ci_group = self._choice_menu(an.addMenu("CI method for Kaplan–Meier"), CI_METHODS,
                                           self.settings.ci_method, self._ci_changed)
         h = mb.addMenu("&Help")
@@ -235,6 +241,37 @@ class MainWindow(QMainWindow):
             a.setIconText(a.text().replace("&", "").replace("Import ", "").rstrip("…")
                           .replace("Copy the comparison as text", "Copy comparison").capitalize())
         self._update_recent_menu()
+
+    def edit_esmo_context(self, values: dict | None = None) -> bool:
+        """The ESMO-MCBS context of the shown endpoint (dialog unless ``values`` are given), as
+        one undoable step. True when something changed."""
+        if not self._need_endpoint():
+            return False
+        trial = self.project.trials[self.t_index]
+        ep = trial.endpoints[self.e_index]
+        if values is None:
+            from PySide6.QtWidgets import QDialog
+
+            from evidencegui.ui.dialogs.esmo import EsmoContextDialog
+            dialog = EsmoContextDialog(trial, ep, self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return False
+            values = dialog.values()
+        changes = []
+        for name in ("setting", "single_arm"):
+            if name in values and values[name] != getattr(trial, name):
+                changes.append(cmd.SetTrialField(self.t_index, name, values[name]))
+        if "primary" in values and values["primary"] != ep.primary:
+            changes.append(cmd.SetEndpointField(self.t_index, self.e_index, "primary", values["primary"]))
+        if "esmo_flags" in values:
+            flags = {k: True for k, v in values["esmo_flags"].items() if v}
+            if flags != {k: True for k, v in ep.esmo_flags.items() if v}:
+                changes.append(cmd.SetEndpointField(self.t_index, self.e_index, "esmo_flags", flags))
+        if not changes:
+            return False
+        # focus on the endpoint, not the trial: a Batch takes the focus of its last command
+        changes.append(cmd.SetEndpointField(self.t_index, self.e_index, "note", ep.note))
+        return self.push(cmd.Batch(changes, "set ESMO-MCBS context"))
 
     def copy_comparison(self) -> None:
         panel = self.comparison.external

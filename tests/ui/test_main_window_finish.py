@@ -200,7 +200,7 @@ def test_a_new_trial_can_be_typed_in_and_compared(window):
     window.add_trial("MY TRIAL")
     panel = window.comparison.external
     assert panel.text_of(None, "median_gain") == "—"
-    assert panel.text_of(None, "esmo") == "not graded"
+    assert panel.text_of(None, "esmo") == "not graded (form 2a)"
     arms = window.model.arms()
     ctl = next(i for i, a in enumerate(arms) if a.is_control)
     exp = 1 - ctl
@@ -249,3 +249,30 @@ def test_dropping_a_digitized_curve_opens_the_guided_dialog(window, monkeypatch)
     drop(window, resource("examples", "cleopatra", "os_digitized.csv"))
     assert seen and len(seen[0]) == 2                 # both digitized datasets, ready to map
     assert len(window.project.trials) == n_trials      # cancelled: nothing added
+
+
+def test_esmo_context_adjusts_the_grade_and_undoes(window, monkeypatch):
+    from evidencegui.ui.dialogs.esmo import EsmoContextDialog
+    panel = window.comparison.external
+    assert panel.text_of(None, "esmo") == "grade 4 (form 2a)"
+
+    def answer(dialog):
+        assert dialog.setting.currentData() == "non-curative" and not dialog.single_arm.isChecked()
+        dialog.flags["qol_improved"].setChecked(True)
+        return EsmoContextDialog.DialogCode.Accepted
+    monkeypatch.setattr(EsmoContextDialog, "exec", answer)
+    panel.esmo_button.click()                  # the panel's button opens the window's dialog
+    ep = window.project.trials[window.t_index].endpoints[window.e_index]
+    assert ep.name == "OS" and ep.esmo_flags == {"qol_improved": True}
+    assert panel.text_of(None, "esmo") == "grade 4 → 5 (form 2a)"
+    assert "quality-of-life" in panel.section().row("esmo").children[-1][1]
+    assert window.statusBar().currentMessage() == "set ESMO-MCBS context"
+    window.act_undo.trigger()
+    assert ep.esmo_flags == {} and panel.text_of(None, "esmo") == "grade 4 (form 2a)"
+    # the curative setting switches to Form 1; nothing changed → no undo step
+    assert window.edit_esmo_context({"setting": "curative"})
+    assert panel.text_of(None, "esmo") == "not graded (form 1)"   # Form 1 needs a late OS landmark
+    assert "OS survival in both arms at a landmark of 3 years" in panel.section().row("esmo").rule
+    n = window.controller.stack.count()
+    assert not window.edit_esmo_context({"setting": "curative"})
+    assert window.controller.stack.count() == n

@@ -298,22 +298,24 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         """(key, curve, colour index) per drawable arm, and the arms' reported landmarks."""
         if not self._source:
             return [], []
-        ci = "log-log"
         if self._source[0] == "endpoint":
-            _, project, trial, ep = self._source
-            if ep is None:
-                return [], []
-            arms = list(ep.arms)
+            _, project, _trial, ep = self._source
+            arms = list(ep.arms) if ep is not None else []
             keys = [a.label for a in arms]
-            ci = getattr(project, "ci_method", ci) or ci
-            units = [self._data_unit(project)] * len(arms)
         else:
             _, project, items = self._source
             arms = [a for _, _, a in items]
             keys = [f"{t.name}: {a.label}" for t, _, a in items]
-            ci = getattr(project, "ci_method", ci) or ci
-            units = [self._data_unit(project)] * len(arms)
-        curves = cc.arms_curves(arms, ci, self.time_unit, labels=keys, data_unit=units[0])
+        if not arms:
+            return [], []
+        seen: dict[str, int] = {}
+        for i, k in enumerate(keys):          # two arms typed with one name still get two rows
+            seen[k] = seen.get(k, 0) + 1
+            if seen[k] > 1:
+                keys[i] = f"{k} ({seen[k]})"
+        ci = getattr(project, "ci_method", None) or "log-log"
+        unit = self._data_unit(project)
+        curves = cc.arms_curves(arms, ci, self.time_unit, labels=keys, data_unit=unit)
         out, reported = [], []
         by_label = {c.label: c for c in curves}
         for i, (a, k) in enumerate(zip(arms, keys)):
@@ -321,7 +323,7 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
             if c is None:
                 continue
             out.append((k, c, i))
-            reported.append((k, cc.reported_landmarks(a, k, self.time_unit, units[0])))
+            reported.append((k, cc.reported_landmarks(a, k, self.time_unit, unit)))
         return out, reported
 
     def redraw(self) -> None:

@@ -227,6 +227,12 @@ def test_empty_endpoint_draws_nothing(qtbot):
     ep = Endpoint("OS", arms=[Arm("No data")])
     w.set_endpoint(Project(), None, ep)
     assert w.curve_items == {}
+    w.set_endpoint(Project(), None, Endpoint("OS"))
+    assert w.curve_items == {} and w.hover_text == ""
+    twins = Endpoint("OS", arms=[Arm("Same", median=10.0), Arm("Same", median=14.0)])
+    w.set_endpoint(Project(), None, twins)
+    assert set(w.curve_items) == {"Same", "Same (2)"}
+    assert len(w.at_risk_cells()) == 2
 
 
 def test_main_window_uses_the_widget(window):

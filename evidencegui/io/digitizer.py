@@ -8,7 +8,8 @@ Curve files accepted (the format is detected from the content):
   by an empty cell), line 2 ``X,Y`` per dataset, then one X,Y column pair per dataset, shorter
   ones padded with empty cells;
 - WebPlotDigitizer project JSON (version 4): ``datasetColl[].name`` and
-  ``datasetColl[].data[].value = [x, y]``;
+  ``datasetColl[].data[].value = [x, y]``, as a .json file or inside the .tar that
+  "Save Project" writes (only its ``wpd.json`` is read; nothing is extracted);
 - a two-column CSV with a header row (time, survival), as other digitizers write.
 
 Survival on a 0–1 or a 0–100 scale: detected (any value above 1.5 means percent) or chosen.
@@ -150,6 +151,10 @@ def read_digitized(path, scale: str = "auto") -> dict[str, DigitizedCurve]:
     """Read a digitizer export into ``{dataset name: DigitizedCurve}`` (file order kept)."""
     if scale not in SCALES:
         raise InputError(f"scale must be one of {', '.join(SCALES)}, not {scale!r}", field="scale")
+    tar_json = _project_from_tar(path)
+    if tar_json is not None:
+        text, name = tar_json
+        return _finish(_parse_json(text, name), name, scale)
     text, name = _read_text(path)
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")):
@@ -157,6 +162,44 @@ def read_digitized(path, scale: str = "auto") -> dict[str, DigitizedCurve]:
     else:
         raw = _parse_csv(text, name, Path(path).stem)
     return _finish(raw, name, scale)
+
+
+def _project_from_tar(path) -> tuple[str, str] | None:
+    """WebPlotDigitizer's "Save Project" writes a .tar holding ``<name>/wpd.json`` (and the
+    image): the JSON text and a name for messages, or None when the file is not a tar archive.
+    Nothing is extracted to disk; only a regular member named ``wpd.json`` is read."""
+    import tarfile
+
+    p = Path(path)
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(512)
+    except OSError:
+        return None
+    if len(head) < 512 or head[257:262] != b"ustar":
+        return None
+    name = str(path)
+    try:
+        if p.stat().st_size > 20 * MAX_BYTES:
+            raise InputError("the project archive is too large", file=name)
+        with tarfile.open(p, mode="r:") as tar:
+            members = [m for m in tar.getmembers()
+                       if m.isfile() and Path(m.name).name.lower() == "wpd.json"]
+            if not members:
+                raise InputError("this .tar archive is not a WebPlotDigitizer project (no "
+                                 "wpd.json inside)", file=name)
+            m = members[0]
+            if m.size > MAX_BYTES:
+                raise InputError("the project's wpd.json is too large", file=name)
+            fh = tar.extractfile(m)
+            data = fh.read() if fh is not None else b""
+    except (tarfile.TarError, OSError, EOFError, ValueError) as e:
+        raise InputError(f"the project archive cannot be read ({e})", file=name) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError("the project's wpd.json is not UTF-8 text", file=name) from None
+    return text, f"{name} ({members[0].name})"
 
 
 def _finish(raw: list[dict], name: str, scale: str) -> dict[str, DigitizedCurve]:

@@ -186,3 +186,32 @@ def test_at_risk_errors(tmp_path, text, row, field):
     with pytest.raises(InputError) as e:
         read_at_risk(_w(tmp_path, "nar.csv", text))
     assert e.value.row == row and e.value.field == field and "nar.csv" in str(e.value)
+
+
+def test_project_tar_as_saved_by_webplotdigitizer(tmp_path):
+    import io
+    import tarfile
+    doc = {"version": [4, 2], "datasetColl": [
+        {"name": "Arm A", "data": [{"x": 1, "y": 1, "value": [0, 1]}, {"x": 2, "y": 2, "value": [3, 0.8]}]}]}
+    p = tmp_path / "project.tar"
+    with tarfile.open(p, "w", format=tarfile.USTAR_FORMAT) as tar:
+        for name, data in (("plot/info.json", b'{"version": [4, 2], "json": "wpd.json"}'),
+                           ("plot/wpd.json", json.dumps(doc).encode()),
+                           ("plot/image.png", b"\x89PNG\r\n\x1a\n")):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    c = read_digitized(p)
+    assert list(c) == ["Arm A"] and c["Arm A"].t.tolist() == [0, 3]
+    bad = tmp_path / "other.tar"
+    with tarfile.open(bad, "w", format=tarfile.USTAR_FORMAT) as tar:
+        info = tarfile.TarInfo("x.txt")
+        info.size = 1
+        tar.addfile(info, io.BytesIO(b"x"))
+    with pytest.raises(InputError, match="wpd.json"):
+        read_digitized(bad)
+    trunc = tmp_path / "trunc.tar"
+    trunc.write_bytes(p.read_bytes()[:700])
+    with pytest.raises(InputError) as e:
+        read_digitized(trunc)
+    assert "trunc.tar" in str(e.value)

@@ -245,3 +245,31 @@ def test_reconstruct_plausible_but_messy(t, s, counts, step, total):
     if total is not None and total > counts[0]:
         total = counts[0]
     _check_reconstruction(t[:k], s[:k], times, counts, total)
+
+
+def _tar_bytes(doc_text: bytes) -> bytes:
+    import io
+    import tarfile
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+        info = tarfile.TarInfo("plot/wpd.json")
+        info.size = len(doc_text)
+        tar.addfile(info, io.BytesIO(doc_text))
+    return buf.getvalue()
+
+
+_GOOD_TAR = _tar_bytes(json.dumps({"version": [4, 2], "datasetColl": [
+    {"name": "A", "data": [{"value": [0, 1]}, {"value": [2, 0.8]}, {"value": [5, 0.6]}]}]}).encode())
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.integers(0, len(_GOOD_TAR) - 1), st.integers(0, 255)), max_size=8),
+       st.integers(0, len(_GOOD_TAR)))
+def test_project_tar_corrupted(flips, cut):
+    data = bytearray(_GOOD_TAR)
+    for pos, val in flips:
+        data[pos] = val
+    data = bytes(data[:max(cut, 1)])
+    with tempfile.TemporaryDirectory() as tmp:
+        p = _write(tmp, data, "project", ".tar")
+        _read_curves(p)

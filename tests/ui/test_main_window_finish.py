@@ -276,3 +276,19 @@ def test_esmo_context_adjusts_the_grade_and_undoes(window, monkeypatch):
     n = window.controller.stack.count()
     assert not window.edit_esmo_context({"setting": "curative"})
     assert window.controller.stack.count() == n
+
+
+def test_resizing_many_times_never_aborts_the_interpreter(window, qtbot):
+    """PySide6 6.12.0 loses references to None/True/False in overridden itemChange (pyqtgraph);
+    on Python 3.11 that aborted the process after some resizing. The window guards against it."""
+    import PySide6
+
+    from evidencegui.ui.main_window import guard_pyside_refcount_bug
+    affected = PySide6.__version__.startswith("6.12.") and sys.version_info < (3, 12)
+    if affected:
+        assert sys.getrefcount(None) > 1 << 39 and sys.getrefcount(True) > 1 << 39
+    assert guard_pyside_refcount_bug() == affected
+    for i in range(60):
+        window.resize(1100 + 5 * i, 760 + 2 * i)
+        qtbot.wait(1)
+    assert sys.getrefcount(None) > 1000 and sys.getrefcount(False) > 1000

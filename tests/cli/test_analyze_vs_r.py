@@ -174,10 +174,10 @@ def test_analyze_matches_r(case):
         rd = ref["rmst_difference"][j_tau]
         if rd.get("error"):      # tau before an arm's first time: R refuses
             continue
-        check(f"{w} rmst_difference", c["rmst_difference"], rd["difference"])
+        check(f"{w} rmst_difference", c["rmst_difference"], rd["difference"], abs_=1e-12)
         dlo, dhi = _pair(c["rmst_difference_ci"])
-        check(f"{w} rmst_difference_ci[0]", dlo, rd["lower"])
-        check(f"{w} rmst_difference_ci[1]", dhi, rd["upper"])
+        check(f"{w} rmst_difference_ci[0]", dlo, rd["lower"], abs_=1e-12)
+        check(f"{w} rmst_difference_ci[1]", dhi, rd["upper"], abs_=1e-12)
         check(f"{w} rmst_ratio", c["rmst_ratio"], rd["ratio"])
 
         sdiff = {float(s["time"]): s for s in c["survival_difference"]}

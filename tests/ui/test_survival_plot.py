@@ -250,3 +250,15 @@ def test_screenshot(plot, qtbot):
     img = plot.grab()
     assert img.width() == 900
     img.save(str(out / "plot_screen.png"))
+
+
+def test_hover_from_a_real_mouse_move(plot, qtbot):
+    """Through the rate-limited SignalProxy, as the user's mouse would."""
+    scene_pos = plot.vb.mapViewToScene(pg.Point(36.0, 0.5))
+    view_pos = plot.glw.mapFromScene(scene_pos)
+    qtbot.mouseMove(plot.glw.viewport(), view_pos)
+    qtbot.waitUntil(lambda: plot.hover_text.startswith("t = "), timeout=2000)
+    t = plot._last_t
+    assert abs(t - 36.0) < 0.5 and plot.hover_text.startswith(f"t = {t:.1f} mo")
+    for key, d in plot.drawn.items():
+        assert plot.hover_values[key] == float(d.curve.evaluate(t)[0])

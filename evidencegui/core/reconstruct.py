@@ -34,6 +34,9 @@ from evidencegui.core.errors import InputError
 FEASIBILITY_ABS = 2.0
 FEASIBILITY_REL = 0.02
 FEASIBILITY_X = 0.01
+#: A click farther than this fraction of the time axis from both its neighbours along the curve
+#: (which agree with each other) is a stray click and is dropped.
+OUTLIER_X = 0.05
 #: Largest time or count accepted (anything larger is a broken file, not a trial).
 MAX_VALUE = 1e9
 
@@ -162,6 +165,41 @@ def clean_curve(t, s) -> tuple[np.ndarray, np.ndarray, list[str]]:
     # bottom of a drop clicked slightly left of its top stays after the top
     span = float(t.max()) if t.max() > 0 else 1.0
     order = np.lexsort((-s, t, t / span + (1.0 - s)))
+    # stray clicks (on a label, the legend, the other curve): along the curve times never go
+    # back; a point out of time order by more than OUTLIER_X of the axis with two or more of
+    # its neighbours along the curve (four on either side) is dropped, worst first
+    if order.size >= 4:
+        to = t[order]
+        tol = OUTLIER_X * span
+        alive = np.ones(to.size, dtype=bool)
+        for _ in range(max(1, to.size // 10)):
+            idx_alive = np.flatnonzero(alive)
+            ta = to[idx_alive]
+            na = ta.size
+            v = np.zeros(na, dtype=np.int64)
+            for off in range(1, 5):
+                if off >= na:
+                    break
+                late = ta[:-off] > ta[off:] + tol      # an earlier point with a later time
+                v[off:] += late
+                v[:-off] += late
+            k = int(np.argmax(v))
+            if v[k] < 2 or idx_alive[k] == 0:
+                break
+            alive[idx_alive[k]] = False
+        stray = ~alive
+        if stray.any():
+            idx = order[stray]
+            shown = ", ".join(f"({_fmt(t[i])}, {_fmt(s[i])})" for i in idx[:3])
+            more = f" and {idx.size - 3} more" if idx.size > 3 else ""
+            warnings.append(f"dropped {idx.size} stray point(s) that do not lie on the curve "
+                            f"(far in time from the points of the curve around them): "
+                            f"{shown}{more}")
+            keep = np.ones(t.size, dtype=bool)
+            keep[idx] = False
+            t, s = t[keep], s[keep]
+            span = float(t.max()) if t.size and t.max() > 0 else 1.0
+            order = np.lexsort((-s, t, t / span + (1.0 - s)))
     # points that come before an earlier one in the file (a later time, or the same time and a
     # lower survival, than the point that follows them)
     moved = int(np.count_nonzero((t[1:] < t[:-1]) | ((t[1:] == t[:-1]) & (s[1:] > s[:-1]))))

@@ -136,3 +136,14 @@ def test_deterministic_and_independent_of_click_order():
     o = rng.permutation(200)
     b = reconstruct(t[o], s[o], [0, 10, 20], [300, 200, 120])
     assert np.array_equal(a.time, b.time) and np.array_equal(a.event, b.event)
+
+
+@pytest.mark.parametrize("stray", [(0.5, 0.2), (30, 0.99)])
+def test_stray_click_is_dropped_with_a_warning(stray):
+    t = [0, 5, 10, 10, 20, 20, 30, 12, 14, 16, 25]
+    s = [1, 1, 1, 0.8, 0.8, 0.6, 0.6, 0.8, 0.8, 0.8, 0.6]
+    clean = reconstruct(t, s, [0, 10, 20], [100, 90, 70])
+    r = reconstruct(t + [stray[0]], s + [stray[1]], [0, 10, 20], [100, 90, 70])
+    assert any("stray" in w for w in r.warnings)
+    assert np.array_equal(r.time, clean.time) and np.array_equal(r.event, clean.event)
+    assert not any("stray" in w for w in clean.warnings)

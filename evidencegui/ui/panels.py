@@ -58,9 +58,8 @@ class PlotPanel(QWidget):
         if self.widget is not None:
             w = self.widget
             # Settings first, then one redraw with all of them.
-            w.time_unit = time_unit if time_unit in ("months", "years", "weeks", "days") else "months"
-            w.show_ci = bool(show_ci)
-            w.set_style(style if style in ("screen", "presentation") else "screen")
+            w.set_view(time_unit if time_unit in ("months", "years", "weeks", "days") else "months",
+                       style if style in ("screen", "presentation") else "screen", show_ci, redraw=False)
             w.set_endpoint(project, trial, ep)
             return
         self._draw_fallback(project, ep, time_unit, style, show_ci)

@@ -265,24 +265,31 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         self.redraw()
 
     def set_time_unit(self, unit: str) -> None:
-        if unit not in cc.TIME_UNITS:
-            raise ValueError(f"unknown time unit {unit!r}")
-        if unit != self.time_unit:
-            self._last_t = float(cc.convert_time(self._last_t, self.time_unit, unit))
-            self.time_unit = unit
-            self.redraw()
+        self.set_view(time_unit=unit)
 
     def set_style(self, name: str | st.PlotStyle) -> None:
-        new = st.get_style(name).at(self._px_per_pt or st.SCREEN_PX_PER_PT)
-        if new != self.style:
-            self.style = new
-            self._apply_style()
-            self.redraw()
+        self.set_view(style=name)
 
     def set_show_ci(self, show: bool) -> None:
-        show = bool(show)
-        if show != self.show_ci:
-            self.show_ci = show
+        self.set_view(show_ci=show)
+
+    def set_view(self, time_unit: str | None = None, style: str | st.PlotStyle | None = None,
+                 show_ci: bool | None = None, redraw: bool = True) -> None:
+        """Several view settings at once, with at most one redraw (the window sets all three)."""
+        changed = False
+        if time_unit is not None and time_unit != self.time_unit:
+            if time_unit not in cc.TIME_UNITS:
+                raise ValueError(f"unknown time unit {time_unit!r}")
+            self._last_t = float(cc.convert_time(self._last_t, self.time_unit, time_unit))
+            self.time_unit, changed = time_unit, True
+        if style is not None:
+            new = st.get_style(style).at(self._px_per_pt or st.SCREEN_PX_PER_PT)
+            if new != self.style:
+                self.style, changed = new, True
+                self._apply_style()
+        if show_ci is not None and bool(show_ci) != self.show_ci:
+            self.show_ci, changed = bool(show_ci), True
+        if changed and redraw:
             self.redraw()
 
     def set_percent(self, percent: bool) -> None:

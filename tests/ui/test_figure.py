@@ -144,8 +144,7 @@ def test_copy_to_clipboard(qapp, project):
     assert (got.width(), got.height()) == (img.width(), img.height()) == (500, 350)
 
 
-def test_window_copy_action(window, monkeypatch):
-    from evidencegui.ui import exports
+def test_window_copy_action(window):
     assert "clipboard" in window.export_actions
     window.export_actions["clipboard"].trigger()
     assert not QtGui.QGuiApplication.clipboard().image().isNull()

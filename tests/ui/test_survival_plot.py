@@ -262,3 +262,13 @@ def test_hover_from_a_real_mouse_move(plot, qtbot):
     assert abs(t - 36.0) < 0.5 and plot.hover_text.startswith(f"t = {t:.1f} mo")
     for key, d in plot.drawn.items():
         assert plot.hover_values[key] == float(d.curve.evaluate(t)[0])
+
+
+def test_window_view_menu_reaches_the_plot(window):
+    w = window.plot.widget
+    window.settings.time_unit = "years"
+    window.settings.style = "presentation"
+    window.settings.show_ci = False
+    window.plot.show_endpoint(window.project, window.t_index, window.e_index, "years", "presentation", False)
+    assert w.time_unit == "years" and w.style.name == "presentation" and w.ci_items == {}
+    assert "Years" in w.plot_item.getAxis("bottom").labelText

@@ -45,9 +45,10 @@ class KaplanMeier:
 
     std_err is the Greenwood standard error of S (R's summary() std.err); lower/upper the
     pointwise CI by ``ci_method``. Where R's survfit gives NA we give NaN: S = 0 under log and
-    log-log, and the Greenwood SE after the curve reaches 0. One deliberate difference: where
-    S = 1 (before the first event) the log-log CI is [1, 1] (the limit as the SE goes to 0;
-    R leaves it NA); log and plain give [1, 1] there as R does.
+    log-log, S = 1 under log-log (a censoring before the first event: log(−log 1) does not
+    exist), and the Greenwood SE after the curve reaches 0. log and plain give [1, 1] where
+    S = 1, as R does; before the first time every method gives [1, 1] (evaluate()), as R's
+    summary(fit, times=) does.
     """
     time: np.ndarray
     n_risk: np.ndarray
@@ -122,9 +123,6 @@ def _ci(surv: np.ndarray, se_log: np.ndarray, method: str, z: float):
             se2 = z * se_log / lx
             lower = np.exp(-np.exp(np.log(-lx) - se2))
             upper = np.exp(-np.exp(np.log(-lx) + se2))
-            one = surv == 1
-            lower[one] = 1.0
-            upper[one] = 1.0
         else:
             raise ValueError(f"ci_method must be one of {', '.join(CI_METHODS)}, got {method!r}")
     return lower, upper

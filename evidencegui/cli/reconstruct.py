@@ -8,7 +8,7 @@ from evidencegui.core.errors import InputError
 
 
 def add_arguments(p) -> None:
-    p.add_argument("curve", metavar="CURVE", help="digitizer export (WebPlotDigitizer CSV/JSON or time,survival CSV)")
+    p.add_argument("curve", metavar="CURVE", help="digitizer export: WebPlotDigitizer CSV (View Data or Export All Data), project JSON or saved .tar, or a time,survival CSV")
     p.add_argument("--at-risk", required=True, metavar="NAR.csv", help="numbers at risk: a time column and one column per dataset")
     p.add_argument("--dataset", metavar="NAME", help="reconstruct only this dataset")
     p.add_argument("--total-events", type=int, metavar="N", help="total events of the arm (one dataset only)")

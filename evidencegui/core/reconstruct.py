@@ -8,14 +8,25 @@ written here from its published description (see RECONSTRUCTION.md):
    events at each click follow from the drop of the curve relative to the reconstructed
    Kaplan–Meier value at the last click that had an event. The number censored is adjusted until
    the reconstructed number at risk at the end of the interval equals the published one.
-3. After the last time of the table, censoring follows the average rate of the earlier
-   intervals, or is set so that the events add up to a given total.
+3. After the last time of the table, censoring follows the trend of the numbers at risk, or is
+   set so that the events add up to a given total.
 
-Two details differ from the original description, both measured on simulated trials
-(benchmarks/accuracy_reconstruct.py): the curve gets an extra point at every time of the risk
-table (its value just before that time), so censorings are spread over exactly the table's
-interval; and when rounding leaves one or two patients too many at the end of an interval they
-are censored just before its end instead of carrying the error into the next interval.
+Details that differ from the original description, each measured on simulated trials
+(benchmarks/accuracy_reconstruct.py, figures in benchmarks/RECONSTRUCT.md):
+
+- the clicks are ordered along the curve (time plus drop), so a drop whose top was clicked right
+  of its bottom keeps its top (moved back to the bottom's time); stray clicks far out of time
+  order are dropped;
+- the curve gets an extra point just before every time of the risk table carrying S(T⁻), so a
+  drop up to T is counted in the interval that ends there (read along the straddling segment for
+  readers who click both corners of the drops, at the step for one click per step);
+- censorings between a table time and the interval's first click come before its events; when
+  rounding leaves one or two patients too many at the end of an interval they are censored just
+  before its end instead of carrying the error into the next interval;
+- the first zero of the table closes the last interval; where the curve reaches 0 the censoring
+  leaves one patient for the final drop; after the last table time the number at risk follows
+  the trend of the table's last two columns (Guyot's average censoring rate when the table has
+  only the count at 0).
 
 numpy only; no Qt; deterministic.
 """

@@ -182,6 +182,7 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         self.at_risk_items: list[list[pg.TextItem]] = []
         self._cell_pool: list[list[pg.TextItem]] = []
         self._risk_notes: list[pg.TextItem] = []
+        self._origin: dict[str, str] = {}
         self.hover_text = ""
         self.hover_values: dict[str, float] = {}
         self._updating_risk = False
@@ -324,12 +325,14 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         unit = self._data_unit(project)
         curves = cc.arms_curves(arms, ci, self.time_unit, labels=keys, data_unit=unit)
         out, reported = [], []
+        self._origin = {}
         by_label = {c.label: c for c in curves}
         for i, (a, k) in enumerate(zip(arms, keys)):
             c = by_label.get(k) or by_label.get(f"{k} (modelled)")
             if c is None:
                 continue
             out.append((k, c, i))
+            self._origin[k] = getattr(a.patients, "origin", "") if a.patients is not None else ""
             reported.append((k, cc.reported_landmarks(a, k, self.time_unit, unit)))
         return out, reported
 
@@ -398,6 +401,9 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
                 d.landmark_items.append(it)
             d.legend_text = legend_text(c)
             name, numbers = legend_parts(c)
+            if self._origin.get(key) == "reconstructed":
+                # Say so: these numbers come from the digitized curve, not the paper's table.
+                numbers += " · reconstructed"
             self.legend.addItem(LegendSample(d.curve_item, s.px(s.legend_pt) * 2.2, s.px(s.legend_pt) * 2.6),
                                 f"<b>{html.escape(name)}</b><br>{html.escape(numbers)}")
             self.drawn[key] = d

@@ -115,6 +115,15 @@ def test_analyze_matches_r(case):
         check(f"{w} median_ci[0]", lo, tab["lcl"], 0, ABS_TIME)
         check(f"{w} median_ci[1]", hi, tab["ucl"], 0, ABS_TIME)
 
+        # extra keys beyond CLI.md, when present: quartiles with CIs (quantile.survfit)
+        q = ref["quantile"]
+        for j, key in ((0, "quantile_25"), (2, "quantile_75")):
+            if key in a:
+                check(f"{w} {key}", a[key], _lst(q["estimate"])[j], 0, ABS_TIME)
+                qlo, qhi = _pair(a[f"{key}_ci"])
+                check(f"{w} {key}_ci[0]", qlo, _lst(q["lower"])[j], 0, ABS_TIME)
+                check(f"{w} {key}_ci[1]", qhi, _lst(q["upper"])[j], 0, ABS_TIME)
+
         surv = {float(s["time"]): s for s in a["survival"]}
         for lm in ref["landmarks"]:
             s = surv[float(lm["time"])]
@@ -152,6 +161,8 @@ def test_analyze_matches_r(case):
             hlo, hhi = _pair(c["hr_ci"])
             check(f"{w} hr_ci[0]", hlo, ref["cox"]["lower"], REL_COX)
             check(f"{w} hr_ci[1]", hhi, ref["cox"]["upper"], REL_COX)
+            if "hr_p" in c:      # beyond CLI.md: the Wald p
+                check(f"{w} hr_p", c["hr_p"], ref["cox"]["p"], REL_COX)
         # median gain and ratio from R's medians (null when either is not reached)
         med = {r["arm"]: r["table"]["median"] for r in ds["conf"][ct]["arms"]}
         me, mc = med[ref["arm"]], med[ref["control"]]

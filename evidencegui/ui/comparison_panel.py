@@ -717,7 +717,9 @@ class ComparisonPanel(QWidget):
         e = html.escape
         parts = [f"<b>{e(r.measure)}</b>" + (f" — {e(r.measure_tip)}" if r.measure_tip else "")]
         if r.reported not in ("", "—") or r.rule:
-            parts.append(f"<b>Reported:</b> {e(r.reported)}" + (f"<br>{e(r.rule)}" if r.rule else ""))
+            shown_below = any(a == "Rule" for a, _ in r.children)    # ESMO: the rule has its line
+            parts.append(f"<b>Reported:</b> {e(r.reported)}"
+                         + (f"<br>{e(r.rule)}" if r.rule and not shown_below else ""))
         if r.computed:
             parts.append(f"<b>Patient data:</b> {e(r.computed)}"
                          + (f"<br>{e(r.computed_rule)}" if r.computed_rule else ""))

@@ -179,6 +179,15 @@ def test_screenshot_of_the_main_window(window, qtbot):
     out.parent.mkdir(exist_ok=True)
     assert window.grab().save(str(out))
     assert out.stat().st_size > 10_000
+    # the detail view: the ESMO-MCBS row opened and selected, its rule explained below
+    panel = window.comparison.external
+    if panel is not None:
+        item = panel.items[(panel.section().experimental, "esmo")]
+        item.setExpanded(True)
+        panel.tree.setCurrentItem(item)
+        qtbot.wait(20)
+        detail = ROOT / "screenshots" / "main_window_esmo_detail.png"
+        assert window.grab().save(str(detail))
 
 
 def test_smoke_test_subprocess_exits_0_quickly(tmp_path):

@@ -117,13 +117,16 @@ def _dispose(widget) -> None:
 
 def render_image(project, trial=None, endpoint=None, dpi: int = 300, style: str = "presentation",
                  width_in: float = DEFAULT_WIDTH_IN, height_in: float = DEFAULT_HEIGHT_IN,
-                 time_unit: str = "months", show_ci: bool = True):
-    """The figure as a QImage of (width_in × dpi) × (height_in × dpi) pixels."""
+                 time_unit: str = "months", show_ci: bool = True, title: bool = True):
+    """The figure as a QImage of (width_in × dpi) × (height_in × dpi) pixels.
+
+    title=False leaves out the "trial — endpoint" line (a slide that has its own title)."""
     from PySide6 import QtGui
     if not 30 <= dpi <= 1200:
         raise ValueError(f"dpi must lie between 30 and 1200, not {dpi}")
     w_px, h_px = round(width_in * dpi), round(height_in * dpi)
-    widget = build_widget(project, trial, endpoint, dpi / 72.0, style, w_px, h_px, time_unit, show_ci)
+    widget = build_widget(project, trial, endpoint, dpi / 72.0, style, w_px, h_px, time_unit, show_ci,
+                          title)
     try:
         img = QtGui.QImage(w_px, h_px, QtGui.QImage.Format.Format_ARGB32_Premultiplied)
         _paint(widget, img, w_px, h_px)
@@ -138,10 +141,10 @@ def render_image(project, trial=None, endpoint=None, dpi: int = 300, style: str 
 
 def render_png(project, trial=None, endpoint=None, dpi: int = 300, style: str = "presentation",
                width_in: float = DEFAULT_WIDTH_IN, height_in: float = DEFAULT_HEIGHT_IN,
-               time_unit: str = "months", show_ci: bool = True) -> bytes:
+               time_unit: str = "months", show_ci: bool = True, title: bool = True) -> bytes:
     """PNG bytes of the figure (title, curves, legend, numbers at risk) at ``dpi``."""
     from PySide6 import QtCore, QtGui
-    img = render_image(project, trial, endpoint, dpi, style, width_in, height_in, time_unit, show_ci)
+    img = render_image(project, trial, endpoint, dpi, style, width_in, height_in, time_unit, show_ci, title)
     buf = QtCore.QBuffer()
     buf.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
     # Opaque RGB and a faster zlib level: a third of the time of Qt's default, ~8 % larger file.
@@ -153,12 +156,16 @@ def render_png(project, trial=None, endpoint=None, dpi: int = 300, style: str = 
 
 def render_svg(project, trial=None, endpoint=None, style: str = "presentation",
                width_in: float = DEFAULT_WIDTH_IN, height_in: float = DEFAULT_HEIGHT_IN,
-               time_unit: str = "months", show_ci: bool = True) -> bytes:
-    """SVG bytes of the figure: vector paths and text, sized in inches."""
+               time_unit: str = "months", show_ci: bool = True, title: bool = True) -> bytes:
+    """SVG bytes of the figure: vector paths and text, sized in inches.
+
+    Lines keep their width when the SVG is scaled (Qt writes cosmetic pens as non-scaling strokes);
+    text and everything else scale."""
     from PySide6 import QtCore
     from PySide6.QtSvg import QSvgGenerator
     w_px, h_px = round(width_in * SVG_DPI), round(height_in * SVG_DPI)
-    widget = build_widget(project, trial, endpoint, SVG_DPI / 72.0, style, w_px, h_px, time_unit, show_ci)
+    widget = build_widget(project, trial, endpoint, SVG_DPI / 72.0, style, w_px, h_px, time_unit, show_ci,
+                          title)
     t, e = resolve(project, trial, endpoint)
     buf = QtCore.QBuffer()
     buf.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)

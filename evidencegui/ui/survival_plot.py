@@ -414,10 +414,11 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         self.bottom_axis.unit = self.time_unit
         self.plot_item.setTitle(self.title if (self.show_title and self.title) else None,
                                 **self._title_css())
-        if self.show_title:
+        if self.show_title and self.title:
             h = s.px(s.title_pt) * 2.0       # pyqtgraph fixes the title row at 30 px
             self.plot_item.titleLabel.setMaximumHeight(h)
             self.plot_item.layout.setRowFixedHeight(0, h)
+        if not self.interactive:             # a figure: a little white all round
             m = s.px(5)
             self.glw.ci.setContentsMargins(m, m * 1.5, m, m)
         xmax = max((c.max_time for c in self.curves), default=1.0) or 1.0

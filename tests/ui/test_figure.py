@@ -84,6 +84,16 @@ def test_lines_and_fonts_scale_with_dpi(qapp, project):
         w.deleteLater()
 
 
+def test_figure_without_title_for_slides(qapp, project):
+    from evidencegui.ui.figure import build_widget, render_png
+    w = build_widget(project, 0, 0, 100 / 72, "presentation", 800, 550, title=False)
+    try:
+        assert not w.plot_item.titleLabel.isVisible() and len(w.curve_items) == 2
+    finally:
+        w.deleteLater()
+    assert _image(render_png(project, 0, 0, dpi=100, title=False)).width() == 800
+
+
 def test_names_objects_and_indices_pick_the_same_endpoint(qapp, project):
     from evidencegui.ui.figure import resolve
     t = project.trials[0]

@@ -60,3 +60,14 @@ def test_same_value_pushes_nothing(model):
 def test_parse_landmark(text, expect):
     lm = parse_landmark(text, 24)
     assert (lm.survival, lm.lower, lm.upper) == pytest.approx(expect, abs=1e-12)
+
+
+def test_compact_headers_keep_full_explanations_and_arm_names(model):
+    heads = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(model.columnCount())]
+    assert {"Med. low", "Med. high", "HR low", "HR high", "Strat."} <= set(heads)
+    tip = model.headerData(model.column_index("hr_lower"), Qt.Orientation.Horizontal,
+                           Qt.ItemDataRole.ToolTipRole)
+    assert "Lower limit of the HR's 95% CI" in tip
+    # the arm column may be narrower than a long name: the full name is on hover
+    label_tip = model.data(model.index(1, model.column_index("label")), Qt.ItemDataRole.ToolTipRole)
+    assert label_tip.splitlines()[0] == "Exp"

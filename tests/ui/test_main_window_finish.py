@@ -292,3 +292,18 @@ def test_resizing_many_times_never_aborts_the_interpreter(window, qtbot):
         window.resize(1100 + 5 * i, 760 + 2 * i)
         qtbot.wait(1)
     assert sys.getrefcount(None) > 1000 and sys.getrefcount(False) > 1000
+
+
+def test_choosing_an_endpoint_in_the_tree_shows_its_comparison(window):
+    panel = window.comparison.external
+    os_item = window.tree.topLevelItem(0).child(0)
+    pfs_item = window.tree.topLevelItem(0).child(1)
+    assert os_item.text(0) == "OS" and pfs_item.text(0) == "PFS"
+    window.tree.setCurrentItem(pfs_item)
+    assert panel.title == "CLEOPATRA — PFS"
+    assert panel.text_of(None, "median_gain") == "6.3"
+    assert panel.text_of(None, "hr") == "0.68 (0.58–0.80)"
+    assert "graded on OS" in panel.section().row("esmo").rule
+    assert not panel.section().row("median_experimental").flag     # PFS medians agree
+    window.tree.setCurrentItem(os_item)
+    assert panel.text_of(None, "median_gain") == "15.7"

@@ -30,6 +30,9 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("open needs a FILE")
     if len(target) > 1:
         parser.error("give at most one FILE")
+    from evidencegui.ui import pyside_guard
+
+    pyside_guard.apply()          # before any Qt work: see ui/pyside_guard.py (PySide6 6.12 on 3.11)
     from evidencegui.ui.launch import run_gui
 
     return run_gui(target[0] if target else None, smoke_test=args.smoke_test)

@@ -10,7 +10,8 @@ Curve files accepted (the format is detected from the content):
 - WebPlotDigitizer project JSON (version 4): ``datasetColl[].name`` and
   ``datasetColl[].data[].value = [x, y]``, as a .json file or inside the .tar that
   "Save Project" writes (only its ``wpd.json`` is read; nothing is extracted);
-- a two-column CSV with a header row (time, survival), as other digitizers write.
+- a two-column CSV with a header row (time, survival), as other digitizers write; several
+  such blocks one after the other (Engauge), or one x column and a column per curve.
 
 Survival on a 0–1 or a 0–100 scale: detected (any value above 1.5 means percent) or chosen.
 Every bad value raises :class:`InputError` naming the file, the 1-based line and the field.
@@ -271,10 +272,50 @@ def _parse_csv(text: str, name: str, stem: str) -> list[dict]:
         raise InputError("expected two columns (time and survival) but the first line has "
                          f"{len(nonempty_first)}", file=name, row=first_line)
     if len(nonempty_first) > 2:
+        if first and first[0] and len(nonempty_first) == len(first):
+            # one x column and one column per curve (Engauge's "all curves on one x")
+            return _parse_shared_x(rows, name, decimal_comma)
         raise InputError("cannot tell the format: the header has more than two columns and the "
                          "next line is not WebPlotDigitizer's 'X,Y' line", file=name,
                          row=first_line)
-    return [_parse_pairs(rows[1:], name, decimal_comma, stem, header=nonempty_first)]
+    # blocks of (header, rows), one per curve (Engauge writes one after the other)
+    starts = [k for k, (ln, cells) in enumerate(rows)
+              if k == 0 or (cells and cells[0] and not _is_number(cells[0])
+                            and len([c for c in cells if c]) == 2
+                            and not any(_is_number(c) for c in cells if c))]
+    if len(starts) == 1:
+        return [_parse_pairs(rows[1:], name, decimal_comma, stem, header=nonempty_first)]
+    out = []
+    for j, a in enumerate(starts):
+        b = starts[j + 1] if j + 1 < len(starts) else len(rows)
+        head = [c for c in rows[a][1] if c]
+        out.append(_parse_pairs(rows[a + 1:b], name, decimal_comma, head[1], header=head))
+    return out
+
+
+def _parse_shared_x(rows, name, decimal_comma):
+    """A header ``x, curve 1, curve 2, …`` and rows with the x value and the curves' values
+    (empty where a curve has no point at that x)."""
+    (hl, header) = rows[0]
+    xf = header[0]
+    sets = [{"name": h, "t": [], "s": [], "lines": [], "warnings": [],
+             "sfield": (lambda k, h=h: h)} for h in header[1:]]
+    for line, cells in rows[1:]:
+        extra = [c for c in cells[len(header):] if c]
+        if extra:
+            raise InputError(f"this line has more values than the {len(header)} columns of the "
+                             "header", file=name, row=line)
+        if not cells or not cells[0]:
+            raise InputError("the x value is missing", file=name, row=line, field=xf)
+        x = _number(cells[0], decimal_comma, file=name, row=line, fieldname=xf)
+        for j, d in enumerate(sets):
+            c = cells[j + 1] if j + 1 < len(cells) else ""
+            if not c:
+                continue
+            d["t"].append(x)
+            d["s"].append(_number(c, decimal_comma, file=name, row=line, fieldname=d["name"]))
+            d["lines"].append(line)
+    return sets
 
 
 def _parse_pairs(rows, name, decimal_comma, stem, header):
@@ -307,8 +348,13 @@ def _parse_export_all(rows, name, decimal_comma):
     (l1, names_row), (l2, xy_row) = rows[0], rows[1]
     n_sets = len([c for c in xy_row if c]) // 2
     sets = []
+    named = [c.strip() for c in names_row if c.strip()]
+    in_pairs = all(2 * j < len(names_row) and names_row[2 * j].strip() for j in range(n_sets))
     for j in range(n_sets):
-        nm = names_row[2 * j] if 2 * j < len(names_row) else ""
+        if in_pairs or len(named) != n_sets:
+            nm = names_row[2 * j] if 2 * j < len(names_row) else ""
+        else:
+            nm = named[j]   # names written without the empty cell after each
         nm = nm.strip() or f"Dataset {j + 1}"
         sets.append({"name": nm, "t": [], "s": [], "lines": [], "warnings": [],
                      "sfield": (lambda k, nm=nm: f"{nm} Y")})

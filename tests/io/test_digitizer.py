@@ -215,3 +215,22 @@ def test_project_tar_as_saved_by_webplotdigitizer(tmp_path):
     with pytest.raises(InputError) as e:
         read_digitized(trunc)
     assert "trunc.tar" in str(e.value)
+
+
+def test_engauge_blocks_and_shared_x(tmp_path):
+    p = _w(tmp_path, "eng.csv", "x,Curve1\n0,1\n2,0.9\n\nx,Curve2\n0,1\n3,0.8\n4,0.7\n")
+    c = read_digitized(p)
+    assert list(c) == ["Curve1", "Curve2"]
+    assert c["Curve2"].t.tolist() == [0, 3, 4] and c["Curve2"].lines == (6, 7, 8)
+    p = _w(tmp_path, "shared.csv", "x;Arm A;Arm B\n0;100;100\n1,5;90;\n2;;80\n")
+    c = read_digitized(p)
+    assert c["Arm A"].t.tolist() == [0, 1.5] and c["Arm B"].t.tolist() == [0, 2]
+    assert np.allclose(c["Arm B"].s, [1, 0.8])
+    with pytest.raises(InputError) as e:
+        read_digitized(_w(tmp_path, "s2.csv", "x,A,B\n0,1,1\n,0.5,\n"))
+    assert e.value.row == 3 and e.value.field == "x"
+
+
+def test_export_all_names_without_empty_cells(tmp_path):
+    p = _w(tmp_path, "n.csv", "Arm A,Arm B\nX,Y,X,Y\n0,1,0,1\n1,0.9,2,0.8\n")
+    assert list(read_digitized(p)) == ["Arm A", "Arm B"]

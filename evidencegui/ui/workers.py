@@ -104,7 +104,10 @@ def make_job(fn, *args, **kwargs) -> Job:
 
 
 def start_job(fn, *args, **kwargs) -> Job:
-    """Run ``fn(*args, progress=..., **kwargs)`` on the global thread pool; returns its Job."""
+    """Run ``fn(*args, progress=..., **kwargs)`` on the global thread pool; returns its Job.
+
+    A fast job can finish before the caller connects to its signals: to react to them, use
+    ``make_job``, connect, then ``start()``; after the fact, ``is_done``/``result``/``error`` tell."""
     job = Job(fn, args, kwargs)
     job.start()
     return job

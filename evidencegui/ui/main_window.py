@@ -22,6 +22,7 @@ from evidencegui.ui.undo import UndoController
 from evidencegui.ui.workers import Cancelled, run_with_progress
 
 FILTER_PROJECT = "EvidenceGUI project (*.evidence.json)"
+FILTER_TABLE = "Tables (*.csv *.tsv *.txt *.xlsx)"
 
 
 def guard_pyside_refcount_bug() -> bool:
@@ -46,7 +47,6 @@ def guard_pyside_refcount_bug() -> bool:
     except Exception:
         return False
     return True
-FILTER_TABLE = "Tables (*.csv *.tsv *.txt *.xlsx)"
 
 
 class MainWindow(QMainWindow):

@@ -489,10 +489,13 @@ def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = 
         lo, hi = int(lower[i]), int(lower[i + 1]) - 1
         t0, t1 = float(T[i]), float(T[i + 1])
         target = int(N[i + 1])
-        n_end, d_k, c_k, km_new = _solve_interval(ct, cs, lo, hi, t0, t1, n_start, km_last,
+        # the curve ends inside the interval: its last patients were followed up to there, so
+        # the censorings are spread up to the end of the curve, not to the next table time
+        t1s = last_click if t0 < last_click < t1 else t1
+        n_end, d_k, c_k, km_new = _solve_interval(ct, cs, lo, hi, t0, t1s, n_start, km_last,
                                                   target)
         d_all[lo:hi + 1] = d_k
-        cen_times.append(_censor_times(ct, lo, hi, t0, t1, c_k))
+        cen_times.append(_censor_times(ct, lo, hi, t0, t1s, c_k))
         total_cens += int(sum(c_k))
         if n_end < target:
             warnings.append(
@@ -671,7 +674,7 @@ def _censor_times(ct, lo, hi, t_start, t_end, c_k) -> np.ndarray:
             if b > a:
                 pts = a + np.arange(1, c + 1) * ((b - a) / (c + 1))
             else:
-                pts = np.full(c, a)
+                pts = np.full(c, min(a, b))
             out.append(pts)
     return np.concatenate(out)
 

@@ -143,10 +143,15 @@ class MainWindow(QMainWindow):
     TABLE_HEIGHT = 190         # px: the arm buttons, the header and a few arms
     COMPARISON_WIDTH = 450     # px: measure, reported and patient-data columns without scrolling
 
+    def _tree_width(self) -> int:
+        """Wide enough for the names, but at most 22% of the window: the plot comes first on a
+        small screen (a cut name still shows in full on hover)."""
+        return max(180, min(self.tree.sizeHint().width(), int(self.width() * 0.22)))
+
     def _size_docks(self) -> None:
         """Default dock widths: the tree as wide as its names (within limits), the comparison
         wide enough for its three columns; the plot takes the rest. A saved state overrides."""
-        tree_w = self.tree.sizeHint().width()
+        tree_w = self._tree_width()
         comp_w = min(self.COMPARISON_WIDTH, max(340, self.width() // 3))
         self.resizeDocks([self.tree_dock, self.comparison_dock], [tree_w, comp_w],
                          Qt.Orientation.Horizontal)
@@ -323,7 +328,7 @@ class MainWindow(QMainWindow):
 
     def _fit_tree_dock(self) -> None:
         """A newly shown project: widen the tree dock so its names show (never narrower)."""
-        want = self.tree.sizeHint().width()
+        want = self._tree_width()
         if self.tree_dock.isVisible() and self.tree_dock.width() < want:
             self.resizeDocks([self.tree_dock], [want], Qt.Orientation.Horizontal)
 

@@ -589,6 +589,8 @@ class ComparisonPanel(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
+        self._user_sized = False      # once the user drags the divider, refreshes keep it there
+        self.splitter.splitterMoved.connect(lambda *_: setattr(self, "_user_sized", True))
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -681,6 +683,8 @@ class ComparisonPanel(QWidget):
 
     def _share_height(self) -> None:
         """The table as tall as its rows (when there is room); the detail pane gets the rest."""
+        if self._user_sized:
+            return
         total = sum(self.splitter.sizes()) or self.splitter.height()
         sections = self.tree.topLevelItemCount()
         rows = sum(self.tree.topLevelItem(i).childCount() for i in range(sections))

@@ -236,3 +236,16 @@ def test_single_arm_study_gets_its_form_3_grade_beside_the_message(panel):
     assert msg.startswith(NO_COMPARISON)
     assert "ESMO-MCBS form 3 (single arm): preliminary grade 3" in msg
     assert "duration of response 11 >= 9 months" in msg
+
+
+def test_a_divider_the_user_moved_stays_where_it_is(panel, cleopatra, qtbot):
+    trial, ep = show(panel, cleopatra, "CLEOPATRA", "OS")
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.set_endpoint(cleopatra, trial, ep)
+    panel.splitter.splitterMoved.emit(200, 1)      # as a drag of the handle does
+    panel.splitter.setSizes([200, 400])
+    before = panel.splitter.sizes()
+    ep.experimental[0].median = 58.0               # a typed value refreshes the panel
+    panel.set_endpoint(cleopatra, trial, ep)
+    assert panel.splitter.sizes() == before

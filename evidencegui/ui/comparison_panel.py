@@ -610,6 +610,8 @@ class ComparisonPanel(QWidget):
         self.heading.setToolTip(f"Times are in {unit}; every interval is a 95% confidence interval")
         self.esmo_button.setEnabled(endpoint is not None)
         key = self._current_key()
+        expanded = {k for k, item in self.items.items() if item.isExpanded()}
+        scroll = self.tree.verticalScrollBar().value()
         try:
             self.message, self.sections = build_sections(project, trial, endpoint)
         except Exception as e:   # a half-typed value must never break the window
@@ -618,7 +620,10 @@ class ComparisonPanel(QWidget):
             self._show_message(self.message)
             return
         self._fill()
+        for k in expanded & set(self.items):      # what the user opened stays open while typing
+            self.items[k].setExpanded(True)
         self._restore_key(key)
+        self.tree.verticalScrollBar().setValue(scroll)
 
     # ------------------------------------------------------------------ filling
     def _show_message(self, text: str) -> None:

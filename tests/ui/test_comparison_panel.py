@@ -195,9 +195,11 @@ def test_copy_as_text_for_an_email(panel, cleopatra):
 def test_selection_survives_a_refresh(panel, cleopatra):
     trial, ep = show(panel, cleopatra, "CLEOPATRA", "OS")
     panel.tree.setCurrentItem(panel.items[(EXP, "hr")])
+    panel.items[(EXP, "esmo")].setExpanded(True)
     ep.experimental[0].hr = 0.70
     panel.set_endpoint(cleopatra, trial, ep)
     assert panel.tree.currentItem() is panel.items[(EXP, "hr")]
+    assert panel.items[(EXP, "esmo")].isExpanded() and not panel.items[(EXP, "landmark:12")].isExpanded()
     assert "Reported: 0.70 (0.56–0.84)" in panel.detail_text()
 
 

@@ -48,6 +48,9 @@ FEASIBILITY_X = 0.01
 #: A click farther than this fraction of the time axis from both its neighbours along the curve
 #: (which agree with each other) is a stray click and is dropped.
 OUTLIER_X = 0.05
+#: Survival at or below this (half a percent of the axis: click noise) counts as the curve
+#: reaching 0 when the censoring is chosen.
+ZERO_S = 0.005
 #: Largest time or count accepted (anything larger is a broken file, not a trial).
 MAX_VALUE = 1e9
 
@@ -371,11 +374,11 @@ def _solve_interval(ct, cs, lo, hi, t0, t1, n_start, km_last, target):
     curve allows: fewer left only when even no censoring cannot leave that many).
     Returns (n_end, events per click, censored per click, KM at the last event).
 
-    Where the curve reaches 0 inside the interval, nobody is left at its end whatever the
+    Where the curve reaches 0 (ZERO_S) inside the interval, nobody is left at its end whatever the
     censoring, so the number at risk cannot pin the censoring down; it is then chosen so that one
     patient is left just before the final drop (the last patient's event: a drop to 0 with
     several at risk would mean several deaths at the very same time)."""
-    z = next((j for j in range(lo, hi + 1) if cs[j] <= 0.0), None)
+    z = next((j for j in range(lo, hi + 1) if cs[j] <= ZERO_S), None)
     if z is not None and z > lo and target <= 1:
         n1, d1, c1, km1 = _solve_interval(ct, cs, lo, z - 1, t0, float(ct[z]), n_start,
                                           km_last, 1)
@@ -528,6 +531,8 @@ def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = 
             # the numbers at risk continue along the trend of the table's last two columns
             slope = min(0.0, float(N[-1] - N[-2]) / float(T[-1] - T[-2]))
             target = max(0, int(round(n_start + slope * (t_end - t0))))
+            if cs[-1] <= ZERO_S:
+                target = 0   # the curve ends at 0: the last patient had the event
             n_end, d_k, c_k, _ = _solve_interval(ct, cs, lo, hi, t0, t_end, n_start, km_last,
                                                  target)
             if n_after > 0 and zero_time is None:

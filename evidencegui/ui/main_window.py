@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QInputDial
 
 from evidencegui.core import commands as cmd
 from evidencegui.core.model import CI_METHODS, Arm, Endpoint, Project, Trial
-from evidencegui.ui import file_ops
+from evidencegui.ui import file_ops, pyside_guard
 from evidencegui.ui.arms_model import ArmsTableModel
 from evidencegui.ui.autosave import Autosaver, find_recovery
 from evidencegui.ui.dialogs.error import show_error
@@ -25,33 +25,9 @@ FILTER_PROJECT = "EvidenceGUI project (*.evidence.json)"
 FILTER_TABLE = "Tables (*.csv *.tsv *.txt *.xlsx)"
 
 
-def guard_pyside_refcount_bug() -> bool:
-    """PySide6 6.12.0 drops a reference to the Python value returned by an overridden
-    ``QGraphicsItem.itemChange`` (pyqtgraph overrides it): None, True and False lose about a
-    hundred references per layout pass, and on Python < 3.12 (where they are not immortal) the
-    interpreter aborts ("none_dealloc"/"bool_dealloc") after some resizing or at exit.
-    PySide6 6.11.3 does not leak. Until the dependency is pinned, make the three singletons as
-    good as immortal, as Python 3.12 does itself. True when the guard was applied."""
-    import sys
-    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
-        return False
-    try:
-        import PySide6
-        if not PySide6.__version__.startswith("6.12."):
-            return False
-        import ctypes
-        for obj in (None, True, False):
-            cell = ctypes.c_ssize_t.from_address(id(obj))   # ob_refcnt, the first field
-            if cell.value < (1 << 40):
-                cell.value += 1 << 40
-    except Exception:
-        return False
-    return True
-
-
 class MainWindow(QMainWindow):
     def __init__(self, settings: Settings | None = None, autosave_delay_ms: int = 3000):
-        guard_pyside_refcount_bug()
+        pyside_guard.apply()          # no-op unless PySide6 6.12 on Python 3.11 (see there)
         super().__init__()
         self.settings = settings or Settings()
         self.path: Path | None = None

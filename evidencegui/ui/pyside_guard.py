@@ -9,7 +9,8 @@ Python 3.12 made these objects immortal (PEP 683), which is why the bug goes unn
 
 ``apply()`` checks for the leak with a harmless Qt call and, only when it is there, gives
 None/True/False a reference count so large that no session can exhaust it: what 3.12 does.
-Call it before any Qt work (app start, tests, the command line's figure export). Idempotent.
+pyproject.toml keeps PySide6 below 6.12 (6.11.3 does not leak); this guard is for a machine where
+6.12 got installed anyway. Call it before any Qt work (app start, tests, the command line's figure export). Idempotent.
 """
 from __future__ import annotations
 

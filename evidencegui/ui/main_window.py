@@ -33,6 +33,7 @@ class MainWindow(QMainWindow):
         self.path: Path | None = None
         self.t_index: int | None = None
         self.e_index: int | None = None
+        self.overlay: list[tuple[int, int, int]] | None = None   # cross-trial overlay on the plot
         self.controller = UndoController(Project(), self)
         self.controller.applied.connect(self._on_applied)
         self.controller.stack.cleanChanged.connect(self._update_title)
@@ -196,8 +197,15 @@ class MainWindow(QMainWindow):
         self.act_ci = self._act(v, "95% confidence bands", self._view_changed)
         self.act_ci.setCheckable(True)
         self.act_ci.setChecked(self.settings.show_ci)
+        self.act_percent = self._act(v, "Survival in percent", self._view_changed)
+        self.act_percent.setCheckable(True)
         self.unit_group = self._choice_menu(v.addMenu("Time axis"), TIME_UNITS, self.settings.time_unit)
         self.style_group = self._choice_menu(v.addMenu("Style"), STYLES, self.settings.style)
+        v.addSeparator()
+        self.act_overlay = self._act(v, "&Overlay arms from several trials…", lambda: self.choose_overlay(),
+                                     "Ctrl+Shift+O", "Draw chosen arms of different trials on one plot")
+        self.act_overlay_off = self._act(v, "Back to the endpoint's own arms", self.end_overlay)
+        self.act_overlay_off.setEnabled(False)
         an = mb.addMenu("&Analysis")
         self.act_esmo = self._act(an, "ESMO-MCBS &context of this endpoint…", lambda: self.edit_esmo_context(),
                                   "Ctrl+M", "Setting, design, quality of life and toxicity: they choose "
@@ -341,7 +349,48 @@ class MainWindow(QMainWindow):
         elif self.e_index is None or self.e_index >= len(eps):
             self.e_index = len(eps) - 1
 
+    def choose_overlay(self, keys=None) -> bool:
+        """Overlay arms of several trials on the plot: a dialog, unless ``keys`` (a list of
+        (trial index, endpoint index, arm index)) are given. True when an overlay is shown."""
+        if keys is None:
+            from evidencegui.ui.dialogs.overlay import OverlayDialog
+            dialog = OverlayDialog(self.project, self.overlay or (), self)
+            if dialog.exec() != OverlayDialog.DialogCode.Accepted:
+                return False
+            keys = dialog.chosen()
+        keys = [tuple(k) for k in keys]
+        if not keys:
+            self.end_overlay()
+            return False
+        self.overlay = keys
+        self.act_overlay_off.setEnabled(True)
+        self._refresh_views()
+        self.statusBar().showMessage(f"Overlay of {len(keys)} arms; View → Back to the endpoint's "
+                                     "own arms ends it", 8000)
+        return True
+
+    def end_overlay(self) -> None:
+        if self.overlay is None:
+            return
+        self.overlay = None
+        self.act_overlay_off.setEnabled(False)
+        self._refresh_views()
+
+    def _overlay_arms(self) -> list[tuple]:
+        """The overlay's arms as objects; arms removed since it was chosen drop out."""
+        out = []
+        for ti, ei, ai in self.overlay or ():
+            try:
+                trial = self.project.trials[ti]
+                ep = trial.endpoints[ei]
+                out.append((trial, ep, ep.arms[ai]))
+            except IndexError:
+                continue
+        return out
+
     def show_endpoint(self, t_index: int, e_index: int) -> None:
+        if self.overlay is not None:
+            self.end_overlay()
         if (t_index, e_index) == (self.t_index, self.e_index):
             return
         self.t_index, self.e_index = t_index, e_index
@@ -365,10 +414,21 @@ class MainWindow(QMainWindow):
             self._fit_table_columns()
         self._refresh_views()
 
+    def _draw_plot(self) -> None:
+        self.plot.show_endpoint(self.project, self.t_index, self.e_index, self.settings.time_unit,
+                                self.settings.style, self.settings.show_ci)
+        w = self.plot.widget
+        if w is None:
+            return
+        if hasattr(w, "set_percent"):
+            w.set_percent(getattr(self, "act_percent", None) is not None and self.act_percent.isChecked())
+        if self.overlay is not None and hasattr(w, "set_arms"):
+            arms = self._overlay_arms()
+            if arms:
+                w.set_arms(arms, project=self.project)
+
     def _refresh_views(self) -> None:
-        for name, call in (("plot", lambda: self.plot.show_endpoint(
-                self.project, self.t_index, self.e_index, self.settings.time_unit, self.settings.style,
-                self.settings.show_ci)),
+        for name, call in (("plot", self._draw_plot),
                            ("comparison", lambda: self.comparison.show_endpoint(
                                self.project, self.t_index, self.e_index))):
             try:

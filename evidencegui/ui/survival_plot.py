@@ -313,7 +313,10 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         else:
             _, project, items = self._source
             arms = [a for _, _, a in items]
-            keys = [f"{t.name}: {a.label}" for t, _, a in items]
+            # "trial: arm"; the endpoint joins in when the overlay mixes endpoints (OS with PFS)
+            mixed = len({e.name for _, e, _ in items}) > 1
+            keys = [f"{t.name} {e.name}: {a.label}" if mixed else f"{t.name}: {a.label}"
+                    for t, e, a in items]
         if not arms:
             return [], []
         seen: dict[str, int] = {}

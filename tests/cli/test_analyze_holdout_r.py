@@ -48,9 +48,12 @@ def _big_file() -> Path:
     """The 200 000-row file of make_holdout.R (section 10), written once per session."""
     if BIG_DIR:
         return BIG_DIR[0] / "big.csv"
+    import atexit
+    import shutil
     import tempfile
     g = RUNS_REF["big_gbsg_200k"]["generated"]
     d = Path(tempfile.mkdtemp(prefix="holdout_big_"))
+    atexit.register(shutil.rmtree, d, True)
     lines = (DIR / g["from"]).read_text(encoding="utf-8").splitlines()[1:]
     rows = [ln.split(",") for ln in lines if ln.strip()]
     out = ["time,event,arm"]
@@ -185,13 +188,19 @@ def test_holdout_matches_r(case):
         c = comps[ref["arm"]]
         w = f"{rid}/{ct}/{ref['arm']} vs {ref['control']}"
         assert c["control"] == ref["control"] == r["control"], w
-        assert ref["cox_warning"] is None, ref["cox_warning"]
-        chk("hr", w, c["hr"], ref["hr"])
-        hlo, hhi = _pair(c["hr_ci"])
-        chk("hr_ci", w + " lower", hlo, ref["hr_lower"])
-        chk("hr_ci", w + " upper", hhi, ref["hr_upper"])
-        if "hr_p" in c:
-            chk("hr_p", w, c["hr_p"], ref["hr_p"])
+        if ref["cox_warning"] is not None:
+            # "coefficient may be infinite": R's HR is meaningless; documented here as no HR
+            # (tests/fixtures/r/README.md). None of the committed holdout runs has one.
+            if c["hr"] is not None:
+                chk.bad.append(f"{w} hr: R warns {ref['cox_warning']!r} (HR {ref['hr']!r}), "
+                               f"ours {c['hr']!r} (expected null)")
+        else:
+            chk("hr", w, c["hr"], ref["hr"])
+            hlo, hhi = _pair(c["hr_ci"])
+            chk("hr_ci", w + " lower", hlo, ref["hr_lower"])
+            chk("hr_ci", w + " upper", hhi, ref["hr_upper"])
+            if "hr_p" in c:
+                chk("hr_p", w, c["hr_p"], ref["hr_p"])
         chk("logrank_chisq", w, c["logrank_chisq"], ref["logrank_chisq"])
         chk("logrank_p", w, c["logrank_p"], ref["logrank_p"])
         me, mc = med[ref["arm"]], med[ref["control"]]
@@ -242,6 +251,16 @@ def test_big_bad_rows_at_the_end(tmp_path):
     msg = _one_message(cli(f, "--time", "time", "--event", "event", "--arm", "arm",
                            "--control", "no tamoxifen", "--json"))
     assert len(msg.splitlines()) == 1 and f.name in msg and "row 200002" in msg and "'arm'" in msg, msg
+
+
+def test_fixture_formats_intact():
+    """The awkward formats survive a checkout (no CRLF or BOM normalisation by git)."""
+    raw = (DIR / "rotterdam_size.csv").read_bytes()
+    assert raw.startswith(b'\xef\xbb\xbf"Overall survival (months)",') and b"\r\n" in raw
+    assert raw.endswith(b"\r\n\r\n\r\n")
+    assert b"\r\n" in (DIR / "retinopathy_trt.csv").read_bytes()
+    assert b"\t" in (DIR / "rotterdam_seconds.tsv").read_bytes().splitlines()[0]
+    assert (DIR / "mgus2_sex.xlsx").read_bytes()[:2] == b"PK"
 
 
 def test_fixture_folder_is_small():

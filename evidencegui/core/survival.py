@@ -472,10 +472,9 @@ def cox_hr(time, event, experimental_mask, conf_level: float = 0.95, max_iter: i
     z = _z(conf_level)
     e1, e0 = float(e[x == 1].sum()), float(e[x == 0].sum())
     if e1 == 0 or e0 == 0:
-        which = "experimental" if e1 == 0 else "control"
-        if e1 == 0 and e0 == 0:
-            which = "either"
-        msg = f"no events in the {which} arm: the hazard ratio cannot be estimated"
+        where = "either arm" if e1 == 0 and e0 == 0 else \
+            ("the experimental arm" if e1 == 0 else "the control arm")
+        msg = f"no events in {where}: the hazard ratio cannot be estimated"
         return CoxHR(None, None, None, None, None, None, None, 0, None, msg)
     d1, d0, n1, n0 = _risk_counts(t, e, x)
     d = d1 + d0

@@ -104,6 +104,18 @@ def _find_column(columns: list[str], wanted: str, path: Path, role: str) -> str:
                      file=str(path), field=str(wanted))
 
 
+def _check_unique(header: list[str], chosen, path: Path) -> None:
+    """A chosen column whose name appears twice in the header is ambiguous: say so, rather than
+    silently take the first (pandas would rename the second "name.1")."""
+    names = [str(h).strip() for h in header]
+    for c in chosen:
+        hits = [i + 1 for i, h in enumerate(names) if h == str(c).strip()]
+        if len(hits) > 1:
+            raise InputError(f"the header has {len(hits)} columns named {c!r} (columns "
+                             f"{', '.join(map(str, hits))}); rename one so the choice is clear",
+                             file=str(path), row=1, field=str(c))
+
+
 def _sniff(path: Path, check_fields: bool = True) -> tuple[str, str]:
     """(separator, encoding) from the first line: the most frequent of , ; tab |. Raises
     InputError when the first data line has more fields than the header (pandas would silently
@@ -307,6 +319,10 @@ def _read_csv_as(path: Path, cols, codes, event_value, sep: str, enc: str) -> Pa
     columns = [str(c) for c in header.columns]
     roles = ("time", "event", "arm")
     tc, ec, ac = (_find_column(columns, c, path, r) for c, r in zip(cols, roles))
+    if len(set(columns)) != len(columns) or any(f"{c}.1" in columns for c in (tc, ec, ac)):
+        raw = pd.read_csv(path, nrows=1, header=None, dtype=str, keep_default_na=False,
+                          **common).iloc[0].tolist()
+        _check_unique(raw, (tc, ec, ac), path)
     try:
         # fast path: time straight to float64, event and arm as categoricals
         df = pd.read_csv(path, usecols=[tc, ec, ac], dtype={tc: "float64", ec: "category", ac: "category"},
@@ -349,6 +365,7 @@ def _read_excel(path: Path, cols, codes, sheet, event_value) -> PatientData:
             raise InputError("the sheet is empty" + (f" ({ws.title})" if sheet else ""), file=str(path))
         roles = ("time", "event", "arm")
         names = [_find_column(header, c, path, r) for c, r in zip(cols, roles)]
+        _check_unique(header, names, path)
         idx = [header.index(n) for n in names]
         width = max(idx) + 1
         tl, el, al = [], [], []

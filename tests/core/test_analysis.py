@@ -333,3 +333,11 @@ def test_singular_logrank_variance_gives_null_test_and_warning():
     c = doc["comparisons"][0]
     assert c["logrank_chisq"] is None and c["logrank_p"] is None and c["logrank_df"] is None
     assert any("log-rank" in w and "singular" in w for w in doc["warnings"])
+
+
+def test_no_events_in_either_arm_message():
+    from evidencegui.core.survival import cox_hr
+
+    r = cox_hr([1.0, 2.0, 3.0, 4.0], [0, 0, 0, 0], [1, 1, 0, 0])
+    assert r.hr is None
+    assert "no events in either arm" in r.warning

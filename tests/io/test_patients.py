@@ -233,3 +233,30 @@ def test_utf16_file_and_a_long_column_list_is_shortened(tmp_path):
     with pytest.raises(InputError) as err:
         read_patients(q, "time", "event", "arm")
     assert "'column_29'" in str(err.value) and "'column_30'" not in str(err.value) and "20 more" in str(err.value)
+
+
+def test_a_chosen_column_named_twice_is_ambiguous(tmp_path):
+    """pandas would silently rename the second 'group' to 'group.1' and use the first."""
+    p = tmp_path / "dup.csv"
+    p.write_text("months,status,group,group\n1,1,A,X\n2,0,B,Y\n", encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        read_patients(p, "months", "status", "group")
+    msg = str(e.value)
+    assert "dup.csv" in msg and "'group'" in msg and "columns 3, 4" in msg
+    # a duplicate among columns that are not used is harmless
+    p.write_text("months,status,group,note,note\n1,1,A,x,y\n2,0,B,x,y\n", encoding="utf-8")
+    assert list(read_patients(p, "months", "status", "group").arm) == ["A", "B"]
+
+
+def test_a_chosen_column_named_twice_in_xlsx(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["months", "status", "group", "group"])
+    ws.append([1, 1, "A", "X"])
+    ws.append([2, 0, "B", "Y"])
+    p = tmp_path / "dup.xlsx"
+    wb.save(p)
+    with pytest.raises(InputError, match="2 columns named 'group'"):
+        read_patients(p, "months", "status", "group")

@@ -32,38 +32,29 @@ def ensure_app():
     return app
 
 
+def _pick(items, key: Any, find, what: str, where: str = ""):
+    """One of ``items`` by index, by name (``find``), the first when None, or ``key`` itself."""
+    if isinstance(key, int) and not isinstance(key, bool):
+        try:
+            return items[key]
+        except IndexError:
+            raise ValueError(f"{where}no {what} number {key}") from None
+    if isinstance(key, str):
+        found = find(key)
+        if found is None:
+            raise ValueError(f"{where}no {what} named {key!r}")
+        return found
+    if key is None:
+        if not items:
+            raise ValueError(f"{where}no {what}s")
+        return items[0]
+    return key
+
+
 def resolve(project, trial: Any, endpoint: Any):
     """(trial, endpoint) objects from objects, names or indices; ValueError when not found."""
-    if isinstance(trial, int) and not isinstance(trial, bool):
-        try:
-            t = project.trials[trial]
-        except IndexError:
-            raise ValueError(f"no trial number {trial}") from None
-    elif isinstance(trial, str):
-        t = project.trial(trial)
-        if t is None:
-            raise ValueError(f"no trial named {trial!r}")
-    elif trial is None:
-        if not project.trials:
-            raise ValueError("the project has no trials")
-        t = project.trials[0]
-    else:
-        t = trial
-    if isinstance(endpoint, int) and not isinstance(endpoint, bool):
-        try:
-            e = t.endpoints[endpoint]
-        except IndexError:
-            raise ValueError(f"trial {t.name!r} has no endpoint number {endpoint}") from None
-    elif isinstance(endpoint, str):
-        e = t.endpoint(endpoint)
-        if e is None:
-            raise ValueError(f"trial {t.name!r} has no endpoint {endpoint!r}")
-    elif endpoint is None:
-        if not t.endpoints:
-            raise ValueError(f"trial {t.name!r} has no endpoints")
-        e = t.endpoints[0]
-    else:
-        e = endpoint
+    t = _pick(project.trials, trial, project.trial, "trial", "the project has ")
+    e = _pick(t.endpoints, endpoint, t.endpoint, "endpoint", f"trial {t.name!r} has ")
     return t, e
 
 

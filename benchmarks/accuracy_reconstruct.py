@@ -9,7 +9,10 @@ Numbers at risk are printed every 3 or 6 months as in a journal. The reconstruct
 with the truth: Cox HR (Efron, core.survival.cox_hr) of the true vs the reconstructed patients,
 medians, RMST at a common tau, survival at landmarks.
 
-Run:  .venv/bin/python benchmarks/accuracy_reconstruct.py [--trials 200] [--seed 1]
+``--small``: small trials instead (30–80 patients and 10–40 events per arm, censoring bunched by
+a burst of entries, a risk table at 4–6 times).
+
+Run:  .venv/bin/python benchmarks/accuracy_reconstruct.py [--trials 200] [--seed 1] [--small]
 The fast deterministic subset runs as tests/core/test_reconstruct_accuracy.py.
 """
 from __future__ import annotations
@@ -185,6 +188,62 @@ def make_trial(rng) -> Trial:
     return Trial(f"{dist}/{'heavy' if heavy else 'light'}/{mode}/{style}", true, clicks, table, tau, landmarks)
 
 
+def make_small_trial(rng) -> Trial:
+    """A small trial (30–80 patients per arm, 10–40 events per arm) whose censoring is bunched:
+    patients entered in a burst, so the end of the study censors many of them within a short
+    stretch of follow-up (as in many phase II and rare-disease trials); the risk table is
+    printed at only 4–6 times over the axis."""
+    for _ in range(1000):
+        dist = "weibull" if rng.random() < 0.5 else "exponential"
+        shape = float(rng.uniform(0.7, 1.5)) if dist == "weibull" else 1.0
+        med0 = float(rng.uniform(8, 36))
+        scale = med0 / math.log(2) ** (1 / shape)
+        hr = float(rng.uniform(0.3, 1.0))
+        n0 = int(rng.integers(30, 81))
+        n1 = int(rng.integers(30, 81)) if rng.random() < 0.5 else n0
+        follow = med0 * float(rng.uniform(0.5, 2.0))       # from the last entry to the end
+        accrual = med0 * float(rng.uniform(0.3, 1.5))
+        burst_at = float(rng.uniform(0.0, 1.0)) * accrual   # most patients entered in a burst
+        burst_w = float(rng.uniform(0.05, 0.3)) * accrual
+        true = {}
+        for a, (n, h) in {"Control": (n0, 1.0), "Experimental": (n1, hr)}.items():
+            t_event = scale * (-np.log(rng.random(n)) / h) ** (1.0 / shape)
+            in_burst = rng.random(n) < 0.75
+            entry = np.where(in_burst, np.clip(burst_at + rng.uniform(-0.5, 0.5, n) * burst_w,
+                                               0, accrual), rng.uniform(0, accrual, n))
+            drop = rng.exponential(1.0 / 0.005, n)
+            c = np.minimum(accrual + follow - entry, drop)
+            true[a] = (np.minimum(t_event, c), (t_event <= c).astype(np.int64))
+        if all(10 <= int(e.sum()) <= 40 for _, e in true.values()):
+            break
+    t_end = max(float(tt.max()) for tt, _ in true.values())
+    n_cols = int(rng.integers(4, 7))
+    step = max(1.0, math.ceil(t_end / n_cols))
+    x_max = math.ceil(t_end / step) * step
+    budget = int(rng.integers(60, 301))
+    noise = float(rng.uniform(0.0003, 0.0015)) * NOISE_SCALE
+    style = ("corners", "along", "bottoms")[int(rng.choice(3, p=(0.4, 0.4, 0.2)))]
+    mode = ("full", "short")[int(rng.random() < 0.3)]
+    clicks, table = {}, {}
+    for a, (tt, ee) in true.items():
+        clicks[a] = digitize(rng, tt, ee, x_max, budget, noise_x=x_max * noise,
+                             noise_y=noise * 2.5, shuffle_frac=0.03, along=style == "along",
+                             bottoms=style == "bottoms")
+        times = np.arange(0.0, x_max + 1e-9, step)
+        counts = (tt[None, :] >= times[:, None]).sum(axis=1)
+        keep = np.ones(times.size, bool)
+        nz = np.flatnonzero(counts == 0)
+        if nz.size:
+            keep[nz[0] + 1:] = False
+        if mode == "short":
+            pos = np.flatnonzero(counts > 0)
+            keep[pos[-1] + 1:] = False
+        table[a] = (times[keep].tolist(), counts[keep].astype(int).tolist())
+    tau = 0.9 * min(float(tt.max()) for tt, _ in true.values())
+    landmarks = (round(0.25 * tau, 1), round(0.5 * tau, 1))
+    return Trial(f"{dist}/bunched/{mode}/{style}", true, clicks, table, tau, landmarks)
+
+
 def _summ(time, event, tau, landmarks):
     km = kaplan_meier(time, event)
     med = median(km).estimate
@@ -231,9 +290,10 @@ def evaluate(trial: Trial, total_events: bool = False) -> dict:
     return out
 
 
-def run(n_trials: int, seed: int, total_events: bool = False) -> list[dict]:
+def run(n_trials: int, seed: int, total_events: bool = False, small: bool = False) -> list[dict]:
     rng = np.random.default_rng(seed)
-    return [evaluate(make_trial(rng), total_events) for _ in range(n_trials)]
+    make = make_small_trial if small else make_trial
+    return [evaluate(make(rng), total_events) for _ in range(n_trials)]
 
 
 def summary(results: list[dict]) -> dict:
@@ -272,6 +332,9 @@ def main(argv=None):
     ap.add_argument("--trials", type=int, default=200)
     ap.add_argument("--seed", type=int, default=20260)
     ap.add_argument("--total-events", action="store_true")
+    ap.add_argument("--small", action="store_true",
+                    help="small trials: 30–80 patients and 10–40 events per arm, bunched "
+                         "censoring, a risk table at 4–6 times")
     ap.add_argument("--noise-scale", type=float, default=1.0,
                     help="multiply the click noise (default: 0.03–0.15%% of the x axis, "
                          "2.5 times that on the survival axis)")
@@ -279,8 +342,9 @@ def main(argv=None):
     global NOISE_SCALE
     NOISE_SCALE = a.noise_scale
     t0 = _time.perf_counter()
-    res = run(a.trials, a.seed, a.total_events)
-    _print(f"seed {a.seed}{' with total events' if a.total_events else ''}"
+    res = run(a.trials, a.seed, a.total_events, a.small)
+    _print(f"{'small trials, ' if a.small else ''}seed {a.seed}"
+           f"{' with total events' if a.total_events else ''}"
            f"{f', noise x{a.noise_scale:g}' if a.noise_scale != 1 else ''}", summary(res))
     names = ("curves", "censoring", "figure end", "clicks")
     for pos, label in enumerate(names):

@@ -23,6 +23,12 @@ Details that differ from the original description, each measured on simulated tr
 - censorings between a table time and the interval's first click come before its events; when
   rounding leaves one or two patients too many at the end of an interval they are censored just
   before its end instead of carrying the error into the next interval;
+- where few are at risk (at most SPREAD_MAX_N at the start of an interval, and one death moves
+  the curve by more than the click noise) the censorings need not be spread evenly: a drop of
+  1/n shows that n were at risk there, so the numbers censored between the drops are chosen
+  (dynamic programming over the number at risk at each drop, and spreads over part of the
+  interval) to fit the drops' heights with one death per drop where possible, against a cost for
+  departing from the even spread; the even spread stands unless another scores better;
 - the first zero of the table closes the last interval; where the curve reaches 0 the censoring
   leaves one patient for the final drop; after the last table time the number at risk follows
   the trend of the table's last two columns (Guyot's average censoring rate when the table has
@@ -51,6 +57,21 @@ OUTLIER_X = 0.05
 #: Survival at or below this (half a percent of the axis: click noise) counts as the curve
 #: reaching 0 when the censoring is chosen.
 ZERO_S = 0.005
+#: Censorings spread over the whole interval between two table times (Guyot).
+EVEN = (0.0, 1.0)
+#: Other spreads tried where few are at risk: censorings in one part of the interval only (fractions of
+#: it), as when patients entered in a burst and the end of the study censors them together.
+WINDOWS = ((0.0, 0.25), (0.0, 0.5), (0.0, 0.75), (0.25, 1.0), (0.5, 1.0), (0.75, 1.0),
+           (0.25, 0.5), (0.5, 0.75), (0.25, 0.75))
+#: Click noise assumed when the spreads are compared (survival scale; the fit is counted in
+#: units of its square), and the cost of each event beyond the first in one drop (about
+#: 2·log(1/0.14): with continuous times a tie is unlikely).
+FIT_SD = 0.003
+EXTRA_EVENT_COST = 4.0
+#: Clicks closer in time than this fraction of the axis belong to one drop (for the cost above).
+TIE_X = 0.004
+#: Largest number at risk at the start of an interval for which other spreads are tried.
+SPREAD_MAX_N = 150
 #: Largest time or count accepted (anything larger is a broken file, not a trial).
 MAX_VALUE = 1e9
 
@@ -318,15 +339,22 @@ def _clean_table(times, counts):
 # ----------------------------------------------------------------------------------------------
 # The Guyot walk
 
+def _censor_grid(t_start: float, t_end: float, c: int, win=EVEN) -> np.ndarray:
+    """c censoring times spread evenly over the part (win[0], win[1]) of (t_start, t_end)."""
+    a = t_start + win[0] * (t_end - t_start)
+    b = t_start + win[1] * (t_end - t_start)
+    return a + np.arange(1, c + 1) * ((b - a) / (c + 1))
+
+
 def _censor_counts(ct: np.ndarray, lo: int, hi: int, t_start: float, t_end: float,
-                   c: int) -> np.ndarray:
-    """Spread c censorings evenly over (t_start, t_end) and count them between the clicks
-    lo..hi: entry 0 counts those before click lo, entry k + 1 those in [t_k, t_{k+1}) (the
-    last one up to t_end)."""
+                   c: int, win=EVEN) -> np.ndarray:
+    """Spread c censorings evenly over (t_start, t_end) (or the part ``win`` of it) and count
+    them between the clicks lo..hi: entry 0 counts those before click lo, entry k + 1 those in
+    [t_k, t_{k+1}) (the last one up to t_end)."""
     m = max(hi - lo + 1, 0)
     if c <= 0:
         return np.zeros(m + 1, dtype=np.int64)
-    cen_t = t_start + np.arange(1, c + 1) * ((t_end - t_start) / (c + 1))
+    cen_t = _censor_grid(t_start, t_end, c, win)
     idx = np.searchsorted(ct[lo:hi + 1], cen_t, side="right")
     return np.bincount(idx, minlength=m + 1).astype(np.int64)
 
@@ -368,7 +396,7 @@ def _walk(cs: list[float], lo: int, hi: int, n0: int, km0: float, cen: np.ndarra
     return n, d_out, c_out, km
 
 
-def _solve_interval(ct, cs, lo, hi, t0, t1, n_start, km_last, target):
+def _solve_interval(ct, cs, lo, hi, t0, t1, n_start, km_last, target, win=EVEN):
     """Guyot's steps 1–4 on the clicks lo..hi of [t0, t1): the number censored, spread evenly,
     adjusted until the reconstructed number at risk at t1 is ``target`` (or as close as the
     curve allows: fewer left only when even no censoring cannot leave that many).
@@ -381,7 +409,7 @@ def _solve_interval(ct, cs, lo, hi, t0, t1, n_start, km_last, target):
     z = next((j for j in range(lo, hi + 1) if cs[j] <= ZERO_S), None)
     if z is not None and z > lo and target <= 1:
         n1, d1, c1, km1 = _solve_interval(ct, cs, lo, z - 1, t0, float(ct[z]), n_start,
-                                          km_last, 1)
+                                          km_last, 1, win)
         n2, d2, c2, km2 = _walk(cs, z, hi, n1, km1, np.zeros(hi - z + 2, dtype=np.int64))
         return n2, list(d1) + list(d2), list(c1) + list(c2[1:]), km2
     s0 = cs[lo - 1] if lo > 0 else 1.0
@@ -390,7 +418,7 @@ def _solve_interval(ct, cs, lo, hi, t0, t1, n_start, km_last, target):
     c = min(max(0, int(round(n_start * ratio - target))), n_start)
 
     def run(c_):
-        return _walk(cs, lo, hi, n_start, km_last, _censor_counts(ct, lo, hi, t0, t1, c_))
+        return _walk(cs, lo, hi, n_start, km_last, _censor_counts(ct, lo, hi, t0, t1, c_, win))
 
     n_end, d_k, c_k, km_new = run(c)
     seen = {c: n_end}
@@ -418,6 +446,205 @@ def _solve_interval(ct, cs, lo, hi, t0, t1, n_start, km_last, target):
         c_k[-1] += n_end - target
         n_end = target
     return n_end, d_k, c_k, km_new
+
+
+def _score(ct, cs, lo, hi, n0, km0, d_k, c_k, tie_dt) -> float:
+    """How badly a solution of one interval fits: squared distance between the clicks and the
+    reconstructed curve (in units of FIT_SD²; clicks less than tie_dt apart are one drop, and a
+    click between the curve's values before and after that drop lies on its vertical line)
+    plus EXTRA_EVENT_COST for every event beyond the first in one drop. With continuous times
+    ties are rare: a big drop seen with few at risk is one death among few, not several among
+    many."""
+    n = n0 - c_k[0]
+    km = km0
+    sse = 0.0
+    extra = 0
+    g_events = 0
+    g_top = km
+    g_clicks: list[float] = []
+    t_prev = -math.inf
+
+    def close(top, bottom):
+        out = 0.0
+        for sv in g_clicks:
+            if sv > top:
+                out += (sv - top) ** 2
+            elif sv < bottom:
+                out += (bottom - sv) ** 2
+        return out
+
+    for j in range(hi - lo + 1):
+        t = ct[lo + j]
+        if t - t_prev > tie_dt:
+            sse += close(g_top, km)
+            g_clicks = []
+            g_top = km
+            g_events = 0
+        t_prev = t
+        d = d_k[j]
+        if d and n > 0:
+            km *= 1.0 - d / n
+            extra += min(d, g_events + d - 1)
+            g_events += d
+        g_clicks.append(cs[lo + j])
+        n -= d + c_k[j + 1]
+    sse += close(g_top, km)
+    return sse / (FIT_SD * FIT_SD) + EXTRA_EVENT_COST * extra
+
+
+def _drop_segments(ct, cs, lo, hi, n_start, tie_dt) -> list[int]:
+    """Clicks (relative to lo) that start a drop of at least half an event among n_start
+    (clicks less than tie_dt apart are one drop): the censorings between two such drops can
+    move freely without changing the events."""
+    out = []
+    j = 0
+    m = hi - lo + 1
+    while j < m:
+        k = j
+        while k + 1 < m and ct[lo + k + 1] - ct[lo + k] <= tie_dt:
+            k += 1
+        top = cs[lo + j - 1] if lo + j > 0 else 1.0
+        if top > 0 and (top - cs[lo + k]) / top >= 0.5 / max(n_start, 1):
+            out.append(j)
+        j = k + 1
+    return out
+
+
+def _deviance(k, e):
+    """Poisson deviance of k censorings in a stretch where e were expected (even spread)."""
+    if e <= 0:
+        return 0.0 if k == 0 else 1e9
+    return 2.0 * ((k * math.log(k / e) if k > 0 else 0.0) - (k - e))
+
+
+def _spread_dp(cs, lo, hi, bounds, n_start, target, expect, tie_dt, ctl):
+    """Numbers censored between the drops (one per stretch, len(bounds) + 1) chosen by dynamic
+    programming over the number at risk at each drop: each drop costs the squared distance
+    between its bottom and the drop that whole events among that many would make (times the
+    clicks that lie on the level after it), EXTRA_EVENT_COST per event beyond the first, and each
+    stretch the deviance of its censorings from the even spread. None when nothing fits."""
+    m = hi - lo + 1
+    K = len(bounds)
+    ns = np.arange(n_start + 1, dtype=float)
+    inv = 1.0 / (FIT_SD * FIT_SD)
+    cost, after = [], []
+    for s, b in enumerate(bounds):
+        e = b
+        while e + 1 < m and ctl[lo + e + 1] - ctl[lo + e] <= tie_dt:
+            e += 1
+        nxt = bounds[s + 1] if s + 1 < K else m
+        w = max(nxt - e, 1)
+        top = cs[lo + b - 1] if lo + b > 0 else 1.0
+        bot = cs[lo + e]
+        h = 1.0 - bot / top if top > 0 else 0.0
+        d = np.clip(np.floor(ns * h + 0.5), 0, ns)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            model = np.where(ns > 0, top * (1.0 - d / np.where(ns > 0, ns, 1.0)), top)
+        cost.append(w * inv * (model - bot) ** 2 + EXTRA_EVENT_COST * np.maximum(d - 1, 0))
+        after.append(ns - d)
+
+    def dev(k, e):
+        if e <= 0:
+            return np.where(k == 0, 0.0, 1e9)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return 2.0 * (np.where(k > 0, k * np.log(np.where(k > 0, k, 1.0) / e), 0.0) - (k - e))
+
+    V = dev(n_start - ns, expect[0]) + cost[0]
+    back = []
+    for s in range(1, K):
+        k = after[s - 1][:, None] - ns[None, :]        # censored between drop s-1 and drop s
+        M = np.where(k >= 0, V[:, None] + dev(np.maximum(k, 0), expect[s]), np.inf)
+        arg = np.argmin(M, axis=0)
+        back.append(arg)
+        V = M[arg, np.arange(ns.size)] + cost[s]
+    k_last = after[K - 1] - target
+    tot = np.where(k_last >= 0, V + dev(np.maximum(k_last, 0), expect[K]), np.inf)
+    n = int(np.argmin(tot))
+    if not np.isfinite(tot[n]):
+        return None
+    path = [n]
+    for arg in reversed(back):
+        path.append(int(arg[path[-1]]))
+    path.reverse()
+    out = [n_start - path[0]]
+    for s in range(1, K):
+        out.append(int(after[s - 1][path[s - 1]]) - path[s])
+    out.append(int(after[K - 1][path[K - 1]]) - target)
+    return out
+
+
+def _solve_spread(ct, cs, lo, hi, t0, t1, n_start, km_last, target):
+    """_solve_interval with the censorings spread evenly (Guyot) or, where few are at risk,
+    placed where the heights of the drops say they fell: a drop of 1/n means n were at risk
+    there. Candidates, each giving the number censored between consecutive drops (spread evenly
+    within that stretch) and each reaching the table's number at the end: the even spread, the
+    spreads over parts of the interval (WINDOWS) and the dynamic programme of _spread_dp. The
+    one with the lowest _score plus the deviance of its counts from the even spread is kept if
+    it beats the even spread (else Guyot's even spread stands).
+    Returns (n_end, events, censored, km_last, censoring times or None for the even spread)."""
+    best = _solve_interval(ct, cs, lo, hi, t0, t1, n_start, km_last, target)
+    if n_start > SPREAD_MAX_N or hi < lo or best[0] != target:
+        return (*best, None)
+    c_even = int(sum(best[2]))
+    ctl = ct.tolist() if hasattr(ct, "tolist") else list(ct)
+    tie_dt = TIE_X * max(float(ct[-1]), 1e-12)
+    bounds = _drop_segments(ctl, cs, lo, hi, n_start, tie_dt)
+    if not bounds or c_even + target >= n_start:
+        return (*best, None)
+    # one event among n_start moves the curve less than the click noise at every drop: the
+    # heights cannot tell where the censorings fell
+    if max((cs[lo + b - 1] if lo + b > 0 else 1.0) for b in bounds) / n_start < FIT_SD:
+        return (*best, None)
+    m = hi - lo + 1
+    S = len(bounds) + 1
+    edges = [t0] + [ctl[lo + b] for b in bounds] + [t1]
+    lengths = [max(edges[s + 1] - edges[s], 0.0) for s in range(S)]
+    total_len = sum(lengths) or 1.0
+    gap_seg = np.searchsorted(np.asarray(bounds), np.arange(m + 1), side="left")
+    sub = ct[lo:hi + 1]
+
+    def place(k):
+        ts = [edges[s] + (edges[s + 1] - edges[s]) * np.arange(1, k[s] + 1) / (k[s] + 1)
+              for s in range(S) if k[s] > 0]
+        return np.concatenate(ts) if ts else np.zeros(0)
+
+    def evaluate(k):
+        times = place(k)
+        idx = np.searchsorted(sub, times, side="right")
+        cen = np.bincount(idx, minlength=m + 1).astype(np.int64)
+        n_end, d_k, c_k, km = _walk(cs, lo, hi, n_start, km_last, cen)
+        if n_end != target:
+            return None
+        g = 0.0
+        for s in range(S):
+            g += _deviance(k[s], expect[s])
+        sc = _score(ctl, cs, lo, hi, n_start, km_last, d_k, c_k, tie_dt) + g
+        return sc, (n_end, d_k, c_k, km, times)
+
+    def counts_of(c_k):
+        k = [0] * S
+        for g, c in enumerate(c_k):
+            k[int(gap_seg[g])] += int(c)
+        return k
+
+    expect = [max(c_even, 1) * ln / total_len for ln in lengths]
+    start = [counts_of(best[2])]
+    k_dp = _spread_dp(cs, lo, hi, bounds, n_start, target, expect, tie_dt, ctl)
+    if k_dp is not None:
+        start.append(k_dp)
+    for w in WINDOWS:
+        sol = _solve_interval(ct, cs, lo, hi, t0, t1, n_start, km_last, target, w)
+        if sol[0] == target:
+            start.append(counts_of(sol[2]))
+    even_r = evaluate(start[0])
+    cur = even_r
+    for k in start[1:]:
+        r = evaluate(k)
+        if r is not None and (cur is None or r[0] < cur[0] - 1e-9):
+            cur = r
+    if cur is None or cur is even_r:
+        return (*best, None)
+    return cur[1]
 
 
 def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = None,
@@ -482,6 +709,8 @@ def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = 
     km_last = 1.0
     n_start = int(N[0])
     total_cens = 0
+    n_uneven = 0
+    placed_last = None
     n_intervals = m  # the last one is the part after the last table time
     if m == 1:
         warnings.append("the risk table gives only the number at time 0: the censoring cannot be "
@@ -495,10 +724,14 @@ def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = 
         # the curve ends inside the interval: its last patients were followed up to there, so
         # the censorings are spread up to the end of the curve, not to the next table time
         t1s = last_click if t0 < last_click < t1 else t1
-        n_end, d_k, c_k, km_new = _solve_interval(ct, cs, lo, hi, t0, t1s, n_start, km_last,
-                                                  target)
+        n_end, d_k, c_k, km_new, placed = _solve_spread(ct, cs, lo, hi, t0, t1s, n_start,
+                                                        km_last, target)
         d_all[lo:hi + 1] = d_k
-        cen_times.append(_censor_times(ct, lo, hi, t0, t1s, c_k))
+        if placed is None:
+            cen_times.append(_censor_times(ct, lo, hi, t0, t1s, c_k))
+        else:
+            n_uneven += 1
+            cen_times.append(_placed_times(ct, lo, hi, t0, t1s, c_k, placed))
         total_cens += int(sum(c_k))
         if n_end < target:
             warnings.append(
@@ -533,8 +766,8 @@ def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = 
             target = max(0, int(round(n_start + slope * (t_end - t0))))
             if cs[-1] <= ZERO_S:
                 target = 0   # the curve ends at 0: the last patient had the event
-            n_end, d_k, c_k, _ = _solve_interval(ct, cs, lo, hi, t0, t_end, n_start, km_last,
-                                                 target)
+            n_end, d_k, c_k, _, placed_last = _solve_spread(ct, cs, lo, hi, t0, t_end, n_start,
+                                                            km_last, target)
             if n_after > 0 and zero_time is None:
                 warnings.append(
                     f"{n_after} point(s) lie at or after the last risk-table time t = {_fmt(t0)}: the "
@@ -587,8 +820,17 @@ def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = 
                             f"t = {_fmt(t_end)}")
         n_end, d_k, c_k, _ = run_last(c)
     d_all[lo:hi + 1] = d_k
-    cen_times.append(_censor_times(ct, lo, hi, t0, t_end, c_k))
+    if placed_last is None:
+        cen_times.append(_censor_times(ct, lo, hi, t0, t_end, c_k))
+    else:
+        n_uneven += 1
+        cen_times.append(_placed_times(ct, lo, hi, t0, t_end, c_k, placed_last))
     remaining = int(n_end)
+    if n_uneven:
+        warnings.append(
+            f"in {n_uneven} interval(s) of the risk table the censorings were not spread evenly: "
+            "few were at risk there, and the heights of the drops (a drop of 1/n means n at "
+            "risk) show where they fell")
 
     ev_idx = np.flatnonzero(d_all)
     ev_t = np.repeat(ct[ev_idx], d_all[ev_idx])
@@ -663,7 +905,7 @@ def _censor_times(ct, lo, hi, t_start, t_end, c_k) -> np.ndarray:
     total = int(sum(c_k))
     if total == 0:
         return np.zeros(0)
-    grid = t_start + np.arange(1, total + 1) * ((t_end - t_start) / (total + 1))
+    grid = _censor_grid(t_start, t_end, total)
     # place each click-gap's censorings at the grid points that fall in it, falling back to the
     # gap's midpoint when the counts were adjusted
     out = []
@@ -682,6 +924,16 @@ def _censor_times(ct, lo, hi, t_start, t_end, c_k) -> np.ndarray:
                 pts = np.full(c, min(a, b))
             out.append(pts)
     return np.concatenate(out)
+
+
+def _placed_times(ct, lo, hi, t_start, t_end, c_k, placed) -> np.ndarray:
+    """The censoring times chosen by _solve_spread, as many per click gap as the walk used."""
+    idx = np.searchsorted(ct[lo:hi + 1], placed, side="right")
+    out = []
+    for g, c in enumerate(c_k):
+        if c > 0:
+            out.append(placed[idx == g][:c])
+    return np.concatenate(out) if out else np.zeros(0)
 
 
 def _fit(time, event, ct, cs, T, N) -> Fit:

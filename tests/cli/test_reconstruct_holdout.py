@@ -26,18 +26,7 @@ BAR = 0.05
 
 # Cases measured outside the 5% bar (relative HR error, see the report in the commit message).
 # strict=False: once the algorithm improves they simply pass.
-# cgd (first infection, placebo 65 pts/30 events vs rIFN-g 63/14, HR 0.335, table every 100 days):
-# the at-risk counts fall 43->13 and 50->23 between 200 and 300 days, mostly censoring bunched at
-# 250-300 days (staggered entry); spreading it evenly over the interval misplaces the risk sets, and
-# with 14 events one event more or less moves the HR 5-9%: rIFN-g loses one of the drops at
-# 265/267/274 days (13 events), placebo gets a second event at 334 days (31) in the last interval.
-_CGD = "cgd, 100-day table: evenly spread censoring in 200-300 d and one event lost/gained ({})"
-KNOWN_MISSES: dict[str, str] = {
-    "cgd_b_viewdata_sc_full": _CGD.format("HR 0.3164 vs 0.3349, -5.5%; rIFN-g 13/14 events"),
-    "cgd_c_exportall_trim": _CGD.format("HR 0.3050 vs 0.3349, -8.9%; events 31/30 and 13/14"),
-    "cgd_a_json_pct_full": _CGD.format("HR 0.3042 vs 0.3349, -9.1%; events 31/30 and 13/14, clean corner clicks"),
-    "cgd_c_exportall_trim_tot": _CGD.format("HR 0.3171 vs 0.3349, -5.3% with --total-events 30/14 met exactly"),
-}
+KNOWN_MISSES: dict[str, str] = {}
 
 
 def _cli(*argv) -> subprocess.CompletedProcess:

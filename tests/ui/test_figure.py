@@ -10,7 +10,7 @@ from PySide6 import QtCore, QtGui
 from evidencegui.io.project_file import load_project
 from evidencegui.resources import resource
 
-SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+SHOTS = Path(__file__).resolve().parents[2] / "screenshots" / "tmp"   # git-ignored
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +59,7 @@ def test_png_has_the_asked_size_and_is_not_blank(qapp, project):
     assert (img.width(), img.height()) == (1800, 1200)
     assert round(img.dotsPerMeterX() * 0.0254) == 300
     assert 0.02 < _ink_fraction(img) < 0.6
-    SHOTS.mkdir(exist_ok=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
     full = render_png(project, "CLEOPATRA", "OS", dpi=300)
     (SHOTS / "figure_os_300dpi.png").write_bytes(full)
     (SHOTS / "figure_pfs_150dpi_screen.png").write_bytes(

@@ -175,8 +175,8 @@ def test_screenshot_of_the_main_window(window, qtbot):
     comparison (reported vs reconstructed, the flagged median) — look at the PNG after changes."""
     window.resize(1400, 900)
     qtbot.wait(50)
-    out = ROOT / "screenshots" / "main_window.png"
-    out.parent.mkdir(exist_ok=True)
+    out = ROOT / "screenshots" / "tmp" / "main_window.png"   # git-ignored; copy up to keep
+    out.parent.mkdir(parents=True, exist_ok=True)
     assert window.grab().save(str(out))
     assert out.stat().st_size > 10_000
     # the detail view: the ESMO-MCBS row opened and selected, its rule explained below
@@ -186,7 +186,7 @@ def test_screenshot_of_the_main_window(window, qtbot):
         item.setExpanded(True)
         panel.tree.setCurrentItem(item)
         qtbot.wait(20)
-        detail = ROOT / "screenshots" / "main_window_esmo_detail.png"
+        detail = ROOT / "screenshots" / "tmp" / "main_window_esmo_detail.png"
         assert window.grab().save(str(detail))
 
 

@@ -243,8 +243,8 @@ def test_main_window_uses_the_widget(window):
 
 
 def test_screenshot(plot, qtbot):
-    out = Path(__file__).resolve().parents[2] / "screenshots"
-    out.mkdir(exist_ok=True)
+    out = Path(__file__).resolve().parents[2] / "screenshots" / "tmp"   # git-ignored
+    out.mkdir(parents=True, exist_ok=True)
     plot.show_readout(24.0)
     qtbot.wait(20)
     img = plot.grab()

@@ -37,6 +37,7 @@ class PlotStyle:
     line_pt: float
     guide_pt: float               # median drop-lines
     censor_pt: float              # height of a censor tick
+    censor_line_pt: float         # its line width: thin, so hundreds of ticks stay readable
     marker_pt: float              # landmark markers
     ci_alpha: int                 # 0–255, opacity of a CI band
     px_per_pt: float = SCREEN_PX_PER_PT
@@ -80,9 +81,11 @@ class PlotStyle:
 
 
 SCREEN = PlotStyle("screen", tick_pt=8.5, label_pt=9.5, legend_pt=8.5, at_risk_pt=8.5, title_pt=10.5,
-                   line_pt=1.5, guide_pt=0.75, censor_pt=6.0, marker_pt=5.0, ci_alpha=45)
+                   line_pt=1.5, guide_pt=0.75, censor_pt=5.0, censor_line_pt=0.6, marker_pt=5.0,
+                   ci_alpha=45)
 PRESENTATION = PlotStyle("presentation", tick_pt=13, label_pt=14, legend_pt=11, at_risk_pt=12.5,
-                         title_pt=16, line_pt=2.25, guide_pt=1.0, censor_pt=7.5, marker_pt=8.0,
+                         title_pt=16, line_pt=2.25, guide_pt=1.0, censor_pt=5.5, censor_line_pt=0.6,
+                         marker_pt=8.0,
                          ci_alpha=50)
 _BY_NAME = {"screen": SCREEN, "presentation": PRESENTATION}
 

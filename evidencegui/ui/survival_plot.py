@@ -368,7 +368,7 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
             if len(c.censor_time):
                 d.censor_item = pg.ScatterPlotItem(
                     c.censor_time, c.censor_survival, symbol="|", size=s.px(s.censor_pt),
-                    pen=pg.mkPen(col, width=max(1.0, s.px(s.guide_pt))), brush=pg.mkBrush(col))
+                    pen=pg.mkPen(col, width=max(1.0, s.px(s.censor_line_pt))), brush=pg.mkBrush(col))
                 d.censor_item.setZValue(11)
                 self.plot_item.addItem(d.censor_item)
             m = cc.median_marker(c)
@@ -407,8 +407,11 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
             if self._origin.get(key) == "reconstructed":
                 # Say so: these numbers come from the digitized curve, not the paper's table.
                 numbers += " · reconstructed"
-            self.legend.addItem(LegendSample(d.curve_item, s.px(s.legend_pt) * 2.2, s.px(s.legend_pt) * 2.6),
-                                f"<b>{html.escape(name)}</b><br>{html.escape(numbers)}")
+            # three short lines (name; n and events; median): a narrow box finds a free corner
+            counts, _, median_part = numbers.partition(", median")
+            lines = [html.escape(counts)] + ([html.escape("median" + median_part)] if _ else [])
+            self.legend.addItem(LegendSample(d.curve_item, s.px(s.legend_pt) * 2.2, s.px(s.legend_pt) * 3.6),
+                                f"<b>{html.escape(name)}</b><br>" + "<br>".join(lines))
             self.drawn[key] = d
         self.plot_item.addItem(self.hover_line, ignoreBounds=True)
         self._place_legend()

@@ -74,7 +74,34 @@ def import_patients(window, path=None, mapping=None) -> bool:
     except Exception as e:
         show_error(window, "Cannot import the patient-level data", str(e))
         return False
+    if not _ensure_control(window, incoming, mapping.get("control")):
+        return False
     return _merge(window, incoming, "patients", path)
+
+
+def _ensure_control(window, project, asked) -> bool:
+    """The control named in the dialog is not an arm of the file (a typing slip, or an arm not
+    in the preview rows): ask which arm is the control rather than import with none. False when
+    the user cancels."""
+    from PySide6.QtWidgets import QInputDialog
+
+    from evidencegui.core.model import CONTROL
+    for trial in project.trials:
+        for ep in trial.endpoints:
+            if len(ep.arms) < 2 or any(a.role == CONTROL for a in ep.arms):
+                continue
+            labels = [a.label for a in ep.arms]
+            label, ok = QInputDialog.getItem(
+                window, "Which arm is the control?",
+                (f"No arm of the file is called '{asked}'. " if asked else "")
+                + f"The file has {len(labels)} arms; choose the control:", labels, 0, False)
+            if not ok:
+                return False
+            for a in ep.arms:
+                if a.label == label:
+                    a.role = CONTROL
+            ep.arms.sort(key=lambda a: a.role != CONTROL)
+    return True
 
 
 def import_digitized(window, path=None, at_risk=None, trial=None, endpoint=None) -> bool:

@@ -9,6 +9,19 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
 TIME_FACTORS = {"days": 12 / 365.25, "weeks": 12 / 52.1775, "months": 1.0, "years": 12.0}
 
 
+CONTROL_WORDS = ("control", "placebo", "obs", "standard", "soc", "usual", "comparator", "ctl", "ctrl")
+UNIT_WORDS = (("day", "days"), ("week", "weeks"), ("wk", "weeks"), ("year", "years"), ("yr", "years"),
+              ("month", "months"), ("mo", "months"))
+
+
+def _guess_unit(column: str) -> str | None:
+    low = column.lower()
+    for word, unit in UNIT_WORDS:
+        if word in low:
+            return unit
+    return None
+
+
 def _guess(columns: list[str], words: tuple[str, ...]) -> int:
     for i, c in enumerate(columns):
         if any(w in c.lower() for w in words):
@@ -46,7 +59,11 @@ class PatientImportDialog(QDialog):
         form.addRow("Time column", self.time_col)
         form.addRow("Event column", self.event_col)
         form.addRow("Value meaning 'event' (others: censored)", self.event_value)
+        self.unit_hint = QLabel("")
+        self.unit_hint.setWordWrap(True)
+        self.unit_hint.setStyleSheet("color: #a15c00;")
         form.addRow("Time unit in the file (converted to months)", self.time_unit)
+        form.addRow("", self.unit_hint)
         form.addRow("Arm column", self.arm_col)
         form.addRow("Control arm", self.control)
         form.addRow("Trial", self.trial)
@@ -58,7 +75,10 @@ class PatientImportDialog(QDialog):
                 self.preview.setItem(r, c, QTableWidgetItem("" if v is None else str(v)))
         self.event_col.currentIndexChanged.connect(self._fill_values)
         self.arm_col.currentIndexChanged.connect(self._fill_values)
+        self.time_col.currentIndexChanged.connect(self._guess_time_unit)
+        self.time_unit.currentIndexChanged.connect(self._check_time_unit)
         self._fill_values()
+        self._guess_time_unit()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -88,9 +108,43 @@ class PatientImportDialog(QDialog):
         arms = self._values(self.arm_col.currentIndex())
         self.control.clear()
         self.control.addItems(arms)
+        # "Obs", "Placebo", "Control arm": the likely control ("X + standard chemo" after
+        # "Standard chemo": an add-on arm names its comparator too)
+        likely = [i for i, a in enumerate(arms) if any(w in a.lower() for w in CONTROL_WORDS)]
+        likely.sort(key=lambda i: "+" in arms[i])
+        if likely:
+            self.control.setCurrentIndex(likely[0])
+
+    def _guess_time_unit(self) -> None:
+        unit = _guess_unit(self.time_col.currentText())
+        if unit is not None:
+            self.time_unit.setCurrentText(unit)
+        self._check_time_unit()
+
+    def _max_time(self) -> float | None:
+        col, top = self.time_col.currentIndex(), None
+        for row in self.rows:
+            try:
+                v = float(str(row[col]).replace(",", "."))
+            except (ValueError, IndexError, TypeError):
+                continue
+            top = v if top is None else max(top, v)
+        return top
+
+    def _check_time_unit(self) -> None:
+        """A hint when the times shown do not look like the unit chosen (3000 'months')."""
+        top, unit = self._max_time(), self.time_unit.currentText()
+        hint = ""
+        if top is not None:
+            months = top * TIME_FACTORS[unit]
+            if months > 240:
+                hint = (f"Times in the preview go up to {top:g} {unit}, that is {months / 12:.0f} "
+                        "years of follow-up: are they in days or weeks?")
+        self.unit_hint.setText(hint)
+        self.unit_hint.setVisible(bool(hint))
 
     def mapping(self) -> dict:
         return {"time_col": self.time_col.currentText(), "event_col": self.event_col.currentText(),
                 "arm_col": self.arm_col.currentText(), "event_value": self.event_value.currentText(),
-                "time_unit": self.time_unit.currentText(), "control": self.control.currentText(),
+                "time_unit": self.time_unit.currentText(), "control": self.control.currentText().strip(),
                 "trial": self.trial.text().strip() or "Imported", "endpoint": self.endpoint.text().strip() or "OS"}

@@ -65,6 +65,8 @@ class DigitizedImportDialog(QDialog):
         lay.addWidget(QLabel("4. Warnings and fit"))
         lay.addWidget(self.report)
         lay.addWidget(self.buttons)
+        self.nar.itemChanged.connect(self._stale)
+        self.nar.model().rowsInserted.connect(self._stale)
         if curve_path:
             self.load_curve(curve_path)
         if at_risk_path:
@@ -87,20 +89,37 @@ class DigitizedImportDialog(QDialog):
         except Exception as e:
             self.report.setPlainText(f"Cannot read {path}: {e}")
             return
+        # the same datasets again (e.g. only the scale changed): keep the labels and roles typed
+        kept = {}
+        for i in range(self.arms.rowCount()):
+            if self.arms.item(i, 0) is not None and self.arms.cellWidget(i, 2) is not None:
+                kept[self.arms.item(i, 0).text()] = (self.arms.item(i, 1).text(),
+                                                     self.arms.cellWidget(i, 2).currentText())
+        if set(kept) != set(self.curves):
+            kept = {}
+        self._stale()
         self.curve_path = str(path)
         self.file_label.setText(Path(path).name)
         self.arms.setRowCount(len(self.curves))
         for i, name in enumerate(self.curves):
             item = QTableWidgetItem(name)
+            item.setToolTip(name)
             self.arms.setItem(i, 0, item)
-            self.arms.setItem(i, 1, QTableWidgetItem(name))
+            self.arms.setItem(i, 1, QTableWidgetItem(kept[name][0] if kept else name))
             role = QComboBox()
             role.addItems([EXPERIMENTAL, CONTROL])
-            if i == len(self.curves) - 1 and len(self.curves) > 1:
+            if kept:
+                role.setCurrentText(kept[name][1])
+            elif i == len(self.curves) - 1 and len(self.curves) > 1:
                 role.setCurrentText(CONTROL)
             self.arms.setCellWidget(i, 2, role)
-        self.nar.setColumnCount(1 + len(self.curves))
-        self.nar.setHorizontalHeaderLabels(["time"] + list(self.curves))
+        self.arms.resizeColumnsToContents()
+        if self.nar.columnCount() == 1 + len(self.curves):
+            self.nar.setHorizontalHeaderLabels(["time"] + list(self.curves))   # keep counts typed
+        else:
+            self.nar.setColumnCount(1 + len(self.curves))
+            self.nar.setHorizontalHeaderLabels(["time"] + list(self.curves))
+        self.nar.resizeColumnsToContents()
         warn = [w for c in self.curves.values() for w in c.warnings]
         self.report.setPlainText("\n".join(warn) if warn else f"{len(self.curves)} dataset(s) read.")
 
@@ -112,17 +131,40 @@ class DigitizedImportDialog(QDialog):
             self.report.setPlainText(f"Cannot read {path}: {e}")
             return
         names = list(self.curves) or list(table.names)
+        # the table's columns for the datasets: by name; when the names differ (the digitizer's
+        # "Dataset 1" against the figure's arm names) and the counts match, in the same order
+        columns = {name: table.counts.get(name) for name in names}
+        note = ""
+        if not any(name in table.counts for name in names):
+            if len(table.names) == len(names):
+                columns = {name: table.counts[other] for name, other in zip(names, table.names)}
+                note = ("Numbers at risk: the table's columns have other names than the datasets; "
+                        "matched in order: " + "; ".join(f"{other} → {name}" for name, other in
+                                                          zip(names, table.names))
+                        + ". Check them, or swap the columns in the grid.")
+            else:
+                note = (f"Numbers at risk: none of the table's columns ({', '.join(table.names)}) "
+                        f"is named as a dataset ({', '.join(names)}), and there are "
+                        f"{len(table.names)} of them for {len(names)} dataset(s): type the counts "
+                        "in the grid or rename the columns in the file.")
+        elif missing := [n for n in names if n not in table.counts]:
+            note = "Numbers at risk: the table has no column for " + ", ".join(missing) + "."
         self.nar.setColumnCount(1 + len(names))
         self.nar.setHorizontalHeaderLabels(["time"] + names)
         self.nar.setRowCount(len(table.times))
         for r, t in enumerate(table.times):
             self.nar.setItem(r, 0, QTableWidgetItem(f"{t:g}"))
             for c, name in enumerate(names):
-                counts = table.counts.get(name)
+                counts = columns.get(name)
                 if counts is not None and r < len(counts):
                     self.nar.setItem(r, c + 1, QTableWidgetItem(str(counts[r])))
+        self.nar.resizeColumnsToContents()
+        if note:
+            self.report.setPlainText(note)
 
     def at_risk_tables(self) -> dict:
+        """Per dataset (times, counts) from the grid. ValueError naming the row and column of a
+        cell that is not a time, not a whole number ≥ 0, or a count above the one before it."""
         out = {}
         for c in range(1, self.nar.columnCount()):
             name = self.nar.horizontalHeaderItem(c).text()
@@ -130,8 +172,27 @@ class DigitizedImportDialog(QDialog):
             for r in range(self.nar.rowCount()):
                 ti, ci = self.nar.item(r, 0), self.nar.item(r, c)
                 if ti and ci and ti.text().strip() and ci.text().strip():
-                    times.append(float(ti.text()))
-                    counts.append(int(float(ci.text())))
+                    where = f"numbers at risk, row {r + 1}"
+                    try:
+                        t = float(ti.text().replace(",", "."))
+                    except ValueError:
+                        raise ValueError(f"{where}, time: {ti.text().strip()!r} is not a number") from None
+                    try:
+                        v = float(ci.text().replace(",", "."))
+                    except ValueError:
+                        v = None
+                    if v is None or v < 0 or v != int(v):
+                        raise ValueError(f"{where}, {name}: {ci.text().strip()!r} is not a whole "
+                                         "number ≥ 0 of patients")
+                    if times and t <= times[-1]:
+                        raise ValueError(f"{where}, time: {t:g} is not after the time before it "
+                                         f"({times[-1]:g})")
+                    if counts and v > counts[-1]:
+                        raise ValueError(f"{where}, {name}: {int(v)} at risk at t = {t:g} is more "
+                                         f"than the {counts[-1]} at t = {times[-1]:g} (the number "
+                                         "at risk can only fall)")
+                    times.append(t)
+                    counts.append(int(v))
             if times:
                 out[name] = (times, counts)
         return out
@@ -147,9 +208,11 @@ class DigitizedImportDialog(QDialog):
                 raise ValueError("numbers at risk are missing for " + ", ".join(missing))
             self.results = run_with_progress(self, "Reconstructing", reconstruct_many, curves, tables)
         except Cancelled:
+            self._stale()
             self.report.setPlainText("Reconstruction cancelled.")
             return False
         except Exception as e:
+            self._stale()
             self.report.setPlainText(f"Reconstruction failed: {e}")
             return False
         lines = []
@@ -160,6 +223,14 @@ class DigitizedImportDialog(QDialog):
         self.report.setPlainText("\n".join(lines))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(self.results))
         return True
+
+    def _stale(self, *_args) -> None:
+        """The curve or the numbers at risk changed (or a run failed): the arms shown by OK
+        would not be those of the grid, so OK waits for the next Reconstruct."""
+        if self.results:
+            self.results = {}
+            self.report.append("\nThe curve or the numbers at risk changed: press Reconstruct again.")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
 
     def build_project(self) -> Project:
         arms = []

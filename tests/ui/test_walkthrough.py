@@ -123,3 +123,19 @@ def test_an_add_on_arm_naming_its_comparator_is_not_taken_for_the_control(qtbot,
     rows = [["10", "1", "Nivolumab + standard chemo"], ["20", "0", "Standard chemo"]]
     d = _mapping_dialog(qtbot, tmp_path, ["months", "event", "arm"], rows)
     assert d.mapping()["control"] == "Standard chemo"
+
+
+def test_event_coded_1_and_2_follows_r_and_says_so(qtbot, tmp_path):
+    rows = [["10", "2", "A"], ["20", "1", "B"], ["5", "2", "B"]]
+    d = _mapping_dialog(qtbot, tmp_path, ["months", "status", "arm"], rows)
+    assert d.mapping()["event_value"] == "2" and "R's convention" in d.event_hint.text()
+
+
+def test_a_preview_of_censored_rows_only_does_not_make_censoring_the_event(qtbot, tmp_path):
+    rows = [["100", "0", "A"], ["90", "0", "B"]]
+    d = _mapping_dialog(qtbot, tmp_path, ["months", "event", "arm"], rows)
+    assert d.mapping()["event_value"] == "1" and "censored" in d.event_hint.text()
+    d2 = _mapping_dialog(qtbot, tmp_path, ["months", "vital_status", "arm"], [["1", "alive", "A"]])
+    assert d2.mapping()["event_value"] == "dead"
+    d3 = _mapping_dialog(qtbot, tmp_path, ["months", "event", "arm"], [["1", "1", "A"], ["2", "0", "B"]])
+    assert d3.mapping()["event_value"] == "1" and d3.event_hint.text() == ""

@@ -49,6 +49,9 @@ class PatientImportDialog(QDialog):
             combo.setCurrentIndex(_guess(self.columns, words))
         self.event_value = QComboBox()
         self.event_value.setEditable(True)
+        self.event_hint = QLabel("")
+        self.event_hint.setWordWrap(True)
+        self.event_hint.setStyleSheet("color: #a15c00;")
         self.time_unit = QComboBox()
         self.time_unit.addItems(list(TIME_FACTORS))
         self.time_unit.setCurrentText("months")
@@ -59,6 +62,7 @@ class PatientImportDialog(QDialog):
         form.addRow("Time column", self.time_col)
         form.addRow("Event column", self.event_col)
         form.addRow("Value meaning 'event' (others: censored)", self.event_value)
+        form.addRow("", self.event_hint)
         self.unit_hint = QLabel("")
         self.unit_hint.setWordWrap(True)
         self.unit_hint.setStyleSheet("color: #a15c00;")
@@ -101,10 +105,28 @@ class PatientImportDialog(QDialog):
         ev = self._values(self.event_col.currentIndex())
         self.event_value.clear()
         self.event_value.addItems(ev)
-        for cand in ("1", "1.0", "dead", "event", "yes", "TRUE", "True"):
-            if cand in ev:
-                self.event_value.setCurrentText(cand)
-                break
+        hint = ""
+        if set(ev) == {"1", "2"}:
+            # R's Surv() and many registries: 1 = censored (alive), 2 = event (dead)
+            self.event_value.setCurrentText("2")
+            hint = ("Coded 1 and 2: taken as R's convention (1 censored, 2 event). Choose 1 if "
+                    "1 means the event in this file.")
+        else:
+            for cand in ("1", "1.0", "dead", "event", "yes", "TRUE", "True", "true"):
+                if cand in ev:
+                    self.event_value.setCurrentText(cand)
+                    break
+            else:
+                opposite = {"0": "1", "0.0": "1", "alive": "dead", "censored": "event", "no": "yes",
+                            "FALSE": "TRUE", "False": "True", "false": "true"}
+                only = [opposite[v] for v in ev if v in opposite]
+                if ev and len(only) == len(ev) == 1:
+                    # every preview row censored: the event code is the other one, not this one
+                    self.event_value.setEditText(only[0])
+                    hint = (f"All {len(self.rows)} preview rows are {ev[0]!r} (censored?): the event "
+                            f"is taken to be {only[0]!r}. Check the file's coding.")
+        self.event_hint.setText(hint)
+        self.event_hint.setVisible(bool(hint))
         arms = self._values(self.arm_col.currentIndex())
         self.control.clear()
         self.control.addItems(arms)

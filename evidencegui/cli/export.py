@@ -122,7 +122,21 @@ def export(project, source: str | None = None, xlsx=None, png=None, svg=None, pp
         written.append({"kind": "pptx", "path": str(Path(pptx).resolve())})
     for w in written:
         w["bytes"] = Path(w["path"]).stat().st_size
+    _warn_invalid(project, file)
     return written
+
+
+def _warn_invalid(project, file: str) -> None:
+    """Typed values that fail validation were left out of the derived numbers: say so, so that a
+    batch export cannot pass them on unnoticed (the files flag them too)."""
+    try:
+        from evidencegui.core.effects import compare_project
+    except ImportError:
+        return
+    for c in compare_project(project, grade=False):
+        for m in c.input_errors:
+            sys.stderr.write(f"evidencegui export: {file}: {c.trial} / {c.endpoint}: invalid "
+                             f"input left out of the derived numbers: {m}\n")
 
 
 def run(args) -> int:

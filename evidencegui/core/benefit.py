@@ -246,6 +246,10 @@ def grade_esmo(trial: Trial, endpoint: Endpoint, comparison: Comparison,
             g.missing.append("the lower limit of the HR's 95% CI")
         if comp.median_gain is None and not comp.control_not_reached and comp.median_control is not None:
             g.missing.append("the experimental median (or, if not reached, the HR)")
+        if g.missing and comp.computed:
+            g.notes.append("ESMO-MCBS grades the published results: type the reported control "
+                           "median and the HR with its 95% CI in the arms table; the grade is not "
+                           "made from patient-level or reconstructed data")
 
     form = table.FORMS[form_id]
     g.form, g.form_name = form_id, form["name"]

@@ -8,11 +8,11 @@ the Bucher adjusted indirect comparison. Pure Python; the patient-level part imp
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from statistics import NormalDist
 from typing import TYPE_CHECKING, Any
 
-from evidencegui.core.model import Arm, Endpoint, Project, Trial
+from evidencegui.core.model import Arm, Endpoint, Project, Trial, errors, validate_arm
 
 if TYPE_CHECKING:  # pragma: no cover
     from evidencegui.core.benefit import EsmoGrade
@@ -189,6 +189,7 @@ class Comparison:
     discrepancies: list[Discrepancy] = field(default_factory=list)
     esmo: EsmoGrade | None = None
     notes: list[str] = field(default_factory=list)
+    input_errors: list[str] = field(default_factory=list)   # typed values left out, and why
 
     @property
     def hr_lower(self) -> float | None:
@@ -222,6 +223,7 @@ class Comparison:
             "p_value": self.p_value, "p_value_upper_bound": self.p_value_upper_bound,
             "significant": self.significant, "orr": self.orr, "dor": self.dor,
             "computed": self.computed,
+            "input_errors": list(self.input_errors),
             "discrepancies": [d.to_json() for d in self.discrepancies],
             "notes": list(self.notes),
         }
@@ -271,10 +273,52 @@ def _kind(d: float | None) -> str | None:
     return "benefit" if d > 0 else "harm"
 
 
+_ARM_FIELDS = None
+
+
+def usable_arm(arm: Arm, trial: str | None = None, endpoint: str | None = None
+               ) -> tuple[Arm, list[str]]:
+    """The arm with every value that fails validation (core.model.validate_arm, severity error)
+    left out, and one message per value left out. A CI that does not contain its estimate, more
+    events than patients, a p-value outside [0, 1]: none of them may feed a derived number, an
+    ESMO-MCBS grade or an export, where it would be a silent wrong answer."""
+    global _ARM_FIELDS
+    if _ARM_FIELDS is None:
+        _ARM_FIELDS = {f.name for f in fields(Arm)}
+    problems = errors(validate_arm(arm, trial, endpoint))
+    if not problems:
+        return arm, []
+    changes: dict[str, Any] = {}
+    drop_landmarks: set[str] = set()
+    messages = []
+    for p in problems:
+        name = p.field
+        if name.startswith("surv_"):
+            drop_landmarks.add(name.split("m", 1)[0] + "m" if "m" in name else name)
+        elif name in _ARM_FIELDS and name not in ("label", "role"):
+            changes[name] = None
+        else:
+            continue
+        messages.append(f"{arm.label or 'arm'}: {name} not used: {p.message}")
+    if drop_landmarks:
+        changes["landmarks"] = [lm for lm in arm.landmarks
+                                if f"surv_{lm.time:g}m" not in drop_landmarks]
+    if "median" in changes:
+        changes["median_not_reached"] = False
+    return (replace(arm, **changes) if changes else arm), messages
+
+
 def compare_arms(trial: Trial, endpoint: Endpoint, exp: Arm, ctl: Arm | None,
                  grade: bool = True) -> Comparison:
-    """Every derived measure of `exp` against `ctl` (None for a single-arm result)."""
+    """Every derived measure of `exp` against `ctl` (None for a single-arm result).
+
+    Values that fail validation are left out (see ``usable_arm``) and listed in ``input_errors``."""
     c = Comparison(trial.name, endpoint.name, exp.label, None if ctl is None else ctl.label)
+    exp, bad = usable_arm(exp, trial.name, endpoint.name)
+    c.input_errors.extend(bad)
+    if ctl is not None:
+        ctl, bad = usable_arm(ctl, trial.name, endpoint.name)
+        c.input_errors.extend(bad)
     c.median_experimental = exp.median
     c.experimental_not_reached = exp.median_not_reached
     c.orr, c.dor = exp.orr, exp.dor

@@ -204,10 +204,32 @@ def _picture(slide, png: bytes, left, top, max_w, max_h):
     return slide.shapes.add_picture(io.BytesIO(png), left, top + int((max_h - ph) / 2), pw, ph)
 
 
-def _footnote(project: Project, trial: Trial, ep: Endpoint) -> str:
+def checks(comps: dict, trial: Trial, ep: Endpoint) -> list[str]:
+    """What the program flagged for this endpoint: values left out as invalid, and reported vs
+    patient-level discrepancies (short, for a slide; the workbook has the reasons)."""
+    out: list[str] = []
+    for a in ep.experimental:
+        c = comps.get((trial.name, ep.name, a.label))
+        if c is None:
+            continue
+        out += [f"invalid input left out: {m}" for m in getattr(c, "input_errors", [])]
+        for d in getattr(c, "discrepancies", []) or []:
+            msg = getattr(d, "message", None) or str(d)
+            if msg not in out:
+                out.append(msg)
+    return out
+
+
+def _footnote(project: Project, trial: Trial, ep: Endpoint, flagged: list[str] = ()) -> str:
     src = [trial.source] if trial.source else []
     for a in ordered_arms(ep):
-        if a.source and a.source not in src:
+        if not a.source or a.source in src:
+            continue
+        # "Paper" and "Paper, overall survival" are one source: keep the fuller text once
+        longer = [i for i, x in enumerate(src) if a.source.startswith(x)]
+        if longer:
+            src[longer[0]] = a.source
+        elif not any(x.startswith(a.source) for x in src):
             src.append(a.source)
     parts = ["Source: " + ("; ".join(src) if src else "not stated")]
     if ep.control is not None:
@@ -223,6 +245,8 @@ def _footnote(project: Project, trial: Trial, ep: Endpoint) -> str:
         meth.append("curves modelled from the reported results")
     meth.append("ESMO-MCBS v1.1 on the lower 95% limit of the HR")
     parts.append("Method: " + "; ".join(meth) + ".")
+    if flagged:
+        parts.append("⚠ Check: " + "; ".join(flagged) + ".")
     return "\n".join(parts)
 
 
@@ -275,7 +299,7 @@ def build_presentation(project: Project, figures: Figures | None = None,
             _add_table(s, Inches(8.05), Inches(1.3), Inches(4.85), header, rows,
                        size=12 if len(rows) <= 9 else 10)
             _textbox(s, Inches(0.45), Inches(6.62), Inches(12.4), Inches(0.75),
-                     _footnote(project, t, e), 9, color=GREY)
+                     _footnote(project, t, e, checks(comps, t, e)), 9, color=GREY)
     prs.core_properties.title = clean_text(title)[:250]
     prs.core_properties.author = f"{prov.PROGRAM} {prov.__version__}"
     return prs

@@ -446,6 +446,9 @@ def _write_block(ws, r: int, trial: Trial, ep: Endpoint, comps: dict, st: _Style
         # discrepancy flags the program raised, if any
         flags = []
         for a, cmp in graded:
+            for m in _get(cmp, "input_errors", None) or []:
+                flags.append(f"invalid input, left out of the program's numbers (the formulas "
+                             f"above still use the cell as typed): {m}")
             for f in _get(cmp, "discrepancies", None) or _get(cmp, "flags", None) or []:
                 msg = _get(f, "message", None) or _get(f, "reason", None) or str(f)
                 reasons = _get(f, "reasons", None) or []

@@ -251,7 +251,9 @@ def build_section(trial, endpoint, arm, control, unit: str = "months") -> Sectio
     c = compare_arms(trial, endpoint, arm, control)
     comp = c.computed or {}
     extras = patient_extras(arm, control, [lm.time for lm in c.landmarks])
-    sec = Section(arm.label, control.label, [], list(c.discrepancies), list(c.notes),
+    invalid = [f"⚠ invalid input left out of these numbers and the grade: {m}"
+               for m in c.input_errors]
+    sec = Section(arm.label, control.label, [], list(c.discrepancies), invalid + list(c.notes),
                   comp.get("source") if comp else None)
     flags = {d.measure: d for d in c.discrepancies}
 

@@ -173,6 +173,9 @@ class MainWindow(QMainWindow):
         self.act_undo.setShortcut(SK.Undo)
         self.act_redo = self.controller.stack.createRedoAction(self, "&Redo")
         self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        # the menu says what will be undone; the toolbar buttons stay short
+        self.act_undo.setIconText("Undo")
+        self.act_redo.setIconText("Redo")
         e.addAction(self.act_undo)
         e.addAction(self.act_redo)
         e.addSeparator()
@@ -333,7 +336,9 @@ class MainWindow(QMainWindow):
                 if ti < len(self.project.trials) else None
         self._clamp_selection()
         self._refresh_all()
-        self.statusBar().showMessage(command.text, 3000)
+        how, text = getattr(self.controller, "last_action", ("do", command.text))
+        self.statusBar().showMessage({"undo": "Undone: ", "redo": "Redone: "}.get(how, "")
+                                     + (text or command.text), 3000)
         self.autosaver.schedule()
 
     def _clamp_selection(self) -> None:
@@ -409,6 +414,7 @@ class MainWindow(QMainWindow):
         self.tree.set_project(self.project, self.t_index, self.e_index)
         if (self.model.project, self.model.t_index, self.model.e_index) == (self.project, self.t_index, self.e_index):
             self.model.refresh()
+            self._fit_table_columns()          # a longer value typed ("<0.001") stays readable
         else:
             self.model.set_endpoint(self.project, self.t_index, self.e_index)
             self._fit_table_columns()

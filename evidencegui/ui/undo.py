@@ -20,10 +20,12 @@ class _Wrapped(QUndoCommand):
             self._skip_first_redo = False
             return
         self._inverse = self._forward.apply(self._controller.project)
+        self._controller.last_action = ("redo", self.text())
         self._controller.applied.emit(self._forward)
 
     def undo(self):
         self._forward = self._inverse.apply(self._controller.project)
+        self._controller.last_action = ("undo", self.text())
         self._controller.applied.emit(self._inverse)
 
 
@@ -37,11 +39,13 @@ class UndoController(QObject):
         super().__init__(parent)
         self.project = project if project is not None else Project()
         self.stack = QUndoStack(self)
+        self.last_action: tuple[str, str] = ("do", "")   # what the last ``applied`` was, and its text
 
     def push(self, command) -> None:
         """Apply ``command`` (errors propagate and nothing is recorded), then record it."""
         inverse = command.apply(self.project)
         self.stack.push(_Wrapped(self, command, inverse))
+        self.last_action = ("do", command.text)
         self.applied.emit(command)
 
     def set_project(self, project: Project) -> None:

@@ -81,3 +81,18 @@ def test_overlay_of_different_endpoints_names_them(window, qtbot):
     keys = set(window.plot.widget.curve_items)
     arm = window.project.trials[0].endpoints[0].arms[0].label
     assert keys == {f"CLEOPATRA OS: {arm}", f"CLEOPATRA copy PFS: {arm}"}
+
+
+def test_undo_says_undone_and_toolbar_stays_short(window, qtbot):
+    from evidencegui.core import commands as cmd  # noqa: F401  (the window's own edit path)
+
+    model = window.model
+    col = next(i for i in range(model.columnCount()) if "Median" == model.headerData(
+        i, __import__("PySide6.QtCore", fromlist=["Qt"]).Qt.Orientation.Horizontal))
+    idx = model.index(0, col)
+    assert model.setData(idx, "57.0")
+    window.act_undo.trigger()
+    assert window.statusBar().currentMessage().startswith("Undone: ")
+    window.act_redo.trigger()
+    assert window.statusBar().currentMessage().startswith("Redone: ")
+    assert window.act_undo.iconText() == "Undo" and "Median" in window.act_undo.text()

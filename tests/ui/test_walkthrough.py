@@ -139,3 +139,16 @@ def test_a_preview_of_censored_rows_only_does_not_make_censoring_the_event(qtbot
     assert d2.mapping()["event_value"] == "dead"
     d3 = _mapping_dialog(qtbot, tmp_path, ["months", "event", "arm"], [["1", "1", "A"], ["2", "0", "B"]])
     assert d3.mapping()["event_value"] == "1" and d3.event_hint.text() == ""
+
+
+def test_a_figure_with_a_years_axis_is_stored_in_months(qtbot):
+    """The axis unit of the figure is chosen in the dialog; patient data are kept in months."""
+    d = _digitized(qtbot)
+    assert d.time_unit.currentText() == "months"
+    assert d.run()
+    months = d.build_project().trials[0].endpoints[0].arms[0].patients.time
+    d.time_unit.setCurrentText("years")
+    years = d.build_project().trials[0].endpoints[0].arms[0].patients.time
+    assert years == pytest.approx([12.0 * t for t in months])
+    rec = d.build_project().trials[0].endpoints[0].arms[0].patients.reconstruction
+    assert rec["axis_unit"] == "years"

@@ -9,6 +9,9 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
                                QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableWidget,
                                QTableWidgetItem, QTextBrowser, QVBoxLayout)
 
+import numpy as np
+
+from evidencegui.core.curves import TIME_UNITS, convert_time
 from evidencegui.core.model import CONTROL, EXPERIMENTAL, Arm, Endpoint, PatientData, Project, Trial
 
 
@@ -27,6 +30,10 @@ class DigitizedImportDialog(QDialog):
         self.scale = QComboBox()
         self.scale.addItems(["auto", "unit", "percent"])
         self.scale.currentIndexChanged.connect(lambda: self.curve_path and self.load_curve(self.curve_path))
+        self.time_unit = QComboBox()          # the unit of the figure's time axis
+        self.time_unit.addItems(list(TIME_UNITS))
+        self.time_unit.setToolTip("The unit of the published figure's time axis (and of the "
+                                  "numbers-at-risk times); the patient data are stored in months")
         self.trial = QLineEdit(trial or "Digitized trial")
         self.endpoint = QLineEdit(endpoint or "OS")
         self.arms = QTableWidget(0, 3)
@@ -49,6 +56,7 @@ class DigitizedImportDialog(QDialog):
         row.addWidget(self.file_label, 1)
         form.addRow("1. Digitized curve", row)
         form.addRow("Scale of S", self.scale)
+        form.addRow("Time axis in", self.time_unit)
         form.addRow("Trial", self.trial)
         form.addRow("Endpoint", self.endpoint)
         lay = QVBoxLayout(self)
@@ -56,7 +64,7 @@ class DigitizedImportDialog(QDialog):
         lay.addWidget(QLabel("2. Datasets ↔ arms"))
         lay.addWidget(self.arms)
         nl = QHBoxLayout()
-        nl.addWidget(QLabel("3. Numbers at risk (time in months; one column per dataset)"))
+        nl.addWidget(QLabel("3. Numbers at risk (time in the axis unit; one column per dataset)"))
         nl.addWidget(nar_load)
         nl.addWidget(add_row)
         lay.addLayout(nl)
@@ -233,6 +241,8 @@ class DigitizedImportDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
 
     def build_project(self) -> Project:
+        """The reconstructed arms as a project; times converted from the axis unit to months."""
+        unit = self.time_unit.currentText() or "months"
         arms = []
         for i in range(self.arms.rowCount()):
             name = self.arms.item(i, 0).text()
@@ -243,10 +253,12 @@ class DigitizedImportDialog(QDialog):
             role = self.arms.cellWidget(i, 2).currentText()
             src = Path(self.curve_path).name
             arms.append(Arm(label, role=role, n=rec.n, events=rec.events, source=f"reconstructed from {src}",
-                            patients=PatientData([float(x) for x in rec.time], [int(x) for x in rec.event],
+                            patients=PatientData([float(x) for x in convert_time(np.asarray(rec.time, float), unit, "months")],
+                                                 [int(x) for x in rec.event],
                                                  origin="reconstructed", source=src,
                                                  reconstruction={"dataset": name, "warnings": list(rec.warnings),
-                                                                 "fit": rec.fit.to_json()})))
+                                                                 "fit": rec.fit.to_json(),
+                                                                 "axis_unit": unit})))
         if sum(a.role == CONTROL for a in arms) > 1:
             for a in arms[:-1]:
                 a.role = EXPERIMENTAL

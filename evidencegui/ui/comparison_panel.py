@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMenu,
-                               QPushButton, QSplitter, QTextBrowser, QTreeWidget, QTreeWidgetItem,
+                               QPushButton, QSizePolicy, QSplitter, QTextBrowser, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
 NO_COMPARISON = "No comparison: needs a control and an experimental arm."
@@ -557,6 +557,8 @@ class ComparisonPanel(QWidget):
         self.message_label.setWordWrap(True)
         self.message_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.message_label.setContentsMargins(8, 8, 8, 8)
+        # alone in the panel (no comparison) it takes the height, so heading and text stay on top
+        self.message_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
 
         self.tree = QTreeWidget()
         self.tree.setColumnCount(3)

@@ -12,7 +12,10 @@ medians, RMST at a common tau, survival at landmarks.
 ``--small``: small trials instead (30–80 patients and 10–40 events per arm, censoring bunched by
 a burst of entries, a risk table at 4–6 times).
 
-Run:  .venv/bin/python benchmarks/accuracy_reconstruct.py [--trials 200] [--seed 1] [--small]
+``--ties``: heavy ties instead (times in whole weeks or months, most of those at risk censored
+at once at a fixed end of follow-up, as R's survival::rats).
+
+Run:  .venv/bin/python benchmarks/accuracy_reconstruct.py [--trials 200] [--seed 1] [--small | --ties]
 The fast deterministic subset runs as tests/core/test_reconstruct_accuracy.py.
 """
 from __future__ import annotations
@@ -244,6 +247,71 @@ def make_small_trial(rng) -> Trial:
     return Trial(f"{dist}/bunched/{mode}/{style}", true, clicks, table, tau, landmarks)
 
 
+def make_ties_trial(rng) -> Trial:
+    """Heavy ties (as in R's survival::rats): times recorded on a coarse grid (whole weeks or
+    whole months), so several events share one time and one drop; a fixed end of follow-up,
+    so most of those still at risk are censored at once at its end (all entered together, or
+    within a few grid steps); 50–300 patients per arm; a risk table every 3–6 months or
+    13–26 weeks, full to the axis end (its last count 0, the axis past the end of follow-up),
+    stopping early, or trimmed at the last non-zero count."""
+    unit = "weeks" if rng.random() < 0.5 else "months"
+    for _ in range(1000):
+        dist = "weibull" if rng.random() < 0.5 else "exponential"
+        shape = float(rng.uniform(0.7, 3.0)) if dist == "weibull" else 1.0
+        med0 = float(rng.uniform(30, 150)) if unit == "weeks" else float(rng.uniform(8, 40))
+        scale = med0 / math.log(2) ** (1 / shape)
+        hr = float(rng.uniform(0.3, 1.0))
+        n0 = int(rng.integers(50, 301))
+        n1 = int(rng.integers(50, 301)) if rng.random() < 0.5 else n0
+        follow = med0 * float(rng.uniform(0.4, 1.5))          # end of follow-up
+        follow = float(max(4, round(follow)))
+        spread = 0 if rng.random() < 0.5 else int(rng.integers(1, 8))   # entry spread, grid steps
+        dropout = float(rng.uniform(0.0, 0.01))
+        true = {}
+        for a, (n, h) in {"Control": (n0, 1.0), "Experimental": (n1, hr)}.items():
+            t_event = scale * (-np.log(rng.random(n)) / h) ** (1.0 / shape)
+            entry = rng.integers(0, spread + 1, n).astype(float)
+            drop = rng.exponential(1.0 / dropout, n) if dropout > 0 else np.full(n, np.inf)
+            c = np.minimum(follow - entry, drop)
+            tt = np.minimum(t_event, c)
+            ee = (t_event <= c).astype(np.int64)
+            true[a] = (np.maximum(np.ceil(tt), 1.0), ee)   # recorded in whole units
+        if all(10 <= int(e.sum()) <= 0.9 * e.size for _, e in true.values()):
+            break
+    t_end = max(float(tt.max()) for tt, _ in true.values())
+    steps = (26.0, 20.0, 13.0, 8.0, 4.0) if unit == "weeks" else (6.0, 3.0, 2.0, 1.0)
+    # as a journal would: a table of at least four columns over the follow-up
+    ok = [st for st in steps if t_end / st >= 3.5] or [steps[-1]]
+    step = float(ok[int(rng.integers(0, min(2, len(ok))))])
+    x_max = math.ceil(t_end / step) * step
+    if x_max == t_end:
+        x_max += step
+    budget = int(rng.integers(100, 401))
+    noise = float(rng.uniform(0.0003, 0.0015)) * NOISE_SCALE
+    style = ("corners", "along", "bottoms")[int(rng.choice(3, p=(0.4, 0.4, 0.2)))]
+    mode = ("full", "short", "trim")[int(rng.choice(3, p=(0.5, 0.2, 0.3)))]
+    clicks, table = {}, {}
+    for a, (tt, ee) in true.items():
+        clicks[a] = digitize(rng, tt, ee, x_max, budget, noise_x=x_max * noise,
+                             noise_y=noise * 2.5, shuffle_frac=0.03, along=style == "along",
+                             bottoms=style == "bottoms")
+        times = np.arange(0.0, x_max + 1e-9, step)
+        counts = (tt[None, :] >= times[:, None]).sum(axis=1)
+        keep = np.ones(times.size, bool)
+        nz = np.flatnonzero(counts == 0)
+        if nz.size:
+            keep[nz[0] + 1:] = False
+        pos = np.flatnonzero(counts > 0)
+        if mode == "trim":
+            keep[pos[-1] + 1:] = False
+        elif mode == "short":
+            keep[max(pos[-1] - int(rng.integers(0, 2)), 1):] = False
+        table[a] = (times[keep].tolist(), counts[keep].astype(int).tolist())
+    tau = 0.9 * min(float(tt.max()) for tt, _ in true.values())
+    landmarks = (round(0.25 * tau, 1), round(0.5 * tau, 1))
+    return Trial(f"{dist}/{unit}/{mode}/{style}", true, clicks, table, tau, landmarks)
+
+
 def _summ(time, event, tau, landmarks):
     km = kaplan_meier(time, event)
     med = median(km).estimate
@@ -290,9 +358,10 @@ def evaluate(trial: Trial, total_events: bool = False) -> dict:
     return out
 
 
-def run(n_trials: int, seed: int, total_events: bool = False, small: bool = False) -> list[dict]:
+def run(n_trials: int, seed: int, total_events: bool = False, small: bool = False,
+        ties: bool = False) -> list[dict]:
     rng = np.random.default_rng(seed)
-    make = make_small_trial if small else make_trial
+    make = make_ties_trial if ties else make_small_trial if small else make_trial
     return [evaluate(make(rng), total_events) for _ in range(n_trials)]
 
 
@@ -335,6 +404,9 @@ def main(argv=None):
     ap.add_argument("--small", action="store_true",
                     help="small trials: 30–80 patients and 10–40 events per arm, bunched "
                          "censoring, a risk table at 4–6 times")
+    ap.add_argument("--ties", action="store_true",
+                    help="heavy ties: times on a coarse grid (whole weeks or months), most of "
+                         "those at risk censored at once at a fixed end of follow-up")
     ap.add_argument("--noise-scale", type=float, default=1.0,
                     help="multiply the click noise (default: 0.03–0.15%% of the x axis, "
                          "2.5 times that on the survival axis)")
@@ -342,11 +414,11 @@ def main(argv=None):
     global NOISE_SCALE
     NOISE_SCALE = a.noise_scale
     t0 = _time.perf_counter()
-    res = run(a.trials, a.seed, a.total_events, a.small)
-    _print(f"{'small trials, ' if a.small else ''}seed {a.seed}"
+    res = run(a.trials, a.seed, a.total_events, a.small, a.ties)
+    _print(f"{'heavy ties, ' if a.ties else 'small trials, ' if a.small else ''}seed {a.seed}"
            f"{' with total events' if a.total_events else ''}"
            f"{f', noise x{a.noise_scale:g}' if a.noise_scale != 1 else ''}", summary(res))
-    names = ("curves", "censoring", "figure end", "clicks")
+    names = ("curves", "time unit" if a.ties else "censoring", "figure end", "clicks")
     for pos, label in enumerate(names):
         by = {}
         for r in res:

@@ -29,6 +29,11 @@ Details that differ from the original description, each measured on simulated tr
   (dynamic programming over the number at risk at each drop, and spreads over part of the
   interval) to fit the drops' heights with one death per drop where possible, against a cost for
   departing from the even spread; the even spread stands unless another scores better;
+- where the curve ends above 0 before the table's 0 (the end of follow-up: many censored at
+  once, as with a fixed study end) those still followed there follow the trend of the table if
+  the drops' heights fit that better than the even spread to 0; many censored at the curve's
+  end are placed just after it (the clicks' precision), so the other arm's events clicked at
+  the same time keep them at risk;
 - the first zero of the table closes the last interval; where the curve reaches 0 the censoring
   leaves one patient for the final drop; after the last table time the number at risk follows
   the trend of the table's last two columns (Guyot's average censoring rate when the table has
@@ -70,6 +75,13 @@ FIT_SD = 0.003
 EXTRA_EVENT_COST = 4.0
 #: Clicks closer in time than this fraction of the axis belong to one drop (for the cost above).
 TIE_X = 0.004
+#: Where the curve ends above 0 before a table count of 0 (the end of follow-up), the patients
+#: still followed then are taken from the trend of the table and censored at the curve's end only
+#: if the clicks fit that better by more than this (units of FIT_SD², as EXTRA_EVENT_COST) than
+#: the even spread to 0, and no click gets several events among fewer than 1/END_TIE at risk (a
+#: big drop at the end is the last few patients' events, not a tie among many).
+END_MARGIN = 4.0
+END_TIE = 0.25
 #: Largest number at risk at the start of an interval for which other spreads are tried.
 SPREAD_MAX_N = 150
 #: Largest time or count accepted (anything larger is a broken file, not a trial).
@@ -492,6 +504,30 @@ def _score(ct, cs, lo, hi, n0, km0, d_k, c_k, tie_dt) -> float:
     return sse / (FIT_SD * FIT_SD) + EXTRA_EVENT_COST * extra
 
 
+def _click_sse(cs, lo, hi, n0, km0, d_k, c_k, max_tie=1.0) -> float:
+    """Squared vertical distance between the clicks lo..hi and the reconstructed curve, click by
+    click (a click where events fall may lie anywhere on that drop's vertical line), in units of
+    FIT_SD², plus EXTRA_EVENT_COST per event beyond the first at one click; infinite when
+    several events at one click are more than ``max_tie`` of those at risk."""
+    n = n0 - c_k[0]
+    km = km0
+    out = 0.0
+    for j in range(hi - lo + 1):
+        top = km
+        d = d_k[j]
+        if d and n > 0:
+            if d > 1 and d > max_tie * n:
+                return math.inf
+            km *= 1.0 - d / n
+        sv = cs[lo + j]
+        if sv > top:
+            out += (sv - top) ** 2
+        elif sv < km:
+            out += (km - sv) ** 2
+        n -= d + c_k[j + 1]
+    return out / (FIT_SD * FIT_SD) + EXTRA_EVENT_COST * sum(max(d - 1, 0) for d in d_k)
+
+
 def _drop_segments(ct, cs, lo, hi, n_start, tie_dt) -> list[int]:
     """Clicks (relative to lo) that start a drop of at least half an event among n_start
     (clicks less than tie_dt apart are one drop): the censorings between two such drops can
@@ -711,6 +747,10 @@ def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = 
     total_cens = 0
     n_uneven = 0
     placed_last = None
+    end_eps = TIE_X * max(last_click, float(T[-1]) if zero_time is None else 0.0, 1e-12)
+    level = np.flatnonzero(cs_arr <= cs_arr[-1] + 2 * FIT_SD)
+    ends_flat = bool(level.size) and (last_click - float(ct[level[0]])
+                                      > TIE_X * max(last_click, 1e-12))
     n_intervals = m  # the last one is the part after the last table time
     if m == 1:
         warnings.append("the risk table gives only the number at time 0: the censoring cannot be "
@@ -724,8 +764,46 @@ def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = 
         # the curve ends inside the interval: its last patients were followed up to there, so
         # the censorings are spread up to the end of the curve, not to the next table time
         t1s = last_click if t0 < last_click < t1 else t1
+        # the curve ends above 0 inside the interval and the table's next count is 0: the zero
+        # says nobody was left by t1, not how many were still followed at the curve's end (at
+        # the end of a study many are censored at once); those follow the trend of the table's
+        # last two columns up to the curve's end and are censored there
+        solve_to = target
+        end_mass = (target == 0 and i >= 1 and t0 < last_click < t1 and cs_arr[-1] > ZERO_S)
+        if end_mass:
+            slope = min(0.0, float(N[i] - N[i - 1]) / float(T[i] - T[i - 1]))
+            solve_to = max(0, int(round(n_start + slope * (last_click - t0))))
         n_end, d_k, c_k, km_new, placed = _solve_spread(ct, cs, lo, hi, t0, t1s, n_start,
                                                         km_last, target)
+        if end_mass and solve_to > 0 and hi >= lo:
+            # kept only where the drops' heights fit it better than the even spread to 0 (a
+            # drop of 1/n means n at risk): after staggered entry few are left at the end
+            alt = _solve_spread(ct, cs, lo, hi, t0, t1s, n_start, km_last, solve_to)
+            if alt[0] > 0 and (_click_sse(cs, lo, hi, n_start, km_last, alt[1], alt[2], END_TIE)
+                               < _click_sse(cs, lo, hi, n_start, km_last, d_k, c_k)
+                               - END_MARGIN - 1e-9):
+                n_end, d_k, c_k, km_new, placed = alt
+            else:
+                end_mass = False
+        else:
+            end_mass = False
+        if end_mass and n_end > 0:
+            # a curve drawn flat to its end shows where follow-up stopped; one that ends at the
+            # bottom of a drop (the reader stopped at the last drop) does not: those left were
+            # followed beyond it, up to t1 at most
+            if ends_flat:
+                cen_times.append(np.full(n_end, last_click + end_eps))
+            else:
+                cen_times.append(last_click + np.arange(1, n_end + 1) * ((t1 - last_click)
+                                                                         / (n_end + 1)))
+            warnings.append(
+                f"the curve ends at t = {_fmt(last_click)}, above 0, before the table's 0 at "
+                f"t = {_fmt(t1)}: {n_end} patient(s) still followed at the curve's end (the trend "
+                f"of the table's last two columns, which the drops' heights fit better than "
+                f"censoring spread evenly up to the end) were censored "
+                + (f"at t = {_fmt(last_click)}" if ends_flat else
+                   f"between t = {_fmt(last_click)} and t = {_fmt(t1)} (the curve ends at a drop)"))
+            n_end = 0
         d_all[lo:hi + 1] = d_k
         if placed is None:
             cen_times.append(_censor_times(ct, lo, hi, t0, t1s, c_k))
@@ -834,7 +912,12 @@ def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = 
 
     ev_idx = np.flatnonzero(d_all)
     ev_t = np.repeat(ct[ev_idx], d_all[ev_idx])
-    cz_t = np.concatenate(cen_times + [np.full(remaining, t_end)])
+    # many censored at the end of the curve (end of follow-up, or a cut axis) are placed just
+    # after it, by the clicks' precision (TIE_X of the axis): the other arm's events clicked at
+    # the same time then keep them at risk, as in the trial where both arms' follow-up ended
+    # together
+    cz_t = np.concatenate(cen_times + [np.full(remaining, t_end + (end_eps if remaining > 1
+                                                                    else 0.0))])
     time = np.concatenate((ev_t, cz_t))
     event = np.concatenate((np.ones(ev_t.size, dtype=np.int64), np.zeros(cz_t.size, dtype=np.int64)))
     order = np.argsort(time, kind="stable")

@@ -71,14 +71,17 @@ def _ci(pair, digits: int = 3) -> str:
 def format_text(doc: dict, file: str) -> str:
     """A readable report of the analyze document (NR = not reached / not estimable)."""
     lines = [f"{file}: Kaplan–Meier with {doc['ci_method']} 95% CIs; RMST up to tau = {doc['tau']:g}", ""]
-    hdr = f"{'arm':<24}{'n':>8}{'events':>8}  {'median (95% CI)':<28}{'RMST (SE)':<20}"
-    lines += [hdr, "-" * len(hdr)]
-    for a in doc["arms"]:
-        med = f"{_fmt(a['median'], 2)} ({_ci(a['median_ci'], 2)})"
-        rm = f"{_fmt(a['rmst'], 2)} ({_fmt(a['rmst_se'], 2)})"
-        lines.append(f"{a['arm']:<24}{a['n']:>8}{a['events']:>8}  {med:<28}{rm:<20}")
+    rows = [(a, f"{_fmt(a['median'], 2)} ({_ci(a['median_ci'], 2)})",
+             f"{_fmt(a['rmst'], 2)} ({_fmt(a['rmst_se'], 2)})") for a in doc["arms"]]
+    # columns as wide as their longest cell, so long labels and times never run together
+    wa = max([len("arm")] + [len(str(a["arm"])) for a, _, _ in rows]) + 2
+    wm = max([len("median (95% CI)")] + [len(m) for _, m, _ in rows]) + 2
+    hdr = f"{'arm':<{wa}}{'n':>8}{'events':>8}  {'median (95% CI)':<{wm}}RMST (SE)"
+    lines += [hdr, "-" * max(len(hdr), wa + 18 + wm + max(len(r) for _, _, r in rows) if rows else 0)]
+    for a, med, rm in rows:
+        lines.append(f"{a['arm']:<{wa}}{a['n']:>8}{a['events']:>8}  {med:<{wm}}{rm}")
         for s in a["survival"]:
-            lines.append(f"{'':<26}S({s['time']:g}) = {_fmt(s['estimate'])} ({_ci(s['ci'])}), "
+            lines.append(f"{'':<{wa + 2}}S({s['time']:g}) = {_fmt(s['estimate'])} ({_ci(s['ci'])}), "
                          f"at risk {s['n_risk']}")
     for c in doc["comparisons"]:
         lines += ["", f"{c['arm']} vs {c['control']}:",

@@ -196,3 +196,25 @@ def test_whole_process_json_and_bad_input(tmp_path):
     r = subprocess.run(base + [str(p), *args, "--control", "Z"], capture_output=True, text=True,
                        cwd=ROOT, timeout=120)
     assert r.returncode == 2 and r.stdout == "" and "Traceback" not in r.stderr and "'Z'" in r.stderr
+
+
+def test_text_report_columns_never_run_together(tmp_path):
+    """Without --json: a long arm label and wide medians keep their columns apart."""
+    import subprocess
+    import sys
+
+    long_arm = "Pertuzumab+Trastuzumab+Docetaxel"
+    rows = ["time,event,arm"] + [f"{1000 + 37 * i},{i % 2},{long_arm if i % 3 else 'Ctl'}"
+                                 for i in range(60)]
+    f = tmp_path / "wide.csv"
+    f.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "evidencegui", "analyze", str(f), "--time", "time",
+                        "--event", "event", "--arm", "arm", "--control", "Ctl"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    line = next(x for x in r.stdout.splitlines() if x.startswith(long_arm))
+    assert line[len(long_arm)] == " "                       # label, then space, then n
+    header = next(x for x in r.stdout.splitlines() if x.startswith("arm"))
+    med_col = header.index("median (95% CI)")
+    rmst_col = header.index("RMST (SE)")
+    assert line[rmst_col - 1] == " " and line[med_col - 1] == " "

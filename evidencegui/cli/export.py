@@ -127,16 +127,14 @@ def export(project, source: str | None = None, xlsx=None, png=None, svg=None, pp
 
 
 def _warn_invalid(project, file: str) -> None:
-    """Typed values that fail validation were left out of the derived numbers: say so, so that a
-    batch export cannot pass them on unnoticed (the files flag them too)."""
-    try:
-        from evidencegui.core.effects import compare_project
-    except ImportError:
-        return
-    for c in compare_project(project, grade=False):
-        for m in c.input_errors:
-            sys.stderr.write(f"evidencegui export: {file}: {c.trial} / {c.endpoint}: invalid "
-                             f"input left out of the derived numbers: {m}\n")
+    """Typed values that fail validation were left out of the derived numbers (core.effects
+    usable_arm): say so, so that a batch export cannot pass them on unnoticed (the files flag
+    them too)."""
+    from evidencegui.core.model import errors, validate_project
+
+    for p in errors(validate_project(project)):
+        sys.stderr.write(f"evidencegui export: {file}: invalid input left out of the derived "
+                         f"numbers: {p}\n")
 
 
 def run(args) -> int:

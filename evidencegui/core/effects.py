@@ -273,7 +273,7 @@ def _kind(d: float | None) -> str | None:
     return "benefit" if d > 0 else "harm"
 
 
-_ARM_FIELDS = None
+_ARM_FIELDS = frozenset(f.name for f in fields(Arm)) - {"label", "role"}
 
 
 def usable_arm(arm: Arm, trial: str | None = None, endpoint: str | None = None
@@ -282,27 +282,21 @@ def usable_arm(arm: Arm, trial: str | None = None, endpoint: str | None = None
     left out, and one message per value left out. A CI that does not contain its estimate, more
     events than patients, a p-value outside [0, 1]: none of them may feed a derived number, an
     ESMO-MCBS grade or an export, where it would be a silent wrong answer."""
-    global _ARM_FIELDS
-    if _ARM_FIELDS is None:
-        _ARM_FIELDS = {f.name for f in fields(Arm)}
     problems = errors(validate_arm(arm, trial, endpoint))
-    if not problems:
-        return arm, []
     changes: dict[str, Any] = {}
-    drop_landmarks: set[str] = set()
+    bad_landmarks: set[str] = set()       # "surv_12m" for problems of surv_12m, _lower, _upper
     messages = []
     for p in problems:
-        name = p.field
-        if name.startswith("surv_"):
-            drop_landmarks.add(name.split("m", 1)[0] + "m" if "m" in name else name)
-        elif name in _ARM_FIELDS and name not in ("label", "role"):
-            changes[name] = None
+        if p.field.startswith("surv_"):
+            bad_landmarks.add(p.field.removesuffix("_lower").removesuffix("_upper"))
+        elif p.field in _ARM_FIELDS:
+            changes[p.field] = None
         else:
             continue
-        messages.append(f"{arm.label or 'arm'}: {name} not used: {p.message}")
-    if drop_landmarks:
+        messages.append(f"{arm.label or 'arm'}: {p.field} not used: {p.message}")
+    if bad_landmarks:
         changes["landmarks"] = [lm for lm in arm.landmarks
-                                if f"surv_{lm.time:g}m" not in drop_landmarks]
+                                if f"surv_{lm.time:g}m" not in bad_landmarks]
     if "median" in changes:
         changes["median_not_reached"] = False
     return (replace(arm, **changes) if changes else arm), messages

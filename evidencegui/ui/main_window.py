@@ -336,7 +336,7 @@ class MainWindow(QMainWindow):
                 if ti < len(self.project.trials) else None
         self._clamp_selection()
         self._refresh_all()
-        how, text = getattr(self.controller, "last_action", ("do", command.text))
+        how, text = self.controller.last_action
         self.statusBar().showMessage({"undo": "Undone: ", "redo": "Redone: "}.get(how, "")
                                      + (text or command.text), 3000)
         self.autosaver.schedule()
@@ -414,24 +414,25 @@ class MainWindow(QMainWindow):
         self.tree.set_project(self.project, self.t_index, self.e_index)
         if (self.model.project, self.model.t_index, self.model.e_index) == (self.project, self.t_index, self.e_index):
             self.model.refresh()
-            self._fit_table_columns()          # a longer value typed ("<0.001") stays readable
         else:
             self.model.set_endpoint(self.project, self.t_index, self.e_index)
-            self._fit_table_columns()
+        self._fit_table_columns()              # a longer value typed ("<0.001") stays readable
         self._refresh_views()
 
     def _draw_plot(self) -> None:
-        self.plot.show_endpoint(self.project, self.t_index, self.e_index, self.settings.time_unit,
-                                self.settings.style, self.settings.show_ci)
+        """The shown endpoint, or the cross-trial overlay: one redraw either way."""
         w = self.plot.widget
-        if w is None:
-            return
-        if hasattr(w, "set_percent"):
-            w.set_percent(getattr(self, "act_percent", None) is not None and self.act_percent.isChecked())
-        if self.overlay is not None and hasattr(w, "set_arms"):
-            arms = self._overlay_arms()
-            if arms:
-                w.set_arms(arms, project=self.project)
+        arms = self._overlay_arms() if self.overlay is not None and w is not None else []
+        if arms:
+            w.set_view(self.settings.time_unit, self.settings.style, self.settings.show_ci,
+                       redraw=False)
+            w.set_arms(arms, project=self.project)
+        else:
+            self.plot.show_endpoint(self.project, self.t_index, self.e_index,
+                                    self.settings.time_unit, self.settings.style,
+                                    self.settings.show_ci)
+        if w is not None and hasattr(self, "act_percent"):      # the View menu exists
+            w.set_percent(self.act_percent.isChecked())
 
     def _refresh_views(self) -> None:
         for name, call in (("plot", self._draw_plot),

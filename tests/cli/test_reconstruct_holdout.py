@@ -34,9 +34,11 @@ def _cli(*argv) -> subprocess.CompletedProcess:
                           text=True, cwd=ROOT, timeout=120)
 
 
-def _run_case(case: dict, total_events: bool, tmp: Path) -> dict:
-    ds = TRUTH["datasets"][case["dataset"]]
-    nar = HOLD / case["at_risk"]
+def _run_case(case: dict, total_events: bool, tmp: Path, hold: Path = HOLD,
+              truth: dict = TRUTH) -> dict:
+    """Reconstruct one case of ``truth`` (files under ``hold``) and analyze the patients."""
+    ds = truth["datasets"][case["dataset"]]
+    nar = hold / case["at_risk"]
     tag = case["case"] + ("_tot" if total_events else "")
     rows, arms = [], []
     files = case["files"]
@@ -54,7 +56,7 @@ def _run_case(case: dict, total_events: bool, tmp: Path) -> dict:
             jobs.append((arm, fn, extra))
     for k, (arm, fn, extra) in enumerate(jobs):
         out = tmp / f"{tag}_{k}.csv"
-        r = _cli("reconstruct", HOLD / fn, "--at-risk", nar, *extra, "--out", out, "--json")
+        r = _cli("reconstruct", hold / fn, "--at-risk", nar, *extra, "--out", out, "--json")
         assert r.returncode == 0, f"{tag}: {r.stderr}"
         arms += json.loads(r.stdout)["arms"]
         with open(out, newline="") as f:

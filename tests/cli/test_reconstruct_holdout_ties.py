@@ -8,16 +8,15 @@ at the tied drops near 104 weeks and the HR was 5-18% low.
 """
 from __future__ import annotations
 
-import csv
 import json
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, ROOT
+from tests.cli.test_reconstruct_holdout import _run_case as _run_holdout_case
+from tests.cli.test_reconstruct_holdout import _tag
+from tests.conftest import FIXTURES
 
 HOLD = FIXTURES / "reconstruct_holdout" / "ties"
 TRUTH = json.loads((HOLD / "truth.json").read_text())
@@ -25,54 +24,12 @@ BAR = 0.05       # relative HR error, as the holdout
 EVENTS_BAR = 1   # events per arm, absolute
 
 
-def _cli(*argv) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "evidencegui", *map(str, argv)],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120)
-
-
 def _run_case(case: dict, total_events: bool, tmp: Path) -> dict:
-    ds = TRUTH["datasets"][case["dataset"]]
-    tag = case["case"] + ("_tot" if total_events else "")
-    files = case["files"]
-    single_file = len(set(files.values())) == 1
-    if single_file and not total_events:
-        jobs = [[files[next(iter(files))], []]]
-    else:
-        jobs = []
-        for arm, fn in files.items():
-            extra = (["--dataset", arm] if single_file else []) + ["--arm", arm]
-            if total_events:
-                extra += ["--total-events", ds["arms"][arm]["events"]]
-            jobs.append([fn, extra])
-    rows, arms = [], []
-    for k, (fn, extra) in enumerate(jobs):
-        out = tmp / f"{tag}_{k}.csv"
-        r = _cli("reconstruct", HOLD / fn, "--at-risk", HOLD / case["at_risk"], *extra,
-                 "--out", out, "--json")
-        assert r.returncode == 0, f"{tag}: {r.stderr}"
-        arms += json.loads(r.stdout)["arms"]
-        with open(out, newline="") as f:
-            rows += list(csv.DictReader(f))
-    ipd = tmp / f"{tag}_ipd.csv"
-    with open(ipd, "w", newline="") as f:
-        w = csv.DictWriter(f, ["time", "event", "arm"])
-        w.writeheader()
-        w.writerows(rows)
-    r = _cli("analyze", ipd, "--time", "time", "--event", "event", "--arm", "arm",
-             "--control", ds["control"], "--json")
-    assert r.returncode == 0, f"{tag}: {r.stderr}"
-    doc = json.loads(r.stdout)
-    (cmp_,) = doc["comparisons"]
-    return {"tag": tag, "hr": cmp_["hr"], "hr_true": ds["hr"],
-            "analyzed": {a["arm"]: a for a in doc["arms"]}}
+    return _run_holdout_case(case, total_events, tmp, HOLD, TRUTH)
 
 
 PARAMS = ([(c, False) for c in TRUTH["cases"]]
           + [(c, True) for c in TRUTH["cases"] if c["total_events_variant"]])
-
-
-def _tag(p):
-    return p[0]["case"] + ("_tot" if p[1] else "")
 
 
 @pytest.fixture(scope="module")

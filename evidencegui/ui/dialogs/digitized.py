@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
 
 import numpy as np
 
+from evidencegui.ui.dialogs import ok_cancel
 from evidencegui.core.curves import TIME_UNITS, convert_time
 from evidencegui.core.model import CONTROL, EXPERIMENTAL, Arm, Endpoint, PatientData, Project, Trial
 
@@ -46,10 +47,8 @@ class DigitizedImportDialog(QDialog):
         run = QPushButton("Reconstruct")
         run.clicked.connect(self.run)
         self.report = QTextBrowser()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = ok_cancel(self, self._accept)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
-        self.buttons.accepted.connect(self._accept)
-        self.buttons.rejected.connect(self.reject)
         form = QFormLayout()
         row = QHBoxLayout()
         row.addWidget(pick)

@@ -2,9 +2,10 @@
 life, toxicity, overall survival) that choose the form or adjust the preliminary grade."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout,
                                QGroupBox, QLabel, QVBoxLayout, QWidget)
 
+from evidencegui.ui.dialogs import ok_cancel
 from evidencegui.core.model import ESMO_FLAG_LABELS, ESMO_FLAGS
 
 SETTINGS = (("non-curative", "non-curative (advanced or metastatic disease)"),
@@ -41,10 +42,7 @@ class EsmoContextDialog(QDialog):
         note = QLabel("The grade in the comparison panel is preliminary until these are set from "
                       "the publication; each adjustment that applies is named beside the final grade.")
         note.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(box)

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QTreeWidget, QTreeWidgetItem,
+from PySide6.QtWidgets import (QDialog, QLabel, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
+
+from evidencegui.ui.dialogs import ok_cancel
 
 ROLE = Qt.ItemDataRole.UserRole
 
@@ -39,10 +41,7 @@ class OverlayDialog(QDialog):
                     self._items.append(a_item)
         self.tree.expandAll()
         self.tree.resizeColumnToContents(0)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         lay = QVBoxLayout(self)
         lay.addWidget(note)
         lay.addWidget(self.tree)

@@ -6,20 +6,7 @@ import html
 
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
-from evidencegui.ui import pyside_guard
-
-pyside_guard.apply()        # before the window makes its first thousand Qt calls
-
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]  # Okabe–Ito
-
-
-def _call(widget, names, *args, **kwargs) -> bool:
-    for n in names:
-        fn = getattr(widget, n, None)
-        if callable(fn):
-            fn(*args, **kwargs)
-            return True
-    return False
 
 
 class PlotPanel(QWidget):
@@ -42,10 +29,6 @@ class PlotPanel(QWidget):
         except Exception as e:  # the built-in view below keeps the window useful
             self.note = f"full survival plot not available ({type(e).__name__}: {e}); simple view shown"
             self._build_fallback(lay)
-
-    @property
-    def external(self):             # older name, kept for callers that look for it
-        return self.widget
 
     def show_endpoint(self, project, t_index, e_index, time_unit="months", style="screen", show_ci=True):
         trial = ep = None
@@ -131,10 +114,7 @@ class ComparisonView(QWidget):
         except (IndexError, TypeError):
             trial = ep = None
         if self.external is not None:
-            try:
-                _call(self.external, ("set_endpoint", "show_endpoint", "set_project"), project, trial, ep)
-            except TypeError:
-                _call(self.external, ("set_endpoint", "show_endpoint", "set_project"), project)
+            self.external.set_endpoint(project, trial, ep)
             return
         if ep is None:
             self.browser.setPlainText("No endpoint selected.")

@@ -6,9 +6,11 @@ from pathlib import Path
 from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QLabel, QLineEdit,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from evidencegui.core.curves import convert_time
 from evidencegui.ui.dialogs import ok_cancel
 
-TIME_FACTORS = {"days": 12 / 365.25, "weeks": 12 / 52.1775, "months": 1.0, "years": 12.0}
+# months per unit of the file's times, from the project's one table (core.curves)
+TIME_FACTORS = {u: convert_time(1.0, u, "months") for u in ("days", "weeks", "months", "years")}
 
 
 CONTROL_WORDS = ("control", "placebo", "obs", "standard", "soc", "usual", "comparator", "ctl", "ctrl")

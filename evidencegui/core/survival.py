@@ -144,34 +144,34 @@ def _as_arrays(time, event):
     return t, e
 
 
-def _timefix(t: np.ndarray) -> np.ndarray:
-    """R survival's aeqSurv (timefix=TRUE, the default of survfit, survdiff and coxph): times
-    that differ by at most sqrt(eps), absolutely or relative to the mean of the distinct times,
-    are one tied time, the smallest of the run. Without it, times such as 0.1 + 0.2 and 0.3,
-    or a day count divided by 30.4375 two ways, would be distinct here and tied in R."""
-    y = np.unique(t)
-    if len(y) < 2:
-        return t
+def _distinct_times(t: np.ndarray, timefix: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct times ascending, index of each patient's time into them): np.unique(t,
+    return_inverse=True), with R survival's aeqSurv when ``timefix`` (the default of survfit,
+    survdiff and coxph): times that differ by at most sqrt(eps), absolutely or relative to the
+    mean of the distinct times, are one tied time, the smallest of the run. Without it, times
+    such as 0.1 + 0.2 and 0.3, or a day count divided by 30.4375 two ways, would be distinct
+    here and tied in R. One sort: the runs are merged on the distinct times."""
+    y, inv = np.unique(t, return_inverse=True)
+    if not timefix or len(y) < 2:
+        return y, inv
     dy = np.diff(y)
     scale = float(np.mean(np.abs(y)))
     tied = (dy <= _TOL) | ((dy / scale <= _TOL) if scale > 0 else False)
     if not np.any(tied):
-        return t
-    cuts = y[np.concatenate([[True], ~tied])]
-    return cuts[np.searchsorted(cuts, t, side="right") - 1]
+        return y, inv
+    start = np.concatenate([[True], ~tied])
+    return y[start], (np.cumsum(start) - 1)[inv]
 
 
 def kaplan_meier(time, event, ci_method: str = "log-log", conf_level: float = 0.95,
                  timefix: bool = True) -> KaplanMeier:
     """Kaplan–Meier estimate with Greenwood variance and a pointwise CI (R's conf.type names).
-    ``timefix``: near-equal times are tied, as R's survfit does (see _timefix)."""
+    ``timefix``: near-equal times are tied, as R's survfit does (see _distinct_times)."""
     if ci_method not in CI_METHODS:
         raise ValueError(f"ci_method must be one of {', '.join(CI_METHODS)}, got {ci_method!r}")
     z = _z(conf_level)
     t, e = _as_arrays(time, event)
-    if timefix:
-        t = _timefix(t)
-    ut, inv = np.unique(t, return_inverse=True)
+    ut, inv = _distinct_times(t, timefix)
     total = np.bincount(inv, minlength=len(ut)).astype(np.float64)
     d = np.bincount(inv, weights=e, minlength=len(ut))
     n_risk = total[::-1].cumsum()[::-1]
@@ -379,13 +379,11 @@ def logrank(time, event, group, timefix: bool = True) -> LogRank:
     Groups with no expected events are left out, and the first remaining group is dropped from
     the quadratic form, as survdiff does. ``timefix``: near-equal times tied, as survdiff."""
     t, e = _as_arrays(time, event)
-    if timefix:
-        t = _timefix(t)
     labels, g = _group_codes(group)
     if len(g) != len(t):
         raise ValueError("group differs in length from time")
     k = len(labels)
-    ut, inv = np.unique(t, return_inverse=True)
+    ut, inv = _distinct_times(t, timefix)
     m = len(ut)
     cell = inv * k + g
     tot = np.bincount(cell, minlength=m * k).astype(np.float64).reshape(m, k)
@@ -443,10 +441,9 @@ class CoxHR:
     warning: str | None = None
 
 
-def _risk_counts(t, e, x):
-    """Per distinct event time: d1, d0 events and n1, n0 at risk for a binary covariate x."""
-    ut, inv = np.unique(t, return_inverse=True)
-    m = len(ut)
+def _risk_counts(inv, m, e, x):
+    """Per distinct event time: d1, d0 events and n1, n0 at risk for a binary covariate x;
+    inv indexes each patient's time into the m distinct times (_distinct_times)."""
     cell = inv * 2 + x
     tot = np.bincount(cell, minlength=2 * m).astype(np.float64).reshape(m, 2)
     dd = np.bincount(cell, weights=e, minlength=2 * m).reshape(m, 2)
@@ -464,8 +461,6 @@ def cox_hr(time, event, experimental_mask, conf_level: float = 0.95, max_iter: i
     Newton–Raphson from β = 0 with step halving; Wald CI from the observed information.
     ``timefix``: near-equal times tied, as coxph's default."""
     t, e = _as_arrays(time, event)
-    if timefix:
-        t = _timefix(t)
     x = np.asarray(experimental_mask).ravel().astype(bool).astype(np.int64)
     if len(x) != len(t):
         raise ValueError("experimental_mask differs in length from time")
@@ -476,7 +471,8 @@ def cox_hr(time, event, experimental_mask, conf_level: float = 0.95, max_iter: i
             ("the experimental arm" if e1 == 0 else "the control arm")
         msg = f"no events in {where}: the hazard ratio cannot be estimated"
         return CoxHR(None, None, None, None, None, None, None, 0, None, msg)
-    d1, d0, n1, n0 = _risk_counts(t, e, x)
+    ut, inv = _distinct_times(t, timefix)
+    d1, d0, n1, n0 = _risk_counts(inv, len(ut), e, x)
     d = d1 + d0
     rep = np.repeat(np.arange(len(d)), d.astype(np.int64))
     # k/d for k = 0..d−1 within each tied set

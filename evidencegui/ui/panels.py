@@ -1,19 +1,18 @@
 """The window's centre and right panels: the plot and comparison widgets of ui/survival_plot.py and
-ui/comparison_panel.py when present, else small built-in views that draw what core computes."""
+ui/comparison_panel.py (a message in place of the plot, a small built-in summary in place of the
+comparison, should one fail to build)."""
 from __future__ import annotations
 
 import html
 
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
-PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]  # Okabe–Ito
-
 
 class PlotPanel(QWidget):
     """Shows the survival plot of the current endpoint (ui/survival_plot.py).
 
-    Should that widget fail to build (a broken pyqtgraph, say), a bare pyqtgraph plot of the same
-    core arrays keeps the window useful, and ``note`` says why.
+    Should that widget fail to build (a broken pyqtgraph, say), the window still opens: the panel
+    shows why instead of a plot, and ``note`` says so in the status bar.
     """
 
     def __init__(self, parent=None):
@@ -26,11 +25,13 @@ class PlotPanel(QWidget):
             from evidencegui.ui.survival_plot import SurvivalPlotWidget
             self.widget = SurvivalPlotWidget(self)
             lay.addWidget(self.widget)
-        except Exception as e:  # the built-in view below keeps the window useful
-            self.note = f"full survival plot not available ({type(e).__name__}: {e}); simple view shown"
-            self._build_fallback(lay)
+        except Exception as e:  # the rest of the window stays useful
+            self.note = f"survival plot not available ({type(e).__name__}: {e})"
+            lay.addWidget(QLabel(html.escape(self.note)))
 
     def show_endpoint(self, project, t_index, e_index, time_unit="months", style="screen", show_ci=True):
+        if self.widget is None:
+            return
         trial = ep = None
         try:
             if t_index is not None:
@@ -38,52 +39,11 @@ class PlotPanel(QWidget):
                 ep = trial.endpoints[e_index] if e_index is not None else None
         except (IndexError, TypeError):
             trial = ep = None
-        if self.widget is not None:
-            w = self.widget
-            # Settings first, then one redraw with all of them.
-            w.set_view(time_unit if time_unit in ("months", "years", "weeks", "days") else "months",
-                       style if style in ("screen", "presentation") else "screen", show_ci, redraw=False)
-            w.set_endpoint(project, trial, ep)
-            return
-        self._draw_fallback(project, ep, time_unit, style, show_ci)
-
-    # ------------------------------------------------------------------ fallback
-    def _build_fallback(self, lay) -> None:
-        import pyqtgraph as pg
-        self.plot = pg.PlotWidget(background="w")
-        self.plot.setLabel("left", "Survival probability")
-        self.plot.setLabel("bottom", "Time (months)")
-        self.plot.setYRange(0, 1.02)
-        self.plot.showGrid(x=True, y=True, alpha=0.2)
-        self.legend = self.plot.addLegend(offset=(-10, 10))
-        lay.addWidget(self.plot)
-        self.items = {}
-
-    def _draw_fallback(self, project, ep, time_unit, style, show_ci) -> None:
-        import pyqtgraph as pg
-
-        from evidencegui.core.curves import endpoint_curves
-        self.plot.clear()
-        self.legend.clear()
-        self.items = {}
-        self.plot.setLabel("bottom", f"Time ({time_unit})")
-        if ep is None:
-            return
-        width = 3 if style == "presentation" else 2
-        curves = endpoint_curves(ep, project.ci_method, time_unit,
-                                 data_unit=getattr(project, "time_unit", "months"))
-        for i, curve in enumerate(curves):
-            color = PALETTE[i % len(PALETTE)]
-            dash = pg.QtCore.Qt.PenStyle.DashLine if curve.modelled else pg.QtCore.Qt.PenStyle.SolidLine
-            self.items[curve.label] = self.plot.plot(curve.time, curve.survival,
-                                                     pen=pg.mkPen(color, width=width, style=dash),
-                                                     name=curve.label)
-            if show_ci and curve.lower is not None and curve.upper is not None:
-                c = pg.mkColor(color)
-                c.setAlpha(40)
-                self.plot.addItem(pg.FillBetweenItem(pg.PlotCurveItem(curve.time, curve.lower),
-                                                     pg.PlotCurveItem(curve.time, curve.upper),
-                                                     brush=pg.mkBrush(c)))
+        # Settings first, then one redraw with all of them.
+        self.widget.set_view(time_unit if time_unit in ("months", "years", "weeks", "days") else "months",
+                             style if style in ("screen", "presentation") else "screen", show_ci,
+                             redraw=False)
+        self.widget.set_endpoint(project, trial, ep)
 
 
 class ComparisonView(QWidget):

@@ -34,7 +34,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from evidencegui.core.errors import InputError  # noqa: E402
-from evidencegui.core.reconstruct import reconstruct  # noqa: E402
+from evidencegui.core.reconstruct import km_steps, reconstruct  # noqa: E402
 from evidencegui.core.survival import cox_hr, kaplan_meier, median, rmst  # noqa: E402
 
 
@@ -51,15 +51,8 @@ class Trial:
 
 def _km_corners(time, event):
     """Distinct event times, survival before and after each drop, last follow-up time."""
-    order = np.argsort(time, kind="stable")
-    t, e = time[order], event[order]
-    uniq, first = np.unique(t, return_index=True)
-    at_risk = t.size - first
-    deaths = np.add.reduceat(e, first)
-    keep = deaths > 0
-    s_after = np.cumprod(np.where(keep, 1.0 - deaths / at_risk, 1.0))
-    s_before = np.concatenate(([1.0], s_after[:-1]))
-    return uniq[keep], s_before[keep], s_after[keep], float(t[-1])
+    et, s_after = km_steps(time, event)
+    return et, np.concatenate(([1.0], s_after[:-1])), s_after, float(np.max(time))
 
 
 def simulate_arm(rng, n, dist, shape, scale, hr, accrual, follow, dropout):
@@ -139,6 +132,29 @@ def digitize(rng, time, event, x_max, budget, noise_x, noise_y, shuffle_frac, al
 NOISE_SCALE = 1.0
 
 
+def _figure(rng, scenario, true, x_max, step, budget, noise, style, trim=None) -> Trial:
+    """The trial as a reader takes it from the figure: each arm's clicks (``style``: corners,
+    along or bottoms) and its risk table every ``step`` up to ``x_max``, stopped after the
+    first 0 as journals do; ``trim(keep, counts)`` may stop the row earlier."""
+    clicks, table = {}, {}
+    for a, (tt, ee) in true.items():
+        clicks[a] = digitize(rng, tt, ee, x_max, budget, noise_x=x_max * noise,
+                             noise_y=noise * 2.5, shuffle_frac=0.03, along=style == "along",
+                             bottoms=style == "bottoms")
+        times = np.arange(0.0, x_max + 1e-9, step)
+        counts = (tt[None, :] >= times[:, None]).sum(axis=1)
+        keep = np.ones(times.size, bool)
+        nz = np.flatnonzero(counts == 0)
+        if nz.size:
+            keep[nz[0] + 1:] = False
+        if trim is not None:
+            trim(keep, counts)
+        table[a] = (times[keep].tolist(), counts[keep].astype(int).tolist())
+    tau = 0.9 * min(float(tt.max()) for tt, _ in true.values())
+    landmarks = (round(0.25 * tau, 1), round(0.5 * tau, 1))
+    return Trial(scenario, true, clicks, table, tau, landmarks)
+
+
 def make_trial(rng) -> Trial:
     dist = "weibull" if rng.random() < 0.5 else "exponential"
     heavy = rng.random() < 0.5
@@ -169,26 +185,13 @@ def make_trial(rng) -> Trial:
     budget = int(rng.integers(200, 501))
     noise = float(rng.uniform(0.0003, 0.0015)) * NOISE_SCALE   # click noise, fraction of axis
     style = ("corners", "along", "bottoms")[int(rng.choice(3, p=(0.4, 0.4, 0.2)))]
-    along, bottoms = style == "along", style == "bottoms"
-    clicks, table = {}, {}
-    for a, (tt, ee) in true.items():
-        clicks[a] = digitize(rng, tt, ee, x_max, budget, noise_x=x_max * noise,
-                             noise_y=noise * 2.5, shuffle_frac=0.03, along=along,
-                             bottoms=bottoms)
-        times = np.arange(0.0, x_max + 1e-9, step)
-        counts = (tt[None, :] >= times[:, None]).sum(axis=1)
-        # journals stop the row once nobody is left
-        keep = np.ones(times.size, bool)
-        nz = np.flatnonzero(counts == 0)
-        if nz.size:
-            keep[nz[0] + 1:] = False
+
+    def trim(keep, counts):
         if mode.endswith("short"):
             pos = np.flatnonzero(counts > 0)
             keep[pos[-1] - int(rng.integers(0, 2)) + 1:] = False
-        table[a] = (times[keep].tolist(), counts[keep].astype(int).tolist())
-    tau = 0.9 * min(float(tt.max()) for tt, _ in true.values())
-    landmarks = (round(0.25 * tau, 1), round(0.5 * tau, 1))
-    return Trial(f"{dist}/{'heavy' if heavy else 'light'}/{mode}/{style}", true, clicks, table, tau, landmarks)
+    return _figure(rng, f"{dist}/{'heavy' if heavy else 'light'}/{mode}/{style}", true, x_max,
+                   step, budget, noise, style, trim)
 
 
 def make_small_trial(rng) -> Trial:
@@ -227,24 +230,12 @@ def make_small_trial(rng) -> Trial:
     noise = float(rng.uniform(0.0003, 0.0015)) * NOISE_SCALE
     style = ("corners", "along", "bottoms")[int(rng.choice(3, p=(0.4, 0.4, 0.2)))]
     mode = ("full", "short")[int(rng.random() < 0.3)]
-    clicks, table = {}, {}
-    for a, (tt, ee) in true.items():
-        clicks[a] = digitize(rng, tt, ee, x_max, budget, noise_x=x_max * noise,
-                             noise_y=noise * 2.5, shuffle_frac=0.03, along=style == "along",
-                             bottoms=style == "bottoms")
-        times = np.arange(0.0, x_max + 1e-9, step)
-        counts = (tt[None, :] >= times[:, None]).sum(axis=1)
-        keep = np.ones(times.size, bool)
-        nz = np.flatnonzero(counts == 0)
-        if nz.size:
-            keep[nz[0] + 1:] = False
+
+    def trim(keep, counts):
         if mode == "short":
-            pos = np.flatnonzero(counts > 0)
-            keep[pos[-1] + 1:] = False
-        table[a] = (times[keep].tolist(), counts[keep].astype(int).tolist())
-    tau = 0.9 * min(float(tt.max()) for tt, _ in true.values())
-    landmarks = (round(0.25 * tau, 1), round(0.5 * tau, 1))
-    return Trial(f"{dist}/bunched/{mode}/{style}", true, clicks, table, tau, landmarks)
+            keep[np.flatnonzero(counts > 0)[-1] + 1:] = False
+    return _figure(rng, f"{dist}/bunched/{mode}/{style}", true, x_max, step, budget, noise,
+                   style, trim)
 
 
 def make_ties_trial(rng) -> Trial:
@@ -290,26 +281,15 @@ def make_ties_trial(rng) -> Trial:
     noise = float(rng.uniform(0.0003, 0.0015)) * NOISE_SCALE
     style = ("corners", "along", "bottoms")[int(rng.choice(3, p=(0.4, 0.4, 0.2)))]
     mode = ("full", "short", "trim")[int(rng.choice(3, p=(0.5, 0.2, 0.3)))]
-    clicks, table = {}, {}
-    for a, (tt, ee) in true.items():
-        clicks[a] = digitize(rng, tt, ee, x_max, budget, noise_x=x_max * noise,
-                             noise_y=noise * 2.5, shuffle_frac=0.03, along=style == "along",
-                             bottoms=style == "bottoms")
-        times = np.arange(0.0, x_max + 1e-9, step)
-        counts = (tt[None, :] >= times[:, None]).sum(axis=1)
-        keep = np.ones(times.size, bool)
-        nz = np.flatnonzero(counts == 0)
-        if nz.size:
-            keep[nz[0] + 1:] = False
+
+    def trim(keep, counts):
         pos = np.flatnonzero(counts > 0)
         if mode == "trim":
             keep[pos[-1] + 1:] = False
         elif mode == "short":
             keep[max(pos[-1] - int(rng.integers(0, 2)), 1):] = False
-        table[a] = (times[keep].tolist(), counts[keep].astype(int).tolist())
-    tau = 0.9 * min(float(tt.max()) for tt, _ in true.values())
-    landmarks = (round(0.25 * tau, 1), round(0.5 * tau, 1))
-    return Trial(f"{dist}/{unit}/{mode}/{style}", true, clicks, table, tau, landmarks)
+    return _figure(rng, f"{dist}/{unit}/{mode}/{style}", true, x_max, step, budget, noise,
+                   style, trim)
 
 
 def _summ(time, event, tau, landmarks):

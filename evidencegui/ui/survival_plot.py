@@ -15,10 +15,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from evidencegui.core import curves as cc
-from evidencegui.ui import pyside_guard
 from evidencegui.ui import style as st
-
-pyside_guard.apply()        # PySide6 6.12 on Python 3.11 leaks references to None: see there
 
 UNIT_WORD = {"months": "Months", "years": "Years", "weeks": "Weeks", "days": "Days"}
 # Tick steps that read naturally for follow-up times (months: quarters, half-years, years).
@@ -693,7 +690,9 @@ if __name__ == "__main__":     # preview on the bundled example
 
     from evidencegui.io.project_file import load_project
     from evidencegui.resources import resource
+    from evidencegui.ui import pyside_guard
 
+    pyside_guard.apply()        # as app.py does: PySide6 6.12 on Python 3.11 leaks references to None
     app = QtWidgets.QApplication(sys.argv)
     proj = load_project(resource("examples", "cleopatra.evidence.json"))
     w = SurvivalPlotWidget()

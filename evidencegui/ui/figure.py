@@ -157,7 +157,6 @@ def render_svg(project, trial=None, endpoint=None, style: str = "presentation",
     w_px, h_px = round(width_in * SVG_DPI), round(height_in * SVG_DPI)
     widget = build_widget(project, trial, endpoint, SVG_DPI / 72.0, style, w_px, h_px, time_unit, show_ci,
                           title)
-    t, e = resolve(project, trial, endpoint)
     buf = QtCore.QBuffer()
     buf.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
     try:
@@ -166,7 +165,7 @@ def render_svg(project, trial=None, endpoint=None, style: str = "presentation",
         gen.setSize(QtCore.QSize(w_px, h_px))
         gen.setViewBox(QtCore.QRect(0, 0, w_px, h_px))
         gen.setResolution(SVG_DPI)
-        gen.setTitle(f"{t.name} — {e.name}")
+        gen.setTitle(widget.title)              # "trial — endpoint"
         gen.setDescription("Survival curves drawn by EvidenceGUI")
         _paint(widget, gen, w_px, h_px)
     finally:

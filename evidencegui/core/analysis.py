@@ -107,10 +107,9 @@ def _comparison(time, event, codes, e_code, c_code, kms, labels, tau, landmarks,
         t, ev, exp = time, event, codes == e_code
     else:
         t, ev, exp = time[pair], event[pair], codes[pair] == e_code
-    cox = sv.cox_hr(t, ev, exp)
+    lr, cox = sv.logrank_cox(t, ev, exp)   # one sort of the pair's times for both
     if cox.hr is None:
         warnings.append(f"{lab!r} vs {ctl!r}: {cox.warning or 'the hazard ratio cannot be estimated'}")
-    lr = sv.logrank(t, ev, exp.astype(np.int8))
     lr_ok = lr.df > 0
     if not lr_ok:
         why = ("no events in either arm" if not ev.any() else

@@ -373,6 +373,15 @@ def _group_codes(group):
     return labels, codes
 
 
+def _group_counts(inv, m: int, e, g, k: int):
+    """(at risk, events), each m × k: per distinct time (inv indexes each patient's time into
+    the m distinct times, _distinct_times) and group (g: codes 0..k−1)."""
+    cell = inv * k + g
+    tot = np.bincount(cell, minlength=m * k).astype(np.float64).reshape(m, k)
+    dg = np.bincount(cell, weights=e, minlength=m * k).reshape(m, k)
+    return tot[::-1].cumsum(axis=0)[::-1], dg
+
+
 def logrank(time, event, group, timefix: bool = True) -> LogRank:
     """The log-rank test over the groups (R's survdiff, rho = 0), all sums in float64.
 
@@ -382,13 +391,12 @@ def logrank(time, event, group, timefix: bool = True) -> LogRank:
     labels, g = _group_codes(group)
     if len(g) != len(t):
         raise ValueError("group differs in length from time")
-    k = len(labels)
     ut, inv = _distinct_times(t, timefix)
-    m = len(ut)
-    cell = inv * k + g
-    tot = np.bincount(cell, minlength=m * k).astype(np.float64).reshape(m, k)
-    dg = np.bincount(cell, weights=e, minlength=m * k).reshape(m, k)
-    ng = tot[::-1].cumsum(axis=0)[::-1]          # at risk per group
+    return _logrank_counts(*_group_counts(inv, len(ut), e, g, len(labels)))
+
+
+def _logrank_counts(ng, dg) -> LogRank:
+    """logrank() from the per-time, per-group numbers at risk and events (_group_counts)."""
     n = ng.sum(axis=1)
     d = dg.sum(axis=1)
     ev = d > 0
@@ -441,17 +449,6 @@ class CoxHR:
     warning: str | None = None
 
 
-def _risk_counts(inv, m, e, x):
-    """Per distinct event time: d1, d0 events and n1, n0 at risk for a binary covariate x;
-    inv indexes each patient's time into the m distinct times (_distinct_times)."""
-    cell = inv * 2 + x
-    tot = np.bincount(cell, minlength=2 * m).astype(np.float64).reshape(m, 2)
-    dd = np.bincount(cell, weights=e, minlength=2 * m).reshape(m, 2)
-    nr = tot[::-1].cumsum(axis=0)[::-1]
-    ev = dd.sum(axis=1) > 0
-    return dd[ev, 1], dd[ev, 0], nr[ev, 1], nr[ev, 0]
-
-
 def cox_hr(time, event, experimental_mask, conf_level: float = 0.95, max_iter: int = 50,
            tol: float = 1e-12, timefix: bool = True) -> CoxHR:
     """Cox PH model with one binary covariate (1 = experimental), Efron's tie correction.
@@ -461,18 +458,30 @@ def cox_hr(time, event, experimental_mask, conf_level: float = 0.95, max_iter: i
     Newton–Raphson from β = 0 with step halving; Wald CI from the observed information.
     ``timefix``: near-equal times tied, as coxph's default."""
     t, e = _as_arrays(time, event)
+    x = _binary(experimental_mask, t)
+    ut, inv = _distinct_times(t, timefix)
+    return _cox_counts(*_group_counts(inv, len(ut), e, x, 2), conf_level, max_iter, tol)
+
+
+def _binary(experimental_mask, t) -> np.ndarray:
     x = np.asarray(experimental_mask).ravel().astype(bool).astype(np.int64)
     if len(x) != len(t):
         raise ValueError("experimental_mask differs in length from time")
+    return x
+
+
+def _cox_counts(nr, dd, conf_level: float, max_iter: int, tol: float) -> CoxHR:
+    """cox_hr() from the per-time numbers at risk and events, columns control and experimental
+    (_group_counts)."""
     z = _z(conf_level)
-    e1, e0 = float(e[x == 1].sum()), float(e[x == 0].sum())
+    e1, e0 = float(dd[:, 1].sum()), float(dd[:, 0].sum())
     if e1 == 0 or e0 == 0:
         where = "either arm" if e1 == 0 and e0 == 0 else \
             ("the experimental arm" if e1 == 0 else "the control arm")
         msg = f"no events in {where}: the hazard ratio cannot be estimated"
         return CoxHR(None, None, None, None, None, None, None, 0, None, msg)
-    ut, inv = _distinct_times(t, timefix)
-    d1, d0, n1, n0 = _risk_counts(inv, len(ut), e, x)
+    ev = dd.sum(axis=1) > 0
+    d1, d0, n1, n0 = dd[ev, 1], dd[ev, 0], nr[ev, 1], nr[ev, 0]
     d = d1 + d0
     rep = np.repeat(np.arange(len(d)), d.astype(np.int64))
     # k/d for k = 0..d−1 within each tied set
@@ -518,6 +527,20 @@ def cox_hr(time, event, experimental_mask, conf_level: float = 0.95, max_iter: i
     zz = beta / se
     return CoxHR(math.exp(beta), math.exp(beta - z * se), math.exp(beta + z * se), float(beta),
                  se, float(zz), 2 * norm_sf(abs(zz)), it, float(ll))
+
+
+def logrank_cox(time, event, experimental_mask, conf_level: float = 0.95,
+                timefix: bool = True) -> tuple[LogRank, CoxHR]:
+    """(logrank(time, event, experimental_mask), cox_hr(time, event, experimental_mask)) from
+    one pass over the patients: one check, one sort of the times and one count for both."""
+    t, e = _as_arrays(time, event)
+    x = _binary(experimental_mask, t)
+    ut, inv = _distinct_times(t, timefix)
+    nr, dd = _group_counts(inv, len(ut), e, x, 2)
+    # a group with no patient is no group to logrank()
+    present = nr[0] > 0 if len(nr) else np.zeros(2, dtype=bool)
+    lr = _logrank_counts(nr[:, present], dd[:, present])
+    return lr, _cox_counts(nr, dd, conf_level, 50, 1e-12)
 
 
 # ----------------------------------------------------------------------------- landmarks, NNT

@@ -7,6 +7,7 @@ import importlib.util
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
+from evidencegui.cli.export import EMBED_DPI  # figures inside the workbook and the slides
 from evidencegui.ui.dialogs.error import show_error
 
 ENTRIES = [  # text, module, function, file filter, suffix
@@ -15,7 +16,6 @@ ENTRIES = [  # text, module, function, file filter, suffix
     ("Figure as PNG…", "evidencegui.ui.figure", "render_png", "PNG image (*.png)", ".png"),
     ("Figure as SVG…", "evidencegui.ui.figure", "render_svg", "SVG image (*.svg)", ".svg"),
 ]
-EMBED_DPI = 150                # figures inside the workbook and the slides (as the command line)
 DEFAULT_DPI = 300
 
 
@@ -27,12 +27,7 @@ def _available(module: str, name: str) -> tuple[bool, str]:
 
 def _view(window) -> dict:
     """The window's view settings, so the exported figure looks like the plot on screen."""
-    s = getattr(window, "settings", None)
-    out = {}
-    if s is not None:
-        out["time_unit"] = getattr(s, "time_unit", "months")
-        out["show_ci"] = bool(getattr(s, "show_ci", True))
-    return out
+    return {"time_unit": window.settings.time_unit, "show_ci": window.settings.show_ci}
 
 
 def _figures(window) -> dict:

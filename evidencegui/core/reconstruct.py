@@ -169,6 +169,12 @@ def _fmt(x: float) -> str:
     return f"{x:.4g}"
 
 
+def _along_curve(t, s) -> tuple[float, np.ndarray]:
+    """The time axis' span and the order of the points along the curve (see clean_curve)."""
+    span = float(t.max()) if t.size and t.max() > 0 else 1.0
+    return span, np.lexsort((-s, t, t / span + (1.0 - s)))
+
+
 def clean_curve(t, s) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Cleaned clicks: t ≥ 0, S in [0, 1], sorted (t ascending, S descending at equal t),
     non-increasing (running minimum), starting at (0, 1). Returns (t, s, warnings)."""
@@ -210,8 +216,7 @@ def clean_curve(t, s) -> tuple[np.ndarray, np.ndarray, list[str]]:
     # order along the curve: on a monotone step curve both t and 1 − S grow, so their sum
     # (t on the scale of the x axis) grows too and click noise moves it only a little; the
     # bottom of a drop clicked slightly left of its top stays after the top
-    span = float(t.max()) if t.max() > 0 else 1.0
-    order = np.lexsort((-s, t, t / span + (1.0 - s)))
+    span, order = _along_curve(t, s)
     # stray clicks (on a label, the legend, the other curve): along the curve times never go
     # back; a point out of time order by more than OUTLIER_X of the axis with two or more of
     # its neighbours along the curve (four on either side) is dropped, worst first
@@ -245,8 +250,7 @@ def clean_curve(t, s) -> tuple[np.ndarray, np.ndarray, list[str]]:
             keep = np.ones(t.size, dtype=bool)
             keep[idx] = False
             t, s = t[keep], s[keep]
-            span = float(t.max()) if t.size and t.max() > 0 else 1.0
-            order = np.lexsort((-s, t, t / span + (1.0 - s)))
+            span, order = _along_curve(t, s)
     # points that come before an earlier one in the file (a later time, or the same time and a
     # lower survival, than the point that follows them)
     moved = int(np.count_nonzero((t[1:] < t[:-1]) | ((t[1:] == t[:-1]) & (s[1:] > s[:-1]))))
@@ -408,6 +412,13 @@ def _walk(cs: list[float], lo: int, hi: int, n0: int, km0: float, cen: np.ndarra
     return n, d_out, c_out, km
 
 
+def _trend(T, N, j, n, t) -> tuple[float, int]:
+    """The trend of the table's columns j − 1 and j: its slope (≤ 0, per unit time) and the
+    number at risk at t when it is continued from n at T_j."""
+    slope = min(0.0, float(N[j] - N[j - 1]) / float(T[j] - T[j - 1]))
+    return slope, max(0, int(round(n + slope * (t - float(T[j])))))
+
+
 def _solve_interval(ct, cs, lo, hi, t0, t1, n_start, km_last, target, win=EVEN):
     """Guyot's steps 1–4 on the clicks lo..hi of [t0, t1): the number censored, spread evenly,
     adjusted until the reconstructed number at risk at t1 is ``target`` (or as close as the
@@ -528,10 +539,10 @@ def _click_sse(cs, lo, hi, n0, km0, d_k, c_k, max_tie=1.0) -> float:
     return out / (FIT_SD * FIT_SD) + EXTRA_EVENT_COST * sum(max(d - 1, 0) for d in d_k)
 
 
-def _drop_segments(ct, cs, lo, hi, n_start, tie_dt) -> list[int]:
-    """Clicks (relative to lo) that start a drop of at least half an event among n_start
-    (clicks less than tie_dt apart are one drop): the censorings between two such drops can
-    move freely without changing the events."""
+def _drop_segments(ct, cs, lo, hi, n_start, tie_dt) -> list[tuple[int, int]]:
+    """First and last click (relative to lo) of each drop of at least half an event among
+    n_start (clicks less than tie_dt apart are one drop): the censorings between two such drops
+    can move freely without changing the events."""
     out = []
     j = 0
     m = hi - lo + 1
@@ -541,7 +552,7 @@ def _drop_segments(ct, cs, lo, hi, n_start, tie_dt) -> list[int]:
             k += 1
         top = cs[lo + j - 1] if lo + j > 0 else 1.0
         if top > 0 and (top - cs[lo + k]) / top >= 0.5 / max(n_start, 1):
-            out.append(j)
+            out.append((j, k))
         j = k + 1
     return out
 
@@ -553,22 +564,20 @@ def _deviance(k, e):
     return 2.0 * ((k * math.log(k / e) if k > 0 else 0.0) - (k - e))
 
 
-def _spread_dp(cs, lo, hi, bounds, n_start, target, expect, tie_dt, ctl):
-    """Numbers censored between the drops (one per stretch, len(bounds) + 1) chosen by dynamic
+def _spread_dp(cs, lo, hi, drops, n_start, target, expect):
+    """Numbers censored between the drops (first and last click of each, from _drop_segments;
+    one number per stretch, len(drops) + 1) chosen by dynamic
     programming over the number at risk at each drop: each drop costs the squared distance
     between its bottom and the drop that whole events among that many would make (times the
     clicks that lie on the level after it), EXTRA_EVENT_COST per event beyond the first, and each
     stretch the deviance of its censorings from the even spread. None when nothing fits."""
     m = hi - lo + 1
-    K = len(bounds)
+    K = len(drops)
     ns = np.arange(n_start + 1, dtype=float)
     inv = 1.0 / (FIT_SD * FIT_SD)
     cost, after = [], []
-    for s, b in enumerate(bounds):
-        e = b
-        while e + 1 < m and ctl[lo + e + 1] - ctl[lo + e] <= tie_dt:
-            e += 1
-        nxt = bounds[s + 1] if s + 1 < K else m
+    for s, (b, e) in enumerate(drops):
+        nxt = drops[s + 1][0] if s + 1 < K else m
         w = max(nxt - e, 1)
         top = cs[lo + b - 1] if lo + b > 0 else 1.0
         bot = cs[lo + e]
@@ -622,9 +631,10 @@ def _solve_spread(ct, cs, lo, hi, t0, t1, n_start, km_last, target):
     if n_start > SPREAD_MAX_N or hi < lo or best[0] != target:
         return (*best, None)
     c_even = int(sum(best[2]))
-    ctl = ct.tolist() if hasattr(ct, "tolist") else list(ct)
+    ctl = ct.tolist()
     tie_dt = TIE_X * max(float(ct[-1]), 1e-12)
-    bounds = _drop_segments(ctl, cs, lo, hi, n_start, tie_dt)
+    drops = _drop_segments(ctl, cs, lo, hi, n_start, tie_dt)
+    bounds = [b for b, _ in drops]
     if not bounds or c_even + target >= n_start:
         return (*best, None)
     # one event among n_start moves the curve less than the click noise at every drop: the
@@ -665,7 +675,7 @@ def _solve_spread(ct, cs, lo, hi, t0, t1, n_start, km_last, target):
 
     expect = [max(c_even, 1) * ln / total_len for ln in lengths]
     start = [counts_of(best[2])]
-    k_dp = _spread_dp(cs, lo, hi, bounds, n_start, target, expect, tie_dt, ctl)
+    k_dp = _spread_dp(cs, lo, hi, drops, n_start, target, expect)
     if k_dp is not None:
         start.append(k_dp)
     for w in WINDOWS:
@@ -768,26 +778,21 @@ def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = 
         # says nobody was left by t1, not how many were still followed at the curve's end (at
         # the end of a study many are censored at once); those follow the trend of the table's
         # last two columns up to the curve's end and are censored there
-        solve_to = target
-        end_mass = (target == 0 and i >= 1 and t0 < last_click < t1 and cs_arr[-1] > ZERO_S)
-        if end_mass:
-            slope = min(0.0, float(N[i] - N[i - 1]) / float(T[i] - T[i - 1]))
-            solve_to = max(0, int(round(n_start + slope * (last_click - t0))))
         n_end, d_k, c_k, km_new, placed = _solve_spread(ct, cs, lo, hi, t0, t1s, n_start,
                                                         km_last, target)
-        if end_mass and solve_to > 0 and hi >= lo:
-            # kept only where the drops' heights fit it better than the even spread to 0 (a
-            # drop of 1/n means n at risk): after staggered entry few are left at the end
-            alt = _solve_spread(ct, cs, lo, hi, t0, t1s, n_start, km_last, solve_to)
-            if alt[0] > 0 and (_click_sse(cs, lo, hi, n_start, km_last, alt[1], alt[2], END_TIE)
-                               < _click_sse(cs, lo, hi, n_start, km_last, d_k, c_k)
-                               - END_MARGIN - 1e-9):
-                n_end, d_k, c_k, km_new, placed = alt
-            else:
-                end_mass = False
-        else:
-            end_mass = False
-        if end_mass and n_end > 0:
+        end_mass = False
+        if target == 0 and i >= 1 and t0 < last_click < t1 and cs_arr[-1] > ZERO_S and hi >= lo:
+            _, solve_to = _trend(T, N, i, n_start, last_click)
+            if solve_to > 0:
+                # kept only where the drops' heights fit it better than the even spread to 0 (a
+                # drop of 1/n means n at risk): after staggered entry few are left at the end
+                alt = _solve_spread(ct, cs, lo, hi, t0, t1s, n_start, km_last, solve_to)
+                end_mass = alt[0] > 0 and (
+                    _click_sse(cs, lo, hi, n_start, km_last, alt[1], alt[2], END_TIE)
+                    < _click_sse(cs, lo, hi, n_start, km_last, d_k, c_k) - END_MARGIN - 1e-9)
+                if end_mass:
+                    n_end, d_k, c_k, km_new, placed = alt
+        if end_mass:
             # a curve drawn flat to its end shows where follow-up stopped; one that ends at the
             # bottom of a drop (the reader stopped at the last drop) does not: those left were
             # followed beyond it, up to t1 at most
@@ -805,11 +810,8 @@ def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = 
                    f"between t = {_fmt(last_click)} and t = {_fmt(t1)} (the curve ends at a drop)"))
             n_end = 0
         d_all[lo:hi + 1] = d_k
-        if placed is None:
-            cen_times.append(_censor_times(ct, lo, hi, t0, t1s, c_k))
-        else:
-            n_uneven += 1
-            cen_times.append(_placed_times(ct, lo, hi, t0, t1s, c_k, placed))
+        cen_times.append(_censor_times(ct, lo, hi, t0, t1s, c_k, placed))
+        n_uneven += placed is not None
         total_cens += int(sum(c_k))
         if n_end < target:
             warnings.append(
@@ -840,8 +842,7 @@ def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = 
     if total_events is None:
         if m >= 2 and n_start > 0 and hi >= lo:
             # the numbers at risk continue along the trend of the table's last two columns
-            slope = min(0.0, float(N[-1] - N[-2]) / float(T[-1] - T[-2]))
-            target = max(0, int(round(n_start + slope * (t_end - t0))))
+            slope, target = _trend(T, N, -1, n_start, t_end)
             if cs[-1] <= ZERO_S:
                 target = 0   # the curve ends at 0: the last patient had the event
             n_end, d_k, c_k, _, placed_last = _solve_spread(ct, cs, lo, hi, t0, t_end, n_start,
@@ -898,11 +899,8 @@ def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = 
                             f"t = {_fmt(t_end)}")
         n_end, d_k, c_k, _ = run_last(c)
     d_all[lo:hi + 1] = d_k
-    if placed_last is None:
-        cen_times.append(_censor_times(ct, lo, hi, t0, t_end, c_k))
-    else:
-        n_uneven += 1
-        cen_times.append(_placed_times(ct, lo, hi, t0, t_end, c_k, placed_last))
+    cen_times.append(_censor_times(ct, lo, hi, t0, t_end, c_k, placed_last))
+    n_uneven += placed_last is not None
     remaining = int(n_end)
     if n_uneven:
         warnings.append(
@@ -981,10 +979,15 @@ def _with_anchors(ct, cs, T):
     return t2, np.minimum.accumulate(s2)
 
 
-def _censor_times(ct, lo, hi, t_start, t_end, c_k) -> np.ndarray:
+def _censor_times(ct, lo, hi, t_start, t_end, c_k, placed=None) -> np.ndarray:
     """Times for the censorings actually used: the even spread of the interval, c_k[0] of them
     before click lo and c_k[k + 1] between click k and the next (the spread positions inside
-    that gap)."""
+    that gap); or, given the times ``placed`` chosen by _solve_spread, as many of them per click
+    gap as the walk used."""
+    if placed is not None:
+        idx = np.searchsorted(ct[lo:hi + 1], placed, side="right")
+        out = [placed[idx == g][:c] for g, c in enumerate(c_k) if c > 0]
+        return np.concatenate(out) if out else np.zeros(0)
     total = int(sum(c_k))
     if total == 0:
         return np.zeros(0)
@@ -1007,16 +1010,6 @@ def _censor_times(ct, lo, hi, t_start, t_end, c_k) -> np.ndarray:
                 pts = np.full(c, min(a, b))
             out.append(pts)
     return np.concatenate(out)
-
-
-def _placed_times(ct, lo, hi, t_start, t_end, c_k, placed) -> np.ndarray:
-    """The censoring times chosen by _solve_spread, as many per click gap as the walk used."""
-    idx = np.searchsorted(ct[lo:hi + 1], placed, side="right")
-    out = []
-    for g, c in enumerate(c_k):
-        if c > 0:
-            out.append(placed[idx == g][:c])
-    return np.concatenate(out) if out else np.zeros(0)
 
 
 def _fit(time, event, ct, cs, T, N) -> Fit:

@@ -104,22 +104,6 @@ class Row:
     children: list[tuple[str, str]] = field(default_factory=list)   # expandable detail lines
     measure_tip: str = ""
 
-    def detail(self) -> str:
-        parts = [self.measure_tip or self.measure]
-        if self.reported not in ("", "—"):
-            parts.append(f"Reported: {self.reported}" + (f" — {self.rule}" if self.rule else ""))
-        elif self.rule:
-            parts.append(self.rule)
-        if self.computed not in ("", "—"):
-            parts.append(f"Patient data: {self.computed}"
-                         + (f" — {self.computed_rule}" if self.computed_rule else ""))
-        parts.extend(f"{a}: {b}" if b else a for a, b in self.children)
-        if self.note:
-            parts.append(self.note)
-        if self.flag:
-            parts.append("⚠ " + self.flag)
-        return "\n".join(parts)
-
 
 @dataclass
 class Section:
@@ -261,10 +245,6 @@ def build_section(trial, endpoint, arm, control, unit: str = "months") -> Sectio
                      comp.get("median_experimental"), comp.get("median_experimental_ci"), unit)
     mc = _median_row("median_control", "Median, control", control,
                      comp.get("median_control"), comp.get("median_control_ci"), unit)
-    if "median_experimental" not in comp:
-        me.computed = ""
-    if "median_control" not in comp:
-        mc.computed = ""
     sec.rows += [me, mc]
 
     gain = Row("median_gain", "Median gain",

@@ -30,6 +30,18 @@ def _median(time, event):
     return float(st[k])
 
 
+def _match(name, names):
+    """``name`` itself if among ``names``, else the one of them that is the same once case and
+    spaces are ignored (None when there is none, or several)."""
+    if name is None:
+        return None
+    if name in names:
+        return name
+    key = " ".join(str(name).split()).casefold()
+    hits = [n for n in names if " ".join(n.split()).casefold() == key]
+    return hits[0] if len(hits) == 1 else None
+
+
 def run(args) -> int:
     from evidencegui.core.reconstruct import reconstruct
     from evidencegui.io.digitizer import read_at_risk, read_digitized
@@ -37,30 +49,16 @@ def run(args) -> int:
     curves = read_digitized(args.curve, scale=args.scale)
     table = read_at_risk(args.at_risk)
     if args.dataset is not None:
-        want = args.dataset
-        if want not in curves:
-            key = " ".join(want.split()).casefold()
-            hits = [n for n in curves if " ".join(n.split()).casefold() == key]
-            if len(hits) != 1:
-                raise InputError(f"no dataset named {args.dataset!r} (found: {', '.join(curves)})", file=args.curve, field="dataset")
-            want = hits[0]
+        want = _match(args.dataset, curves)
+        if want is None:
+            raise InputError(f"no dataset named {args.dataset!r} (found: {', '.join(curves)})", file=args.curve, field="dataset")
         curves = {want: curves[want]}
-    def column(name):
-        """The table column for a dataset: the same name, or the same once case and spaces
-        are ignored."""
-        if name is None:
-            return None
-        if name in table.counts:
-            return name
-        key = " ".join(str(name).split()).casefold()
-        hits = [c for c in table.counts if " ".join(c.split()).casefold() == key]
-        return hits[0] if len(hits) == 1 else None
 
     jobs = []
     skipped: list[str] = []
     if len(curves) == 1:
         name, cur = next(iter(curves.items()))
-        col = column(name) or column(args.arm)
+        col = _match(name, table.counts) or _match(args.arm, table.counts)
         if col is None and len(table.counts) == 1:
             col = table.names[0]
         if col is None:
@@ -70,12 +68,13 @@ def run(args) -> int:
         if args.arm is not None or args.total_events is not None:
             raise InputError("--arm and --total-events need a single dataset: add --dataset NAME", field="dataset")
         for name, cur in curves.items():
-            col = column(name)
-            if col is not None:
+            col = _match(name, table.counts)
+            if col is None:
+                skipped.append(name)
+            else:
                 jobs.append((name, cur, col, None))
         if not jobs:
             raise InputError(f"no numbers-at-risk column matches a dataset (datasets: {', '.join(curves)}; columns: {', '.join(table.names)})", file=args.at_risk)
-        skipped = [n for n in curves if column(n) is None]
         if skipped:
             sys.stderr.write(f"evidencegui reconstruct: no numbers at risk for dataset(s) {', '.join(map(repr, skipped))} "
                              f"in {args.at_risk}: not reconstructed\n")

@@ -22,10 +22,16 @@ DEFAULT_LANDMARKS = (12.0, 24.0, 36.0, 60.0)     # months: 1, 2, 3 and 5 years
 FLAG_BRUSH = QBrush(QColor("#fbe3b0"))
 SECTION_BRUSH = QBrush(QColor("#e8eef6"))
 MUTED = QColor("#555555")
-UNIT_ABBR = {"months": "months", "weeks": "weeks", "days": "days", "years": "years"}
 
 
 # ----------------------------------------------------------------------------- formatting
+
+def project_unit(project) -> str:
+    """The project's time unit (months when it has none the plot knows)."""
+    from evidencegui.core.curves import TIME_UNITS
+    u = getattr(project, "time_unit", "months")
+    return u if u in TIME_UNITS else "months"
+
 
 def _finite(x) -> bool:
     return x is not None and isinstance(x, (int, float)) and math.isfinite(x)
@@ -417,7 +423,7 @@ def build_sections(project, trial, endpoint) -> tuple[str | None, list[Section]]
         if endpoint is not None and len(endpoint.arms) == 1 and trial is not None:
             reason += single_arm_grade(trial, endpoint)
         return reason, []
-    unit = UNIT_ABBR.get(getattr(project, "time_unit", "months"), "months")
+    unit = project_unit(project)
     sections = []
     for arm in endpoint.experimental:
         sections.append(build_section(trial, endpoint, arm, endpoint.control, unit))
@@ -589,7 +595,7 @@ class ComparisonPanel(QWidget):
         """Show every comparison of `endpoint` (of `trial` in `project`); None shows a message."""
         self.title = " — ".join(x for x in (getattr(trial, "name", ""), getattr(endpoint, "name", ""))
                                 if x)
-        unit = UNIT_ABBR.get(getattr(project, "time_unit", "months"), "months")
+        unit = project_unit(project)
         self.heading.setText((self.title or "Comparison") + f"  ({unit}, 95% CI)")
         self.heading.setToolTip(f"Times are in {unit}; every interval is a 95% confidence interval")
         self.esmo_button.setEnabled(endpoint is not None)

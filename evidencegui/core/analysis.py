@@ -25,17 +25,10 @@ def _f(v) -> float | None:
 
 def _factorize(arm) -> tuple[np.ndarray, list[str]]:
     """Integer codes and the labels in order of first appearance."""
-    a = np.asarray(arm, dtype=object).ravel()
-    try:
-        import pandas as pd
-        codes, uniques = pd.factorize(a, use_na_sentinel=False)
-        labels = [str(u) for u in uniques]
-    except ImportError:  # pragma: no cover - pandas is a runtime dependency
-        uniq, first, inv = np.unique(a.astype(str), return_index=True, return_inverse=True)
-        order = np.argsort(first, kind="stable")
-        rank = np.empty(len(order), dtype=np.int64)
-        rank[order] = np.arange(len(order))
-        codes, labels = rank[inv], [str(uniq[k]) for k in order]
+    import pandas as pd   # a runtime dependency (io.patients reads with it); lazy for start-up
+
+    codes, uniques = pd.factorize(np.asarray(arm, dtype=object).ravel(), use_na_sentinel=False)
+    labels = [str(u) for u in uniques]
     # labels that differ as objects but print alike (1 and "1") are one arm
     if len(set(labels)) < len(labels):
         merged = list(dict.fromkeys(labels))
@@ -93,8 +86,7 @@ def _arm_summary(km: sv.KaplanMeier, label: str, tau: float, landmarks, warnings
     }
 
 
-def _nnt_detail(d: sv.Difference) -> dict:
-    n = d.nnt or sv.nnt(None)
+def _nnt_detail(n: sv.Nnt) -> dict:
     return {"nnt": n.value, "nnt_kind": n.kind, "nnt_ci": [_f(n.lower), _f(n.upper)],
             "nnt_ci_unbounded": bool(n.crosses_zero), "nnt_note": n.note}
 
@@ -121,14 +113,13 @@ def _comparison(time, event, codes, e_code, c_code, kms, labels, tau, landmarks,
     for tm in landmarks:
         beyond = [x for x, k in ((lab, ke), (ctl, kc)) if tm > k.max_time]
         if beyond:
-            diffs.append({"time": tm, "difference": None, "ci": [None, None], "se": None,
-                          **_nnt_detail(sv.Difference(None, None, None, None, tm, sv.nnt(None)))})
+            d = sv.Difference(None, None, None, None, tm, sv.nnt(None))
             warnings.append(f"{lab!r} vs {ctl!r}: no survival difference at {tm:g}, past the last "
                             f"follow-up of {', '.join(repr(b) for b in beyond)}")
-            continue
-        d = sv.survival_difference(ke, kc, tm)
+        else:
+            d = sv.survival_difference(ke, kc, tm)
         diffs.append({"time": tm, "difference": _f(d.difference), "ci": [_f(d.lower), _f(d.upper)],
-                      "se": _f(d.se), **_nnt_detail(d)})
+                      "se": _f(d.se), **_nnt_detail(d.nnt)})
     return {
         "arm": lab, "control": ctl,
         "hr": _f(cox.hr), "hr_ci": [_f(cox.lower), _f(cox.upper)], "hr_p": _f(cox.p),

@@ -7,6 +7,9 @@ import html
 
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
+from evidencegui.core.curves import TIME_UNITS
+from evidencegui.ui.style import STYLES
+
 
 class PlotPanel(QWidget):
     """Shows the survival plot of the current endpoint (ui/survival_plot.py).
@@ -40,9 +43,8 @@ class PlotPanel(QWidget):
         except (IndexError, TypeError):
             trial = ep = None
         # Settings first, then one redraw with all of them.
-        self.widget.set_view(time_unit if time_unit in ("months", "years", "weeks", "days") else "months",
-                             style if style in ("screen", "presentation") else "screen", show_ci,
-                             redraw=False)
+        self.widget.set_view(time_unit if time_unit in TIME_UNITS else "months",
+                             style if style in STYLES else "screen", show_ci, redraw=False)
         self.widget.set_endpoint(project, trial, ep)
 
 

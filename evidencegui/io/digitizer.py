@@ -283,13 +283,13 @@ def _parse_csv(text: str, name: str, stem: str) -> list[dict]:
               if k == 0 or (cells and cells[0] and not _is_number(cells[0])
                             and len([c for c in cells if c]) == 2
                             and not any(_is_number(c) for c in cells if c))]
-    if len(starts) == 1:
-        return [_parse_pairs(rows[1:], name, decimal_comma, stem, header=nonempty_first)]
     out = []
     for j, a in enumerate(starts):
         b = starts[j + 1] if j + 1 < len(starts) else len(rows)
         head = [c for c in rows[a][1] if c]
-        out.append(_parse_pairs(rows[a + 1:b], name, decimal_comma, head[1], header=head))
+        # one block: the curve is named after the file; several: after their survival column
+        out.append(_parse_pairs(rows[a + 1:b], name, decimal_comma,
+                                stem if len(starts) == 1 else head[1], header=head))
     return out
 
 

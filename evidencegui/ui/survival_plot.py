@@ -411,7 +411,6 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
                                 f"<b>{html.escape(name)}</b><br>" + "<br>".join(lines))
             self.drawn[key] = d
         self.plot_item.addItem(self.hover_line, ignoreBounds=True)
-        self._place_legend()
         self.plot_item.setLabel("bottom", f"{UNIT_WORD.get(self.time_unit, self.time_unit)} since randomisation",
                                 **self._label_css())
         self.bottom_axis.unit = self.time_unit
@@ -434,7 +433,7 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         self._build_risk_rows()
         self._y_ticks()
         self._align_axes()
-        self._range_changed()
+        self._range_changed()               # at-risk cells and the legend's corner, for the new curves
         if self.hover_values:
             self.show_readout(self._last_t)
 
@@ -482,7 +481,6 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         lg.layout.setContentsMargins(*(s.ipx(3),) * 4)
         lg.layout.setHorizontalSpacing(s.ipx(4))
         lg.layout.setVerticalSpacing(0)
-        self._place_legend()
 
     _CORNERS = {  # name: (itemPos, parentPos, offset signs)
         "bottom-left": ((0, 1), (0, 1), (1, -1)),

@@ -345,14 +345,23 @@ def _read_csv_as(path: Path, cols, codes, event_value, sep: str, enc: str) -> Pa
                              f"{sep!r} in it?)", file=str(path), row=int(m.group(1))) from None
         raise InputError(f"cannot read the file as a table ({e})", file=str(path)) from None
     tstr = df[tc].fillna("").to_numpy(dtype=object)
-    if sep != ",":
-        tnorm = pd.Series(tstr).str.strip().str.replace(",", ".", regex=False)
-    else:
-        tnorm = pd.Series(tstr).str.strip()
-    t = pd.to_numeric(tnorm.where(tnorm != "", "nan"), errors="coerce").to_numpy(dtype=np.float64)
+    t, t_missing = _times_from_text(tstr, decimal_comma=sep != ",")
     ecat = pd.Categorical(df[ec].fillna(""))
     acat = pd.Categorical(df[ac].fillna(""))
-    return _finish(path, (tc, ec, ac), t, tstr, ecat, acat, None, codes, event_value)
+    return _finish(path, (tc, ec, ac), t, tstr, ecat, acat, None, codes, event_value, t_missing)
+
+
+def _times_from_text(tstr: np.ndarray, decimal_comma: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """(float64 times, NaN where empty or not a number; which are empty) from the raw texts,
+    stripped once; a decimal comma is read as a point when ``decimal_comma``."""
+    import pandas as pd
+
+    s = pd.Series(tstr, dtype=object).str.strip()
+    missing = (s == "").to_numpy(dtype=bool)
+    if decimal_comma:
+        s = s.str.replace(",", ".", regex=False)
+    t = pd.to_numeric(s.where(~missing, "nan"), errors="coerce").to_numpy(dtype=np.float64)
+    return t, missing
 
 
 def _read_excel(path: Path, cols, codes, sheet, event_value) -> PatientData:
@@ -382,11 +391,10 @@ def _read_excel(path: Path, cols, codes, sheet, event_value) -> PatientData:
     rows = np.arange(hdr_row + 1, hdr_row + 1 + len(tl), dtype=np.int64)
     tstr = np.array([_cell_text(v) for v in tl], dtype=object)
     # numbers come as floats already; strings are parsed as in a CSV
-    tnorm = pd.Series(tstr).str.strip()
-    t = pd.to_numeric(tnorm.where(tnorm != "", "nan"), errors="coerce").to_numpy(dtype=np.float64)
+    t, t_missing = _times_from_text(tstr)
     ecat = pd.Categorical([_cell_text(v) for v in el])
     acat = pd.Categorical([_cell_text(v) for v in al])
-    return _finish(path, tuple(names), t, tstr, ecat, acat, rows, codes, event_value)
+    return _finish(path, tuple(names), t, tstr, ecat, acat, rows, codes, event_value, t_missing)
 
 
 def _same_code(a: str, b: str) -> bool:
@@ -399,9 +407,11 @@ def _same_code(a: str, b: str) -> bool:
         return False
 
 
-def _finish(path: Path, cols, t, tstr, ecat, acat, rows, codes, event_value) -> PatientData:
-    """Validate and assemble. t: float64 with NaN where missing/non-numeric (tstr: the raw text,
-    or None when the fast path parsed every value); ecat/acat: categoricals of raw strings."""
+def _finish(path: Path, cols, t, tstr, ecat, acat, rows, codes, event_value,
+            t_missing=None) -> PatientData:
+    """Validate and assemble. t: float64 with NaN where missing/non-numeric (tstr: the raw text
+    and t_missing where it is empty, _times_from_text; both None when the fast path parsed
+    every value); ecat/acat: categoricals of raw strings."""
     tc, ec, ac = cols
     n = len(t)
     header_row = None if rows is None else int(rows[0]) - 1 if n else 1
@@ -425,11 +435,8 @@ def _finish(path: Path, cols, t, tstr, ecat, acat, rows, codes, event_value) -> 
     empty_label = uniq.index("") if "" in uniq else -2
 
     # blank rows (empty in all three columns) are skipped
-    if tstr is None:    # fast path: an empty time would have failed the float parse
+    if t_missing is None:    # fast path: an empty time would have failed the float parse
         t_missing = np.zeros(n, dtype=bool)
-    else:
-        import pandas as pd
-        t_missing = (pd.Series(tstr, dtype=object).str.strip() == "").to_numpy(dtype=bool)
     e_empty_cat = np.array([k == "" for k in ekeys] + [True])[ecodes]
     blank = t_missing & e_empty_cat & (acodes == empty_label)
     warnings = []

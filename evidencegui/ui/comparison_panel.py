@@ -245,7 +245,6 @@ def build_section(trial, endpoint, arm, control, unit: str = "months") -> Sectio
                for m in c.input_errors]
     sec = Section(arm.label, control.label, [], list(c.discrepancies), invalid + list(c.notes),
                   comp.get("source") if comp else None)
-    flags = {d.measure: d for d in c.discrepancies}
 
     me = _median_row("median_experimental", "Median, experimental", arm,
                      comp.get("median_experimental"), comp.get("median_experimental_ci"), unit)
@@ -371,8 +370,7 @@ def build_section(trial, endpoint, arm, control, unit: str = "months") -> Sectio
             continue
         row.flag = d.message + ("" if not d.reasons else
                                 ". Likely because " + "; and ".join(d.reasons)) + "."
-    for row in sec.rows:
-        if row.key in flags and row.computed:
+        if row.computed:
             row.computed = "⚠ " + row.computed
     return sec
 

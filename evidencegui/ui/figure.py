@@ -72,8 +72,7 @@ def build_widget(project, trial, endpoint, px_per_pt: float, style: str = "prese
     w.glw.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     w.glw.setVerticalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     w.glw.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
-    w.show_ci = show_ci
-    w.time_unit = time_unit
+    w.set_view(time_unit=time_unit, show_ci=show_ci, redraw=False)
     w.set_endpoint(project, t, e)
     w.setFixedSize(width_px, height_px)
     w.show()                    # delivers the resize; WA_DontShowOnScreen keeps it off screen

@@ -486,7 +486,11 @@ def _finish(path: Path, cols, t, tstr, ecat, acat, rows, codes, event_value,
 
     # relabel arms in order of first appearance
     if len(uniq) <= 64:    # a few arms: one pass per label beats sorting a million codes
-        first = np.array([np.argmax(acodes == k) if (acodes == k).any() else n for k in range(len(uniq))])
+        first = np.full(len(uniq), n, dtype=np.int64)
+        for k in range(len(uniq)):
+            i = int(np.argmax(acodes == k))      # 0 when k is absent
+            if acodes[i] == k:
+                first[k] = i
         present = np.flatnonzero(first < n)
         first = first[present]
     else:

@@ -426,13 +426,17 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         xmax = max((c.max_time for c in self.curves), default=1.0) or 1.0
         # A little room left of 0 so the first at-risk column is not cut in half.
         pad = xmax * 0.045
-        self.vb.setLimits(xMin=-pad, xMax=xmax * 1.5)
-        self.plot_item.setXRange(-pad, xmax * 1.03, padding=0)
-        # Room above 1.0 and below 0: an axis with a grid drops tick labels that would overflow it.
-        self.plot_item.setYRange(0, 1.0, padding=0.045)
-        self._build_risk_rows()
-        self._y_ticks()
-        self._align_axes()
+        self._updating_risk = True          # the range signals of what follows: one update, below
+        try:
+            self.vb.setLimits(xMin=-pad, xMax=xmax * 1.5)
+            self.plot_item.setXRange(-pad, xmax * 1.03, padding=0)
+            # Room above 1.0 and below 0: an axis with a grid drops tick labels that would overflow it.
+            self.plot_item.setYRange(0, 1.0, padding=0.045)
+            self._build_risk_rows()
+            self._y_ticks()
+            self._align_axes()
+        finally:
+            self._updating_risk = False
         self._range_changed()               # at-risk cells and the legend's corner, for the new curves
         if self.hover_values:
             self.show_readout(self._last_t)

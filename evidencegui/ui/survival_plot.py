@@ -164,7 +164,6 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         super().__init__(parent)
         self.interactive = interactive
         self.show_title = show_title
-        self._px_per_pt = px_per_pt
         self.style = st.get_style(style).at(px_per_pt or st.SCREEN_PX_PER_PT)
         self.time_unit = "months"
         self.show_ci = True
@@ -281,7 +280,7 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
             self._last_t = float(cc.convert_time(self._last_t, self.time_unit, time_unit))
             self.time_unit, changed = time_unit, True
         if style is not None:
-            new = st.get_style(style).at(self._px_per_pt or st.SCREEN_PX_PER_PT)
+            new = st.get_style(style).at(self.style.px_per_pt)     # same output resolution
             if new != self.style:
                 self.style, changed = new, True
                 self._apply_style()

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QInputDial
 
 from evidencegui.core import commands as cmd
 from evidencegui.core.model import CI_METHODS, Arm, Endpoint, Project, Trial
-from evidencegui.ui import file_ops, pyside_guard
+from evidencegui.ui import file_ops
 from evidencegui.ui.arms_model import ArmsTableModel
 from evidencegui.ui.autosave import Autosaver, find_recovery
 from evidencegui.ui.dialogs.error import show_error
@@ -27,7 +27,6 @@ FILTER_TABLE = "Tables (*.csv *.tsv *.txt *.xlsx)"
 
 class MainWindow(QMainWindow):
     def __init__(self, settings: Settings | None = None, autosave_delay_ms: int = 3000):
-        pyside_guard.apply()          # no-op unless PySide6 6.12 on Python 3.11 (see there)
         super().__init__()
         self.settings = settings or Settings()
         self.path: Path | None = None

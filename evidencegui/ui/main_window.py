@@ -140,7 +140,9 @@ class MainWindow(QMainWindow):
         if tip:
             a.setStatusTip(tip)
             a.setToolTip(tip)
-        a.triggered.connect(slot)
+        # QAction.triggered passes `checked`; never hand it to a slot whose first parameter is
+        # optional data (add_trial(name=None) received False and crashed).
+        a.triggered.connect(lambda _checked=False: slot())
         menu.addAction(a)
         return a
 

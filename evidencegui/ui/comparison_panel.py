@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import math
 from dataclasses import dataclass, field
+from evidencegui.io.format import fmt_ci, fmt_nnt, fmt_p, fmt_pct, fmt_ratio, fmt_time, minus, with_ci  # noqa: F401
 
 from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QKeySequence, QShortcut
@@ -35,58 +36,6 @@ def project_unit(project) -> str:
 
 def _finite(x) -> bool:
     return x is not None and isinstance(x, (int, float)) and math.isfinite(x)
-
-
-def minus(text: str) -> str:
-    """A typographic minus, as in print (−0.5, not -0.5)."""
-    return text.replace("-", "−")
-
-
-def fmt_time(x, not_reached: bool = False) -> str:
-    """Months (or the project's unit) to one decimal; 'not reached' when so reported."""
-    if not_reached:
-        return "not reached"
-    return "—" if not _finite(x) else minus(f"{x:.1f}")
-
-
-def fmt_ratio(x) -> str:
-    """HRs and ratios to two decimals."""
-    return "—" if not _finite(x) else f"{x:.2f}"
-
-
-def fmt_pct(x, signed: bool = False, digits: int = 0) -> str:
-    """A proportion in [−1, 1] as a percentage: 0.32 → '32%'."""
-    if not _finite(x):
-        return "—"
-    return minus(f"{x * 100:{'+' if signed else ''}.{digits}f}%")
-
-
-def fmt_p(p, upper_bound: bool = False) -> str:
-    if not _finite(p):
-        return "—"
-    if upper_bound:
-        return f"<{p:g}"
-    if p < 0.0001:
-        return "<0.0001"
-    if p < 0.001:
-        return f"{p:.4f}"
-    if p < 0.1:
-        return f"{p:.3f}"
-    return f"{p:.2f}"
-
-
-def fmt_ci(lo, hi, fmt=fmt_ratio, open_upper: str = "—") -> str:
-    """'0.56–0.84'; an upper limit not reached (medians) shows as 'NR'."""
-    if not _finite(lo) and not _finite(hi):
-        return ""
-    left = fmt(lo) if _finite(lo) else "—"
-    right = fmt(hi) if _finite(hi) else open_upper
-    return f"{left}–{right}"
-
-
-def with_ci(estimate: str, lo, hi, fmt=fmt_ratio, open_upper: str = "—") -> str:
-    ci = fmt_ci(lo, hi, fmt, open_upper)
-    return f"{estimate} ({ci})" if ci else estimate
 
 
 def _g(x) -> str:
@@ -195,7 +144,7 @@ def _landmark_row(t, unit, reported, computed) -> Row:
 def _diff_text(d, n, kind) -> str:
     text = fmt_pct(d, True, 1)
     if n is not None:
-        text += f" · {'NNT' if kind == 'benefit' else 'NNH'} {n}"
+        text += " · " + fmt_nnt(n, kind)
     return text
 
 

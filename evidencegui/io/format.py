@@ -1,0 +1,96 @@
+"""How every number a person reads is written: window, workbook, slides and figures say it alike.
+
+One function per kind of number. A value that does not exist is "—" (an em dash), never "nan" or
+"None"; a median not reached is "not reached" ("NR" inside a CI); the minus sign is typographic
+(−0.5); p-values below 0.0001 are "<0.0001". Pure text, no Qt.
+"""
+from __future__ import annotations
+
+import math
+
+MISSING = "—"
+NOT_REACHED = "not reached"
+
+
+def finite(x) -> bool:
+    """A real, finite number (bools are not numbers here)."""
+    return (x is not None and isinstance(x, (int, float)) and not isinstance(x, bool)
+            and math.isfinite(x))
+
+
+def minus(text: str) -> str:
+    """A typographic minus, as in print (−0.5, not -0.5)."""
+    return text.replace("-", "−")
+
+
+def fmt_time(x, not_reached: bool = False) -> str:
+    """Months (or the project's unit) to one decimal; 'not reached' when so reported."""
+    if not_reached:
+        return NOT_REACHED
+    return MISSING if not finite(x) else minus(f"{x:.1f}")
+
+
+def fmt_gain(x) -> str:
+    """A difference in time, signed: +15.7, −2.0."""
+    return MISSING if not finite(x) else minus(f"{x:+.1f}")
+
+
+def fmt_ratio(x) -> str:
+    """HRs and ratios to two decimals."""
+    return MISSING if not finite(x) else f"{x:.2f}"
+
+
+def fmt_pct(x, signed: bool = False, digits: int = 0) -> str:
+    """A proportion in [−1, 1] as a percentage: 0.32 → '32%'."""
+    if not finite(x):
+        return MISSING
+    return minus(f"{x * 100:{'+' if signed else ''}.{digits}f}%")
+
+
+def fmt_p(p, upper_bound: bool = False) -> str:
+    """p-values: '<0.001' as reported bounds; <0.0001, 4 decimals below 0.001, 3 below 0.1, else 2."""
+    if not finite(p):
+        return MISSING
+    if upper_bound:
+        return f"<{p:g}"
+    if p < 0.0001:
+        return "<0.0001"
+    if p < 0.001:
+        return f"{p:.4f}"
+    if p < 0.1:
+        return f"{p:.3f}"
+    return f"{p:.2f}"
+
+
+def fmt_ci(lo, hi, fmt=fmt_ratio, open_upper: str = MISSING) -> str:
+    """'0.56–0.84'; an upper limit not reached (medians) shows as open_upper ('NR')."""
+    if not finite(lo) and not finite(hi):
+        return ""
+    left = fmt(lo) if finite(lo) else MISSING
+    right = fmt(hi) if finite(hi) else open_upper
+    return f"{left}–{right}"
+
+
+def with_ci(estimate: str, lo, hi, fmt=fmt_ratio, open_upper: str = MISSING) -> str:
+    """'0.68 (0.56–0.84)'; the estimate alone when there is no CI."""
+    ci = fmt_ci(lo, hi, fmt, open_upper)
+    return f"{estimate} ({ci})" if ci else estimate
+
+
+def fmt_hr(hr, lo=None, hi=None) -> str:
+    """'0.68 (0.56–0.84)'."""
+    return with_ci(fmt_ratio(hr), lo, hi)
+
+
+def fmt_median(median, lo=None, hi=None, not_reached: bool = False) -> str:
+    """'56.5 (49.3–NR)'; 'not reached'."""
+    if not_reached:
+        return NOT_REACHED
+    return with_ci(fmt_time(median), lo, hi, fmt_time, "NR") if finite(median) else MISSING
+
+
+def fmt_nnt(n, kind: str = "benefit") -> str:
+    """'NNT 10' (benefit) or 'NNH 10' (harm); whole patients, rounded up."""
+    if not finite(n):
+        return MISSING
+    return f"{'NNT' if kind == 'benefit' else 'NNH'} {math.ceil(abs(n) - 1e-9)}"

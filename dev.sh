@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Set-up and the two everyday commands:  ./dev.sh launch [ARGS]   ./dev.sh test [PYTEST ARGS]
+# launch installs only the program's own packages; test adds the test extras (pytest, lifelines, ...).
 # Idempotent: the virtual environment (.venv) is made once and refreshed only when
 # pyproject.toml changes; missing system libraries for Qt are installed with apt when possible.
 set -euo pipefail
@@ -38,26 +39,34 @@ ensure_system() {
 }
 
 ensure_venv() {
+  # $1: "runtime" (what the program needs) or "test" (plus pytest, lifelines, statsmodels, ...)
+  local want="$1"
   python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { say "Python 3.11 or newer is needed"; exit 1; }
   [ -x .venv/bin/python ] || python3 -m venv .venv
-  local stamp=.venv/.evidencegui-installed sum
+  local stamp=.venv/.evidencegui-installed sum have
   sum=$(sha256sum pyproject.toml | cut -d' ' -f1)
-  if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
-    say "installing Python packages into .venv (first run only)"
+  have=$(cat "$stamp" 2>/dev/null || true)
+  # a test install also covers launch; a runtime install does not cover test
+  if [ "$have" = "$sum test" ] || [ "$have" = "$sum $want" ]; then return 0; fi
+  if [ "$want" = test ]; then
+    say "installing the program and the test packages into .venv (first run only)"
     .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"
-    echo "$sum" > "$stamp"
+  else
+    say "installing the program's packages into .venv (first run only)"
+    .venv/bin/python -m pip install -q --disable-pip-version-check -e .
   fi
+  echo "$sum $want" > "$stamp"
 }
 
 case "$cmd" in
   launch)
-    ensure_system; ensure_venv
+    ensure_system; ensure_venv runtime
     exec .venv/bin/python -m evidencegui "$@" ;;
   test)
-    ensure_system; ensure_venv
+    ensure_system; ensure_venv test
     export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
     exec .venv/bin/python -m pytest "$@" ;;
   setup)
-    ensure_system; ensure_venv ;;
-  *) say "usage: ./dev.sh launch [FILE] | ./dev.sh test [pytest args] | ./dev.sh setup"; exit 2 ;;
+    ensure_system; ensure_venv "${1:-runtime}" ;;
+  *) say "usage: ./dev.sh launch [FILE] | ./dev.sh test [pytest args] | ./dev.sh setup [runtime|test]"; exit 2 ;;
 esac

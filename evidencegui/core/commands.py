@@ -392,29 +392,10 @@ def ImportArms(trial: int, endpoint: int, arms: list[Arm], start: int | None = N
 
 
 def MergeProject(project: Project, incoming: Project, text: str = "import") -> Batch:  # noqa: N802
-    """Bring the trials of ``incoming`` into ``project``: new trials are added; an existing trial
-    (same name) gets the new endpoints; an existing endpoint gets the arms it does not have yet."""
-    cmds: list = []
-    n_trials = len(project.trials)
-    for trial in incoming.trials:
-        ti = next((i for i, t in enumerate(project.trials) if t.name == trial.name), None)
-        if ti is None:
-            cmds.append(AddTrial(n_trials, trial, text))
-            n_trials += 1
-            continue
-        existing = project.trials[ti]
-        n_eps = len(existing.endpoints)
-        for ep in trial.endpoints:
-            ei = next((i for i, e in enumerate(existing.endpoints) if e.name == ep.name), None)
-            if ei is None:
-                cmds.append(AddEndpoint(ti, n_eps, ep, text))
-                n_eps += 1
-                continue
-            have = {a.label for a in existing.endpoints[ei].arms}
-            new = [a for a in ep.arms if a.label not in have]
-            if new:
-                cmds.append(ImportArms(ti, ei, new, start=len(existing.endpoints[ei].arms), text=text))
-    return Batch(cmds, text)
+    """Bring the trials of ``incoming`` into ``project`` (see core/merge.py: new trials and
+    endpoints added, arms of the same name updated, other arms added) as one undo step."""
+    from evidencegui.core.merge import plan_merge
+    return plan_merge(project, incoming, text=text).command
 
 
 def duplicate_arm(arm: Arm, taken: set[str] | None = None) -> Arm:

@@ -17,10 +17,29 @@ def _ask(window, title: str, kind: str, filt: str) -> str | None:
     return path or None
 
 
-def _merge(window, incoming, what: str, path) -> bool:
-    window.push(cmd.MergeProject(window.project, incoming, f"import {what}"))
+def _merge(window, incoming, what: str, path, arm_map=None) -> bool:
+    """Merge by trial, endpoint and arm name (asking which arm is which when names differ) and
+    say exactly what changed; an import that changes nothing says so and is not recorded.
+    ``window.last_import`` keeps the plan (its ``changes``) for whoever wants the details."""
+    from evidencegui.core.merge import guess_arm_map, plan_merge, unmatched
+    name = Path(path).name
     window.settings.set_last_dir(what, path)
-    window.statusBar().showMessage(f"Imported {what} from {Path(path).name}", 6000)
+    if arm_map is None and unmatched(window.project, incoming):
+        from evidencegui.ui.dialogs.merge import ArmMatchDialog
+        dialog = ArmMatchDialog(window.project, incoming, guess_arm_map(window.project, incoming),
+                                name, window)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            window.statusBar().showMessage(f"Import of {name} cancelled; nothing changed.", 8000)
+            return False
+        arm_map = dialog.arm_map()
+    plan = plan_merge(window.project, incoming, arm_map, f"import {what} from {name}")
+    window.last_import = plan
+    if plan.empty:
+        window.statusBar().showMessage(f"Nothing imported from {name}: {plan.summary()}.", 10000)
+        return False
+    if not window.push(plan.command):
+        return False
+    window.statusBar().showMessage(f"Imported from {name}: {plan.summary()}.", 15000)
     return True
 
 
@@ -105,7 +124,13 @@ def _ensure_control(window, project, asked) -> bool:
 
 
 def import_digitized(window, path=None, at_risk=None, trial=None, endpoint=None) -> bool:
-    """A digitized curve file plus a numbers-at-risk CSV → reconstructed patient-level arms."""
+    """A digitized curve file plus a numbers-at-risk CSV → reconstructed patient-level arms
+    (into the trial and endpoint shown, unless the dialog is told otherwise)."""
+    if trial is None and window.t_index is not None:
+        shown = window.project.trials[window.t_index]
+        trial = shown.name
+        if endpoint is None and window.e_index is not None:
+            endpoint = shown.endpoints[window.e_index].name
     try:
         from evidencegui.core.reconstruct import reconstruct_many  # noqa: F401
         from evidencegui.io.digitizer import read_at_risk, read_digitized  # noqa: F401

@@ -148,11 +148,10 @@ def km_steps(time: np.ndarray, survival: np.ndarray, end_time: float | None = No
 
 def _patients_curve(arm: Arm, ci_method: str, conf_level: float, label: str,
                     unit: str) -> CurveData:
-    from .survival import kaplan_meier, median as km_median
+    from .fit_cache import kaplan_meier_of
+    from .survival import median as km_median
 
-    t = np.asarray(arm.patients.time, dtype=float)
-    e = np.asarray(arm.patients.event, dtype=int)
-    km = kaplan_meier(t, e, ci_method=ci_method, conf_level=conf_level)
+    km = kaplan_meier_of(arm.patients, ci_method, conf_level)
     times = np.asarray(km.time, dtype=float)
     n_event = np.asarray(km.n_event)
     n_censor = np.asarray(km.n_censor)

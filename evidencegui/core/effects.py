@@ -395,35 +395,28 @@ def flat_near_half(km: Any, band: float = FLAT_BAND) -> tuple[float, float | Non
 
 
 def _add_patient_level(c: Comparison, exp: Arm, ctl: Arm | None) -> None:
-    import numpy as np
-
     from evidencegui.core import survival as sv
+    from evidencegui.core.fit_cache import kaplan_meier_of, logrank_cox_of
 
     comp: dict[str, Any] = {}
     kms = {}
     for role, arm in (("experimental", exp), ("control", ctl)):
         if arm is None or arm.patients is None or arm.patients.n == 0:
             continue
-        t = np.asarray(arm.patients.time, dtype=float)
-        e = np.asarray(arm.patients.event, dtype=int)
-        km = sv.kaplan_meier(t, e)
+        km = kaplan_meier_of(arm.patients)        # the fit the plot made, not a new one
         kms[role] = km
         q = sv.median(km)
         comp[f"median_{role}"] = q.estimate
         comp[f"median_{role}_ci"] = [q.lower, q.upper]
-        comp[f"n_{role}"] = int(len(t))
-        comp[f"events_{role}"] = int(e.sum())
+        comp[f"n_{role}"] = int(km.n)
+        comp[f"events_{role}"] = int(km.events)
         comp[f"origin_{role}"] = arm.patients.origin
     c.computed = comp
     origins = {arm.patients.origin for arm in (exp, ctl) if arm is not None and arm.patients}
     comp["source"] = ("patient-level data reconstructed from a figure" if "reconstructed" in origins
                       else "patient-level data")
     if "experimental" in kms and "control" in kms:
-        t = np.concatenate([np.asarray(exp.patients.time, float), np.asarray(ctl.patients.time, float)])
-        e = np.concatenate([np.asarray(exp.patients.event, int), np.asarray(ctl.patients.event, int)])
-        mask = np.concatenate([np.ones(exp.patients.n, bool), np.zeros(ctl.patients.n, bool)])
-        cox = sv.cox_hr(t, e, mask)
-        lr = sv.logrank(t, e, np.where(mask, "E", "C"))
+        lr, cox = logrank_cox_of(exp.patients, ctl.patients)
         comp.update(hr=cox.hr, hr_ci=[cox.lower, cox.upper], hr_se=cox.se, hr_p=cox.p,
                     logrank_chisq=lr.chisq, logrank_p=lr.p,
                     median_gain=median_gain(comp["median_experimental"], comp["median_control"]),

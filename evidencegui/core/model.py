@@ -271,12 +271,10 @@ def validate_arm(arm: Arm, trial: str | None = None, endpoint: str | None = None
                 and p.n != arm.n):
             out.append(Problem("patients", f"the patient-level data hold {p.n} patients but n is "
                                f"{arm.n:g}", severity="warning", **ctx))
-        if len(p.time) != len(p.event):
-            out.append(Problem("patients", "time and event lists differ in length", **ctx))
-        elif any((not _finite(t)) or t < 0 for t in p.time):
-            out.append(Problem("patients", "patient times must be numbers ≥ 0", **ctx))
-        elif any(e not in (0, 1) for e in p.event):
-            out.append(Problem("patients", "events must be 0 (censored) or 1 (event)", **ctx))
+        from evidencegui.core.fit_cache import values_problem   # checked once per change of the data
+        problem = values_problem(p)
+        if problem:
+            out.append(Problem("patients", problem, **ctx))
     return out
 
 

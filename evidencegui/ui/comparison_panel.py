@@ -332,8 +332,9 @@ def patient_extras(exp, ctl, reported_times=()) -> dict | None:
         return None
     from evidencegui.core import survival as sv
 
-    km_e = sv.kaplan_meier(exp.patients.time, exp.patients.event)
-    km_c = sv.kaplan_meier(ctl.patients.time, ctl.patients.event)
+    from evidencegui.core.fit_cache import kaplan_meier_of
+    km_e = kaplan_meier_of(exp.patients)        # the plot's and the comparison's fits
+    km_c = kaplan_meier_of(ctl.patients)
     tau = min(km_e.max_time, km_c.max_time)
     out: dict = {"landmarks": {}, "rmst": None, "rmst_arms": None, "tau": tau}
     if not math.isfinite(tau) or tau <= 0:

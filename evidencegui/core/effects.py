@@ -382,15 +382,18 @@ def compare_project(project: Project, grade: bool = True) -> list[Comparison]:
 
 def flat_near_half(km: Any, band: float = FLAT_BAND) -> tuple[float, float | None, float | None]:
     """How long the KM curve stays within ±band of 0.5: (total time, first start, last end)."""
-    times = [float(t) for t in km.time]
-    surv = [float(s) for s in km.survival]
-    total, first, last = 0.0, None, None
-    for i, s in enumerate(surv):
-        end = times[i + 1] if i + 1 < len(times) else times[i]
-        if abs(s - 0.5) <= band and end > times[i]:
-            total += end - times[i]
-            first = times[i] if first is None else first
-            last = end
+    import numpy as np
+
+    t = np.asarray(km.time, dtype=float)
+    if not len(t):
+        return 0.0, None, None
+    end = np.append(t[1:], t[-1])
+    flat = (np.abs(np.asarray(km.survival, dtype=float) - 0.5) <= band) & (end > t)
+    if not flat.any():
+        return 0.0, None, None
+    # cumsum adds in order, as a loop would (the same float total)
+    total = float(np.cumsum(end[flat] - t[flat])[-1])
+    first, last = float(t[flat][0]), float(end[flat][-1])
     return total, first, last
 
 

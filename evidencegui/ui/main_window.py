@@ -33,6 +33,7 @@ class MainWindow(QMainWindow):
         self.t_index: int | None = None
         self.e_index: int | None = None
         self.overlay: list[tuple[int, int, int]] | None = None   # cross-trial overlay on the plot
+        self._drawn_signature = None        # what the plot last drew from (see plot_signature.py)
         self.controller = UndoController(Project(), self)
         self.controller.applied.connect(self._on_applied)
         self.controller.stack.cleanChanged.connect(self._update_title)
@@ -420,9 +421,24 @@ class MainWindow(QMainWindow):
         self._fit_table_columns()              # a longer value typed ("<0.001") stays readable
         self._refresh_views()
 
+    def _plot_signature(self) -> tuple:
+        """What the plot draws from: when an edit leaves it unchanged (a reported value of an arm
+        drawn from its patient data, say) the plot is not rebuilt."""
+        from evidencegui.ui.plot_signature import plot_signature
+        return plot_signature(self)
+
     def _draw_plot(self) -> None:
-        """The shown endpoint, or the cross-trial overlay: one redraw either way."""
+        """The shown endpoint, or the cross-trial overlay: one redraw either way (none when
+        nothing it draws from has changed)."""
         w = self.plot.widget
+        percent = hasattr(self, "act_percent") and self.act_percent.isChecked()   # the View menu exists
+        # the signature, and what the widget last drew (another view may have drawn since)
+        sig = self._plot_signature()
+        drawn = self._drawn_signature
+        if w is not None and drawn is not None and drawn[0] == sig and drawn[1] is getattr(w, "_source", None):
+            if w.percent != percent:
+                w.set_percent(percent)
+            return
         arms = self._overlay_arms() if self.overlay is not None and w is not None else []
         if arms:
             w.set_view(self.settings.time_unit, self.settings.style, self.settings.show_ci,
@@ -432,8 +448,13 @@ class MainWindow(QMainWindow):
             self.plot.show_endpoint(self.project, self.t_index, self.e_index,
                                     self.settings.time_unit, self.settings.style,
                                     self.settings.show_ci)
-        if w is not None and hasattr(self, "act_percent"):      # the View menu exists
-            w.set_percent(self.act_percent.isChecked())
+        if w is not None:
+            w.set_percent(percent)
+            self._drawn_signature = (sig, getattr(w, "_source", None))
+
+    def invalidate_plot(self) -> None:
+        """The next refresh redraws the plot even if nothing it draws from has changed."""
+        self._drawn_signature = None
 
     def _refresh_views(self) -> None:
         for name, call in (("plot", self._draw_plot),

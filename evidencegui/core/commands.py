@@ -278,6 +278,46 @@ class RemoveEndpoint:
 
 
 @dataclass
+class MoveTrial:
+    index: int
+    new_index: int
+    text: str = "move trial"
+
+    @property
+    def focus(self):
+        return (self.new_index, None)
+
+    def apply(self, project: Project) -> "MoveTrial":
+        trial = _trial(project, self.index)
+        if not 0 <= self.new_index < len(project.trials):
+            raise CommandError(f"cannot move a trial to position {self.new_index + 1}")
+        del project.trials[self.index]
+        project.trials.insert(self.new_index, trial)
+        return MoveTrial(self.new_index, self.index, self.text)
+
+
+@dataclass
+class MoveEndpoint:
+    trial: int
+    index: int
+    new_index: int
+    text: str = "move endpoint"
+
+    @property
+    def focus(self):
+        return (self.trial, self.new_index)
+
+    def apply(self, project: Project) -> "MoveEndpoint":
+        trial = _trial(project, self.trial)
+        ep = _endpoint(project, self.trial, self.index)
+        if not 0 <= self.new_index < len(trial.endpoints):
+            raise CommandError(f"cannot move an endpoint to position {self.new_index + 1}")
+        del trial.endpoints[self.index]
+        trial.endpoints.insert(self.new_index, ep)
+        return MoveEndpoint(self.trial, self.new_index, self.index, self.text)
+
+
+@dataclass
 class SetTrialField:
     trial: int
     field: str

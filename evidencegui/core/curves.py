@@ -370,13 +370,36 @@ def at_risk_rows(arms_or_curves: Sequence[Arm | CurveData], times: Sequence[floa
     return rows
 
 
+MEDIAN_HORIZON_FACTOR = 1.5
+
+
+def default_model_horizon(modelled: Sequence[Arm], follow_up: Sequence[float] = ()) -> float | None:
+    """Where curves modelled from reported numbers stop, in the data's unit: the last reported
+    landmark or 1.5 × the longest reported median, whichever is later; never past the follow-up
+    of the patient-level curves drawn with them (a model is not data beyond what was observed).
+    None when there is nothing to model."""
+    ends = []
+    for a in modelled:
+        knots = model_knots(a)
+        if knots is None:
+            continue
+        lms = [float(lm.time) for lm in a.landmarks if _pos(lm.time)]
+        med = [MEDIAN_HORIZON_FACTOR * float(a.median)] if _pos(a.median) and not a.median_not_reached else []
+        ends.append(max(lms + med + [float(knots[0][-1])]))
+    if not ends:
+        return max(follow_up, default=None)
+    end = max(ends)
+    return min(end, max(follow_up)) if follow_up else end
+
+
 def endpoint_curves(endpoint: Any, ci_method: str = "log-log", time_unit: str = "months",
                     horizon: float | None = None, label_prefix: str = "",
                     data_unit: str = "months") -> list[CurveData]:
     """Curves of every drawable arm of an endpoint, in ``time_unit``.
 
-    Modelled curves are extended to a common horizon (in the data's unit): by default the longest
-    patient-level follow-up, else the longest default modelled span, so all curves share the axis.
+    Modelled curves end at a common horizon (in the data's unit): ``horizon`` when the user set
+    one, else default_model_horizon (the last landmark or 1.5 × the longest median, within the
+    patient-level follow-up).
     """
     return arms_curves(list(endpoint.arms), ci_method, time_unit, horizon,
                        [label_prefix + a.label for a in endpoint.arms], data_unit)
@@ -392,11 +415,8 @@ def arms_curves(arms: Sequence[Arm], ci_method: str = "log-log", time_unit: str 
         arm_curve(a, ci_method, label=lab, time_unit=data_unit) if p else None
         for a, lab, p in zip(arms, labels, has_pt)]
     if horizon is None:
-        spans = [c.max_time for c in curves if c is not None]
-        if not spans:
-            spans = [c.max_time for c in (arm_curve(a, ci_method, time_unit=data_unit)
-                                          for a in arms) if c is not None]
-        horizon = max(spans, default=None)
+        horizon = default_model_horizon([a for a, p in zip(arms, has_pt) if not p],
+                                        [c.max_time for c in curves if c is not None])
     out = []
     for a, lab, p, c in zip(arms, labels, has_pt, curves):
         if not p:

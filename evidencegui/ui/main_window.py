@@ -1,27 +1,30 @@
 """The main window: project tree, survival plot over the editable arms table, comparison panel;
-every edit through the undo stack; autosave and recovery; open, save, import, export."""
+every edit through the undo stack; autosave and recovery.
+
+Split by responsibility: menus, toolbar, shortcuts and context menus in window_actions.py; the
+project's structure (trials, endpoints, arms) in structure.py; files in window_files.py; imports
+in importers.py; keyboard navigation in keyboard.py. The methods here stay the window's public
+face (other modules hook in with ``install(window)`` and call them)."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QInputDialog, QMainWindow,
-                               QMessageBox, QPushButton, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QInputDialog, QMainWindow, QPushButton,
+                               QTableView, QVBoxLayout, QWidget)
 
 from evidencegui.core import commands as cmd
-from evidencegui.core.model import CI_METHODS, Arm, Endpoint, Project, Trial
-from evidencegui.ui import file_ops
+from evidencegui.core.model import Project
+from evidencegui.ui import file_ops, keyboard, structure, window_actions, window_files
 from evidencegui.ui.arms_model import ArmsTableModel
-from evidencegui.ui.autosave import Autosaver, find_recovery
-from evidencegui.ui.dialogs.error import show_error
+from evidencegui.ui.autosave import Autosaver
 from evidencegui.ui.panels import ComparisonView, PlotPanel
 from evidencegui.ui.project_tree import ProjectTree
-from evidencegui.ui.settings import STYLES, TIME_UNITS, Settings
+from evidencegui.ui.settings import Settings
 from evidencegui.ui.undo import UndoController
-from evidencegui.ui.workers import Cancelled, run_with_progress
 
-FILTER_PROJECT = "EvidenceGUI project (*.evidence.json)"
+FILTER_PROJECT = window_files.FILTER_PROJECT
 FILTER_TABLE = "Tables (*.csv *.tsv *.txt *.xlsx)"
 
 
@@ -30,6 +33,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings or Settings()
         self.path: Path | None = None
+        self.template_name: str | None = None   # the bundled example this unsaved project came from
+        self.model_horizon: float | None = None  # months; None: the default end of modelled curves
         self.t_index: int | None = None
         self.e_index: int | None = None
         self.overlay: list[tuple[int, int, int]] | None = None   # cross-trial overlay on the plot
@@ -44,7 +49,9 @@ class MainWindow(QMainWindow):
         self.resize(1400, 860)
         self._build_widgets()
         self._build_actions()
+        self._build_start_page()
         self._restore_window()
+        window_actions.install_context_menus(self)
         self._update_title()
 
     # ------------------------------------------------------------------ layout
@@ -55,8 +62,9 @@ class MainWindow(QMainWindow):
     def _build_widgets(self) -> None:
         self.model = ArmsTableModel(push=self.push, parent=self)
         self.model.invalid_input.connect(lambda m: self.statusBar().showMessage("Not accepted — " + m, 10000))
-        self.table = QTableView()
+        self.table = keyboard.ArmsTableView()
         self.table.setModel(self.model)
+        self.table.leave.connect(self.cycle_panes)
         self.table.setAlternatingRowColors(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setMinimumSectionSize(36)
@@ -90,7 +98,10 @@ class MainWindow(QMainWindow):
         tl.addWidget(self.table)
         # The plot is the centre; the arms table is a dock along the whole bottom edge (under the
         # tree and the comparison too), so every column, HR included, shows at 1400 px.
-        self.setCentralWidget(self.plot)
+        from PySide6.QtWidgets import QStackedWidget
+        self.centre = QStackedWidget()        # the plot, or the start page (start_page.py)
+        self.centre.addWidget(self.plot)
+        self.setCentralWidget(self.centre)
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.table_dock = QDockWidget("Arms", self)
@@ -99,6 +110,8 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.table_dock)
         self.tree = ProjectTree()
         self.tree.endpoint_selected.connect(self.show_endpoint)
+        self.tree.arm_selected.connect(lambda _t, _e, a: self.table.setCurrentIndex(
+            self.model.index(a, max(self.table.currentIndex().column(), 0))))
         self.tree_dock = QDockWidget("Project", self)
         self.tree_dock.setObjectName("project_dock")
         self.tree_dock.setWidget(self.tree)
@@ -148,93 +161,7 @@ class MainWindow(QMainWindow):
         return a
 
     def _build_actions(self) -> None:
-        mb = self.menuBar()
-        SK = QKeySequence.StandardKey
-        f = mb.addMenu("&File")
-        self.act_new = self._act(f, "&New project", self.new_project, SK.New)
-        self.act_open = self._act(f, "&Open…", self.open_dialog, SK.Open, "Open a project file")
-        self.recent_menu = f.addMenu("Open &recent")
-        self.act_save = self._act(f, "&Save", self.save, SK.Save)
-        self.act_save_as = self._act(f, "Save &as…", self.save_as, SK.SaveAs)
-        f.addSeparator()
-        self.act_import_summary = self._act(
-            f, "Import &summary table…", lambda: self.import_summary(), "Ctrl+Shift+I",
-            "One row per arm: trial, endpoint, arm, role, n, events, median, …")
-        self.act_import_patients = self._act(
-            f, "Import &patient-level data…", lambda: self.import_patients(), "Ctrl+I",
-            "One row a patient: time, event, arm")
-        self.act_import_digitized = self._act(
-            f, "Import &digitized curve…", lambda: self.import_digitized(), "Ctrl+D",
-            "A digitized Kaplan–Meier figure plus its numbers at risk (Guyot reconstruction)")
-        from evidencegui.ui.exports import add_export_menu
-        add_export_menu(self, f.addMenu("&Export"))
-        f.addSeparator()
-        self._act(f, "&Quit", self.close, SK.Quit)
-        e = mb.addMenu("&Edit")
-        self.act_undo = self.controller.stack.createUndoAction(self, "&Undo")
-        self.act_undo.setShortcut(SK.Undo)
-        self.act_redo = self.controller.stack.createRedoAction(self, "&Redo")
-        self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        # the menu says what will be undone; the toolbar buttons stay short
-        self.act_undo.setIconText("Undo")
-        self.act_redo.setIconText("Redo")
-        e.addAction(self.act_undo)
-        e.addAction(self.act_redo)
-        e.addSeparator()
-        self.act_copy_comparison = self._act(
-            e, "&Copy the comparison as text", self.copy_comparison, "Ctrl+Alt+C",
-            "The comparison table, for pasting into an e-mail")
-        e.addSeparator()
-        self._act(e, "Add &trial…", self.add_trial, "Ctrl+T")
-        self._act(e, "Add &endpoint…", self.add_endpoint, "Ctrl+E")
-        self._act(e, "Rename trial…", self.rename_trial)
-        self._act(e, "Remove trial", self.remove_trial)
-        e.addSeparator()
-        self.act_add_arm = self._act(e, "Add &arm", self.add_arm, "Ctrl+Shift+A",
-                                     "A new arm in the endpoint shown")
-        self._act(e, "Duplicate arm", self.duplicate_arm, "Ctrl+Shift+D")
-        self._act(e, "Remove arm", self.remove_arm, "Ctrl+Del")
-        self._act(e, "Make the selected arm the control", self.make_control)
-        v = mb.addMenu("&View")
-        v.addAction(self.tree_dock.toggleViewAction())
-        v.addAction(self.comparison_dock.toggleViewAction())
-        v.addAction(self.table_dock.toggleViewAction())
-        self.act_ci = self._act(v, "95% confidence bands", self._view_changed)
-        self.act_ci.setCheckable(True)
-        self.act_ci.setChecked(self.settings.show_ci)
-        self.act_percent = self._act(v, "Survival in percent", self._view_changed)
-        self.act_percent.setCheckable(True)
-        self.unit_group = self._choice_menu(v.addMenu("Time axis"), TIME_UNITS, self.settings.time_unit)
-        self.style_group = self._choice_menu(v.addMenu("Style"), STYLES, self.settings.style)
-        v.addSeparator()
-        self.act_overlay = self._act(v, "&Overlay arms from several trials…", lambda: self.choose_overlay(),
-                                     "Ctrl+Shift+O", "Draw chosen arms of different trials on one plot")
-        self.act_overlay_off = self._act(v, "Back to the endpoint's own arms", self.end_overlay)
-        self.act_overlay_off.setEnabled(False)
-        an = mb.addMenu("&Analysis")
-        self.act_esmo = self._act(an, "ESMO-MCBS &context of this endpoint…", lambda: self.edit_esmo_context(),
-                                  "Ctrl+M", "Setting, design, quality of life and toxicity: they choose "
-                                  "the ESMO-MCBS form and adjust the grade")
-        self.ci_group = self._choice_menu(an.addMenu("CI method for Kaplan–Meier"), CI_METHODS,
-                                          self.settings.ci_method, self._ci_changed)
-        h = mb.addMenu("&Help")
-        self._act(h, "How the measures are computed", self.show_help, SK.HelpContents)
-        self._act(h, "&About EvidenceGUI", self.show_about)
-        tb = self.addToolBar("Main")
-        tb.setObjectName("main_toolbar")
-        self.act_new.setToolTip("A new, empty project")
-        self.act_save.setToolTip("Save the project")
-        for a in (self.act_new, self.act_open, self.act_save, None, self.act_undo, self.act_redo,
-                  None, self.act_add_arm, self.act_import_patients, self.act_import_digitized,
-                  None, self.act_copy_comparison):
-            if a is None:
-                tb.addSeparator()
-            else:
-                tb.addAction(a)
-        for a in (self.act_import_patients, self.act_import_digitized, self.act_copy_comparison):
-            a.setIconText(a.text().replace("&", "").replace("Import ", "").rstrip("…")
-                          .replace("Copy the comparison as text", "Copy comparison").capitalize())
-        self._update_recent_menu()
+        window_actions.build_actions(self)
 
     def edit_esmo_context(self, values: dict | None = None) -> bool:
         """The ESMO-MCBS context of the shown endpoint (dialog unless ``values`` are given), as
@@ -307,6 +234,7 @@ class MainWindow(QMainWindow):
     def set_project(self, project: Project, path=None, clean: bool = True) -> None:
         self.controller.set_project(project)
         self.path = Path(path) if path else None
+        self.template_name = None
         self.t_index = 0 if project.trials else None
         self.e_index = 0 if project.trials and project.trials[0].endpoints else None
         if not clean:
@@ -412,7 +340,33 @@ class MainWindow(QMainWindow):
         if self.model.columnCount() and self.table.columnWidth(0) > self.ARM_COLUMN_MAX:
             self.table.setColumnWidth(0, self.ARM_COLUMN_MAX)
 
+    def _build_start_page(self) -> None:
+        from evidencegui.ui.start_page import StartPage
+        self.start_page = StartPage(self)
+        self.centre.addWidget(self.start_page)
+        self._start_requested = False
+        self._update_centre()
+
+    def show_start_page(self) -> None:
+        """View → Start page (shown anyway while the project has no trial)."""
+        self._start_requested = True
+        self.start_page.rebuild()
+        self._update_centre()
+        self.start_page.setFocus()
+
+    def _update_centre(self) -> None:
+        start = getattr(self, "start_page", None)
+        if start is None:
+            return
+        want = start if (self._start_requested or not self.project.trials) else self.plot
+        if self.centre.currentWidget() is not want:
+            if want is start:
+                start.rebuild()
+            self.centre.setCurrentWidget(want)
+
     def _refresh_all(self) -> None:
+        self._start_requested = False
+        self._update_centre()
         self.tree.set_project(self.project, self.t_index, self.e_index)
         if (self.model.project, self.model.t_index, self.model.e_index) == (self.project, self.t_index, self.e_index):
             self.model.refresh()
@@ -466,8 +420,7 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(f"The {name} could not be drawn: {type(e).__name__}: {e}", 10000)
 
     def _update_title(self) -> None:
-        name = self.path.name if self.path else "Untitled"
-        self.setWindowTitle(f"{name}[*] — EvidenceGUI")
+        self.setWindowTitle(f"{window_files.project_name(self)}[*] — EvidenceGUI")
         self.setWindowModified(not self.controller.is_clean())
 
     def current_row(self) -> int | None:
@@ -482,192 +435,104 @@ class MainWindow(QMainWindow):
         return True
 
     def add_arm(self) -> None:
-        if not self._need_endpoint():
-            return
-        arms = self.model.arms()
-        label = cmd.new_arm_label({a.label for a in arms})
-        role = "control" if not any(a.is_control for a in arms) else "experimental"
-        self.push(cmd.AddArm(self.t_index, self.e_index, len(arms), Arm(label, role=role)))
-        self.table.setCurrentIndex(self.model.index(len(arms), 0))
+        structure.add_arm(self)
 
     def duplicate_arm(self) -> None:
-        row = self.current_row()
-        if row is None or not self._need_endpoint():
-            return
-        arms = self.model.arms()
-        dup = cmd.duplicate_arm(arms[row], {a.label for a in arms})
-        self.push(cmd.AddArm(self.t_index, self.e_index, row + 1, dup, "duplicate arm"))
+        structure.duplicate_arm(self)
 
     def remove_arm(self) -> None:
-        row = self.current_row()
-        if row is not None and self._need_endpoint():
-            self.push(cmd.RemoveArm(self.t_index, self.e_index, row))
+        structure.remove_arm(self)
 
     def move_arm(self, step: int) -> None:
-        row = self.current_row()
-        if row is None or not self._need_endpoint():
-            return
-        new = row + step
-        if 0 <= new < len(self.model.arms()):
-            col = self.table.currentIndex().column()
-            self.push(cmd.MoveArm(self.t_index, self.e_index, row, new))
-            self.table.setCurrentIndex(self.model.index(new, col))
+        structure.move_arm(self, step)
 
     def make_control(self) -> None:
-        row = self.current_row()
-        if row is not None and self._need_endpoint():
-            self.push(cmd.SetControl(self.t_index, self.e_index, row))
+        structure.make_control(self)
 
     def add_landmark_column(self) -> None:
         t, ok = QInputDialog.getDouble(self, "Add landmark", "Survival at time (months):", 24, 0.1, 600, 1)
         if ok:
             self.model.add_landmark_time(t)
 
-    def add_trial(self, name: str | None = None) -> None:
-        if name is None:
-            name, ok = QInputDialog.getText(self, "Add trial", "Trial name:")
-            if not ok or not name.strip():
-                return
-        ep = Endpoint("OS", [Arm("Control", role="control"), Arm("Experimental")])
-        self.push(cmd.AddTrial(len(self.project.trials), Trial(name.strip(), [ep])))
+    def add_trial(self, name: str | None = None, endpoints=None, arms=None) -> bool:
+        """A new trial; without ``name`` a dialog asks its name, endpoint(s) and arms."""
+        return structure.add_trial(self, name, endpoints, arms)
 
-    def add_endpoint(self, name: str | None = None) -> None:
-        if self.t_index is None:
-            self.add_trial()
-            return
-        if name is None:
-            name, ok = QInputDialog.getItem(self, "Add endpoint", "Endpoint:",
-                                            ["OS", "PFS", "DFS", "EFS", "TTP", "ORR"], 1, True)
-            if not ok or not name.strip():
-                return
-        trial = self.project.trials[self.t_index]
-        # the same arms as the endpoint shown, without results yet
-        arms = [Arm(a.label, role=a.role) for a in trial.endpoints[self.e_index].arms] \
-            if self.e_index is not None else []
-        self.push(cmd.AddEndpoint(self.t_index, len(trial.endpoints), Endpoint(name.strip(), arms)))
+    def add_endpoint(self, name: str | None = None) -> bool:
+        return structure.add_endpoint(self, name)
 
-    def rename_trial(self) -> None:
-        if self.t_index is None:
-            return
-        name, ok = QInputDialog.getText(self, "Rename trial", "Trial name:",
-                                        text=self.project.trials[self.t_index].name)
-        if ok and name.strip():
-            self.push(cmd.RenameTrial(self.t_index, name.strip()))
+    def rename_trial(self, name: str | None = None) -> bool:
+        return self.t_index is not None and structure.rename(self, (self.t_index, None, None), name)
 
-    def remove_trial(self) -> None:
-        if self.t_index is not None:
-            self.push(cmd.RemoveTrial(self.t_index))
+    def remove_trial(self) -> bool:
+        return self.t_index is not None and structure.remove(self, (self.t_index, None, None))
+
+    def rename_selected(self, name: str | None = None) -> bool:
+        """F2: the arm cell being typed in, or the selected trial, endpoint or arm."""
+        if structure._focus_in(self, self.table) and self.table.currentIndex().isValid() and name is None:
+            idx = self.table.currentIndex()
+            if idx.column() != 0:
+                self.table.edit(idx)
+                return True
+        return structure.rename(self, None, name)
+
+    def remove_selected(self) -> bool:
+        return structure.remove(self)
+
+    def move_selected(self, step: int) -> bool:
+        return structure.move(self, step)
+
+    # ------------------------------------------------------------------ keyboard
+    def cycle_panes(self, step: int = 1) -> None:
+        keyboard.cycle(self, step)
+
+    def copy_focused(self) -> bool:
+        return keyboard.copy_focused(self)
+
+    def copy_cells(self) -> bool:
+        return keyboard.copy_cells(self)
 
     # ------------------------------------------------------------------ files
     def new_project(self) -> None:
-        if self.confirm_discard():
-            self.set_project(Project(ci_method=self.settings.ci_method))
+        window_files.new_project(self)
+
+    def new_from_template(self, name: str | None = None) -> bool:
+        return window_files.new_from_template(self, name)
 
     def open_dialog(self) -> None:
-        if not self.confirm_discard():
-            return
-        path, _ = QFileDialog.getOpenFileName(self, "Open project", self.settings.last_dir("project"),
-                                              FILTER_PROJECT + ";;All files (*)")
-        if path:
-            self.open_path(path)
+        window_files.open_dialog(self)
 
     def open_path(self, path) -> bool:
         """Open a project file (or import a data file by its kind). False on error (shown)."""
-        kind = file_ops.kind_of(path)
-        if kind != "project":
-            return self.import_file(path)
-        try:
-            project = run_with_progress(self, "Opening project", file_ops.load_project_file, path)
-        except Cancelled:
-            return False
-        except Exception as e:
-            show_error(self, "Cannot open the project", str(e))
-            return False
-        self.set_project(project, path)
-        self._remember(path, "project")
-        self.statusBar().showMessage(f"Opened {path}", 5000)
-        return True
+        return window_files.open_path(self, path)
 
     def _remember(self, path, kind: str) -> None:
-        self.settings.set_last_dir(kind, path)
-        if kind == "project":
-            self.settings.last_project = str(Path(path).resolve())
-            self.settings.add_recent(path)
-            self._update_recent_menu()
+        window_files.remember(self, path, kind)
 
     def _update_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        recent = self.settings.recent_files()
-        for p in recent:
-            a = self.recent_menu.addAction(p)
-            a.triggered.connect(lambda _=False, p=p: self.confirm_discard() and self.open_path(p))
-        self.recent_menu.setEnabled(bool(recent))
+        window_files.update_recent_menu(self)
 
     def save(self) -> bool:
-        if self.path is None or not self.path.name.endswith(file_ops.PROJECT_SUFFIX):
-            return self.save_as()
-        return self.save_to(self.path)
+        return window_files.save(self)
 
     def save_as(self) -> bool:
-        start = str(Path(self.settings.last_dir("project")) / (self.path.name if self.path else "project.evidence.json"))
-        path, _ = QFileDialog.getSaveFileName(self, "Save project", start, FILTER_PROJECT)
-        if not path:
-            return False
-        if not path.endswith(file_ops.PROJECT_SUFFIX):
-            path += file_ops.PROJECT_SUFFIX
-        return self.save_to(path)
+        return window_files.save_as(self)
 
     def save_to(self, path) -> bool:
-        try:
-            from evidencegui.io.project_file import save_project
-            save_project(self.project, path)
-        except Exception as e:
-            show_error(self, "Cannot save the project", f"{path}: {e}")
-            return False
-        self.path = Path(path)
-        self.controller.set_clean()
-        self.autosaver.discard()
-        self._remember(path, "project")
-        self._update_title()
-        self.statusBar().showMessage(f"Saved {path}", 5000)
-        return True
+        return window_files.save_to(self, path)
 
     def confirm_discard(self) -> bool:
         """True when it is fine to drop the current project (saved, discarded, or clean)."""
-        if self.controller.is_clean():
-            return True
-        answer = QMessageBox.question(
-            self, "Unsaved changes", "The project has unsaved changes. Save them?",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Save)
-        if answer == QMessageBox.StandardButton.Save:
-            return self.save()
-        return answer == QMessageBox.StandardButton.Discard
+        return window_files.confirm_discard(self)
 
     def offer_recovery(self) -> bool:
         """After an unclean exit: offer the recovery file. True when it was restored."""
-        rec = find_recovery(self.settings.recovery_dir)
-        if rec is None:
-            return False
-        if not rec.newer_than_source:
-            self.autosaver.discard()
-            return False
-        answer = QMessageBox.question(
-            self, "Restore unsaved work?",
-            "EvidenceGUI did not close normally last time. Restore the work saved automatically"
-            + (f" (from {rec.source})" if rec.source else "") + "?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
-        if answer != QMessageBox.StandardButton.Yes:
-            self.autosaver.discard()
-            return False
-        try:
-            project = file_ops.load_project_file(rec.path)
-        except Exception as e:
-            show_error(self, "Cannot restore", str(e))
-            return False
-        self.set_project(project, rec.source, clean=False)
-        self.statusBar().showMessage("Restored the automatically saved work; save it to keep it.", 10000)
-        return True
+        return window_files.offer_recovery(self)
+
+    def open_summary_template(self) -> bool:
+        """The summary-table template: a copy saved where the user chooses, then shown."""
+        from evidencegui.ui.start_page import open_summary_template
+        return open_summary_template(self)
 
     # ------------------------------------------------------------------ imports (see importers.py)
     def import_file(self, path) -> bool:
@@ -703,6 +568,33 @@ class MainWindow(QMainWindow):
     def show_help(self) -> None:
         from evidencegui.ui.dialogs.help import HelpDialog
         HelpDialog(self).exec()
+
+    def show_getting_started(self) -> None:
+        from evidencegui.ui.dialogs.help import HelpDialog
+        HelpDialog(self, page="getting_started.html").exec()
+
+    # ------------------------------------------------------------------ modelled curves, ESMO-MCBS
+    def ask_model_horizon(self, months: float | None = None) -> None:
+        """View → Modelled curves end at…: 0 (or empty) goes back to the default (the last
+        landmark or 1.5 × the longest median, within the patient-level follow-up)."""
+        if months is None:
+            value, ok = QInputDialog.getDouble(
+                self, "Modelled curves", "Curves modelled from reported numbers end at (months; "
+                "0 = default: the last landmark or 1.5 × the longest median):",
+                self.model_horizon or 0.0, 0.0, 600.0, 1)
+            if not ok:
+                return
+            months = value
+        self.model_horizon = months if months and months > 0 else None
+        if self.plot.widget is not None:
+            self.plot.widget.model_horizon = self.model_horizon
+        self.invalidate_plot()
+        self._refresh_views()
+
+    def offer_reconstructed_values(self, answer: bool | None = None) -> bool:
+        """Analysis → Use the reconstructed values for ESMO-MCBS (see esmo_derived.py)."""
+        from evidencegui.ui.esmo_derived import offer
+        return offer(self, answer)
 
     def show_about(self) -> None:
         from evidencegui.ui.dialogs.about import show_about

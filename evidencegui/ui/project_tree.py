@@ -1,4 +1,6 @@
-"""The project tree on the left: trials → endpoints → arms; selecting picks the shown endpoint."""
+"""The project tree on the left: trials → endpoints → arms; selecting picks the shown endpoint.
+Each item knows its place (trial, endpoint, arm indices; None below its level), for the context
+menu, F2 (rename) and Delete (remove) of the window."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -9,6 +11,7 @@ ROLE_PATH = Qt.ItemDataRole.UserRole
 
 class ProjectTree(QTreeWidget):
     endpoint_selected = Signal(int, int)     # trial index, endpoint index
+    arm_selected = Signal(int, int, int)     # trial, endpoint, arm index
     MAX_DEFAULT_WIDTH = 310                  # px; longer names scroll (and show in full on hover)
 
     def __init__(self, parent=None):
@@ -26,22 +29,44 @@ class ProjectTree(QTreeWidget):
         self._updating = False
         self.currentItemChanged.connect(self._on_current)
 
+    def selected_path(self) -> tuple[int | None, int | None, int | None] | None:
+        """(trial, endpoint, arm) indices of the current item (None below its level), or None."""
+        item = self.currentItem()
+        return None if item is None else tuple(item.data(0, ROLE_PATH))
+
+    def select_path(self, path) -> None:
+        """Make the item at ``path`` (trial, endpoint, arm indices) current, without signals."""
+        for item in self._items():
+            if tuple(item.data(0, ROLE_PATH)) == tuple(path):
+                self._updating = True
+                self.setCurrentItem(item)
+                self._updating = False
+                return
+
+    def _items(self):
+        stack = [self.topLevelItem(i) for i in range(self.topLevelItemCount())]
+        while stack:
+            item = stack.pop(0)
+            yield item
+            stack.extend(item.child(i) for i in range(item.childCount()))
+
     def set_project(self, project, t_index=None, e_index=None) -> None:
+        keep = self.selected_path()
         self._updating = True
         self.clear()
         select = None
         for ti, trial in enumerate(project.trials):
             t_item = QTreeWidgetItem([trial.name or f"(trial {ti + 1})"])
             t_item.setToolTip(0, f"Trial {trial.name}" + (f" — {trial.source}" if trial.source else ""))
-            t_item.setData(0, ROLE_PATH, (ti, None))
+            t_item.setData(0, ROLE_PATH, (ti, None, None))
             self.addTopLevelItem(t_item)
             for ei, ep in enumerate(trial.endpoints):
                 e_item = QTreeWidgetItem([ep.name or f"(endpoint {ei + 1})"])
                 e_item.setToolTip(0, f"{trial.name} — {ep.name}: {len(ep.arms)} arm(s); "
                                   "select to show its curves, arms and comparison")
-                e_item.setData(0, ROLE_PATH, (ti, ei))
+                e_item.setData(0, ROLE_PATH, (ti, ei, None))
                 t_item.addChild(e_item)
-                for arm in ep.arms:
+                for ai, arm in enumerate(ep.arms):
                     a_item = QTreeWidgetItem([arm.label])
                     if arm.is_control:      # bold, as in the arms table: saves width for long names
                         font = a_item.font(0)
@@ -49,8 +74,7 @@ class ProjectTree(QTreeWidget):
                         a_item.setFont(0, font)
                     a_item.setToolTip(0, f"{arm.label} — {'control' if arm.is_control else 'experimental'}"
                                       f" arm" + (f", n = {arm.n}" if arm.n is not None else ""))
-                    a_item.setData(0, ROLE_PATH, (ti, ei))
-                    a_item.setFlags(a_item.flags() & ~Qt.ItemFlag.ItemIsSelectable)
+                    a_item.setData(0, ROLE_PATH, (ti, ei, ai))
                     e_item.addChild(a_item)
                 if (ti, ei) == (t_index, e_index):
                     select = e_item
@@ -60,6 +84,10 @@ class ProjectTree(QTreeWidget):
         if select is not None:
             self.setCurrentItem(select)
         self._updating = False
+        # an arm or a trial chosen in the tree stays chosen when it still belongs to the shown
+        # endpoint (an edit rebuilds the tree)
+        if keep is not None and keep[2] is not None and keep[:2] == (t_index, e_index):
+            self.select_path(keep)
         self.updateGeometry()
 
     def content_width(self) -> int:
@@ -74,10 +102,12 @@ class ProjectTree(QTreeWidget):
     def _on_current(self, item, _previous) -> None:
         if self._updating or item is None:
             return
-        ti, ei = item.data(0, ROLE_PATH)
+        ti, ei, ai = item.data(0, ROLE_PATH)
         if ei is None:
             if item.childCount():
                 ei = 0
             else:
                 return
         self.endpoint_selected.emit(ti, ei)
+        if ai is not None:
+            self.arm_selected.emit(ti, ei, ai)

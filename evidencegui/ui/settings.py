@@ -51,8 +51,12 @@ class Settings:
         self._set("paths/recovery_dir", str(folder))
 
     def last_dir(self, kind: str) -> str:
+        """The folder last used for this kind of file; the user's documents folder at first, and
+        never the program's own resources (the examples are templates, not the user's files)."""
         d = self._str(f"paths/last_dir_{kind}") or self._str("paths/last_dir_project")
-        return d if d and Path(d).is_dir() else str(Path.home())
+        if d and Path(d).is_dir() and not in_resources(d):
+            return d
+        return documents_dir()
 
     def set_last_dir(self, kind: str, file_path) -> None:
         self._set(f"paths/last_dir_{kind}", str(Path(file_path).resolve().parent))
@@ -141,3 +145,20 @@ class Settings:
     def save_window(self, geometry: QByteArray, state: QByteArray) -> None:
         self._set("window/geometry", geometry)
         self._set("window/state", state)
+
+
+def documents_dir() -> str:
+    """The user's documents folder (home when the system has none)."""
+    from PySide6.QtCore import QStandardPaths
+    d = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return d if d and Path(d).is_dir() else str(Path.home())
+
+
+def in_resources(path) -> bool:
+    """True when ``path`` is inside the program's resources (examples, templates, help)."""
+    from evidencegui.resources import resources_dir
+    try:
+        Path(path).resolve().relative_to(resources_dir().resolve())
+        return True
+    except ValueError:
+        return False

@@ -322,7 +322,8 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
                 keys[i] = f"{k} ({seen[k]})"
         ci = getattr(project, "ci_method", None) or "log-log"
         unit = self._data_unit(project)
-        curves = cc.arms_curves(arms, ci, self.time_unit, labels=keys, data_unit=unit)
+        curves = cc.arms_curves(arms, ci, self.time_unit, labels=keys, data_unit=unit,
+                                horizon=getattr(self, "model_horizon", None))   # set by the window
         out, reported = [], []
         self._origin = {}
         by_label = {c.label: c for c in curves}

@@ -138,3 +138,19 @@ def test_any_sequence_undoes_to_the_start(seq):
     for inv in reversed(history):
         inv.apply(p)
     assert asdict(p) == start
+
+
+def test_move_trial_and_endpoint_are_undoable():
+    p = make_project()
+    p.trials.append(Trial("Other", [Endpoint("OS"), Endpoint("PFS")]))
+    before = asdict(p)
+    inv = c.MoveTrial(1, 0).apply(p)
+    assert [t.name for t in p.trials] == ["Other", "CLEOPATRA"]
+    inv.apply(p)
+    assert asdict(p) == before
+    inv = c.MoveEndpoint(1, 1, 0).apply(p)
+    assert [e.name for e in p.trials[1].endpoints] == ["PFS", "OS"]
+    inv.apply(p)
+    assert asdict(p) == before
+    with pytest.raises(c.CommandError):
+        c.MoveTrial(0, 5).apply(p)

@@ -1,0 +1,203 @@
+"""The window's file operations: new, open (projects and data files), save, recent files,
+templates and recovery.
+
+The bundled examples are templates whatever the route that opens them (first run, File → Open,
+recent files, File → New from template): the window shows them as unsaved copies, Save asks where,
+and nothing is ever written into the program's resources.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+from evidencegui.core.model import Project
+from evidencegui.ui import file_ops
+from evidencegui.ui.autosave import find_recovery
+from evidencegui.ui.dialogs.error import show_error
+from evidencegui.ui.settings import in_resources
+from evidencegui.ui.workers import Cancelled, run_with_progress
+
+FILTER_PROJECT = "EvidenceGUI project (*.evidence.json)"
+
+
+def templates() -> dict[str, Path]:
+    """The bundled example projects, by a name for people ("CLEOPATRA" for cleopatra.evidence.json)."""
+    from evidencegui.resources import resource
+    folder = resource("examples")
+    out = {}
+    for p in sorted(folder.glob("*" + file_ops.PROJECT_SUFFIX)) if folder.is_dir() else ():
+        out[p.name[: -len(file_ops.PROJECT_SUFFIX)].replace("_", " ").upper()] = p
+    return out
+
+
+def project_name(window) -> str:
+    """What the title bar calls the project: its file's name, or the template it came from."""
+    if window.path is not None:
+        name = window.path.name
+        return name[: -len(file_ops.PROJECT_SUFFIX)] if name.endswith(file_ops.PROJECT_SUFFIX) else name
+    if getattr(window, "template_name", None):
+        return f"{window.template_name} example (unsaved copy)"
+    return window.project.title or "Untitled"
+
+
+def new_project(window) -> bool:
+    if not window.confirm_discard():
+        return False
+    window.set_project(Project(ci_method=window.settings.ci_method))
+    return True
+
+
+def new_from_template(window, name: str | None = None) -> bool:
+    """A new project from a bundled example: its trials, as an unsaved copy."""
+    found = templates()
+    if not found:
+        show_error(window, "No templates", "The program's examples folder is missing.")
+        return False
+    if name is None:
+        name, ok = QInputDialog.getItem(window, "New from template", "Start from the example:",
+                                        list(found), 0, False)
+        if not ok:
+            return False
+    if name not in found or not window.confirm_discard():
+        return False
+    return open_path(window, found[name])
+
+
+def open_dialog(window) -> bool:
+    if not window.confirm_discard():
+        return False
+    path, _ = QFileDialog.getOpenFileName(window, "Open project", window.settings.last_dir("project"),
+                                          FILTER_PROJECT + ";;All files (*)")
+    return bool(path) and open_path(window, path)
+
+
+def open_path(window, path) -> bool:
+    """Open a project file (or import a data file by its kind). False on error (shown)."""
+    kind = file_ops.kind_of(path)
+    if kind != "project":
+        return window.import_file(path)
+    try:
+        project = run_with_progress(window, "Opening project", file_ops.load_project_file, path)
+    except Cancelled:
+        return False
+    except Exception as e:
+        show_error(window, "Cannot open the project", str(e))
+        return False
+    if in_resources(path):                 # an example: a template, never the file itself
+        window.set_project(project, None)
+        window.template_name = next((k for k, v in templates().items()
+                                     if Path(v).resolve() == Path(path).resolve()), Path(path).stem)
+        window._update_title()
+        window.statusBar().showMessage(f"Opened the {window.template_name} example as a new, unsaved "
+                                       "project; Save asks where to keep it.", 8000)
+        return True
+    window.set_project(project, path)
+    remember(window, path, "project")
+    window.statusBar().showMessage(f"Opened {path}", 5000)
+    return True
+
+
+def remember(window, path, kind: str) -> None:
+    if in_resources(path):
+        return
+    window.settings.set_last_dir(kind, path)
+    if kind == "project":
+        window.settings.last_project = str(Path(path).resolve())
+        window.settings.add_recent(path)
+        update_recent_menu(window)
+
+
+def update_recent_menu(window) -> None:
+    window.recent_menu.clear()
+    recent = window.settings.recent_files()
+    for p in recent:
+        a = window.recent_menu.addAction(p)
+        a.triggered.connect(lambda _=False, p=p: window.confirm_discard() and window.open_path(p))
+    window.recent_menu.setEnabled(bool(recent))
+
+
+def save(window) -> bool:
+    if window.path is None or not window.path.name.endswith(file_ops.PROJECT_SUFFIX) \
+            or in_resources(window.path):
+        return save_as(window)
+    return save_to(window, window.path)
+
+
+def _suggested_name(window) -> str:
+    if window.path is not None and not in_resources(window.path):
+        return window.path.name
+    base = getattr(window, "template_name", None) or window.project.title or "project"
+    return base.lower().replace(" ", "_") + file_ops.PROJECT_SUFFIX
+
+
+def save_as(window) -> bool:
+    start = str(Path(window.settings.last_dir("project")) / _suggested_name(window))
+    path, _ = QFileDialog.getSaveFileName(window, "Save project", start, FILTER_PROJECT)
+    if not path:
+        return False
+    if not path.endswith(file_ops.PROJECT_SUFFIX):
+        path += file_ops.PROJECT_SUFFIX
+    return save_to(window, path)
+
+
+def save_to(window, path) -> bool:
+    if in_resources(path):
+        show_error(window, "Choose another folder",
+                   f"{path} is inside the program's own files (its examples and templates), which "
+                   "are never overwritten. Save the project in your documents instead.")
+        return False
+    try:
+        from evidencegui.io.project_file import save_project
+        save_project(window.project, path)
+    except Exception as e:
+        show_error(window, "Cannot save the project", f"{path}: {e}")
+        return False
+    window.path = Path(path)
+    window.template_name = None
+    window.controller.set_clean()
+    window.autosaver.discard()
+    remember(window, path, "project")
+    window._update_title()
+    window.statusBar().showMessage(f"Saved {path}", 5000)
+    return True
+
+
+def confirm_discard(window) -> bool:
+    """True when it is fine to drop the current project (saved, discarded, or clean)."""
+    if window.controller.is_clean():
+        return True
+    answer = QMessageBox.question(
+        window, "Unsaved changes", "The project has unsaved changes. Save them?",
+        QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Save)
+    if answer == QMessageBox.StandardButton.Save:
+        return window.save()
+    return answer == QMessageBox.StandardButton.Discard
+
+
+def offer_recovery(window) -> bool:
+    """After an unclean exit: offer the recovery file. True when it was restored."""
+    rec = find_recovery(window.settings.recovery_dir)
+    if rec is None:
+        return False
+    if not rec.newer_than_source:
+        window.autosaver.discard()
+        return False
+    answer = QMessageBox.question(
+        window, "Restore unsaved work?",
+        "EvidenceGUI did not close normally last time. Restore the work saved automatically"
+        + (f" (from {rec.source})" if rec.source else "") + "?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
+    if answer != QMessageBox.StandardButton.Yes:
+        window.autosaver.discard()
+        return False
+    try:
+        project = file_ops.load_project_file(rec.path)
+    except Exception as e:
+        show_error(window, "Cannot restore", str(e))
+        return False
+    source = rec.source if rec.source and not in_resources(rec.source) else None
+    window.set_project(project, source, clean=False)
+    window.statusBar().showMessage("Restored the automatically saved work; save it to keep it.", 10000)
+    return True

@@ -42,6 +42,27 @@ def kind(path: Path | None) -> str:
     return "trial" if path[1] is None else "endpoint" if path[2] is None else "arm"
 
 
+def exists(window, path: Path | None) -> bool:
+    """The item at ``path`` is still there (a menu built before an edit may name a gone one)."""
+    if path is None:
+        return False
+    ti, ei, ai = path
+    trials = window.project.trials
+    if not 0 <= ti < len(trials):
+        return False
+    if ei is None:
+        return True
+    eps = trials[ti].endpoints
+    if not 0 <= ei < len(eps):
+        return False
+    return ai is None or 0 <= ai < len(eps[ei].arms)
+
+
+def _gone(window) -> bool:
+    window.statusBar().showMessage("That item is no longer in the project.", 6000)
+    return False
+
+
 def _name(window, path: Path) -> str:
     ti, ei, ai = path
     t = window.project.trials[ti]
@@ -97,6 +118,8 @@ def rename(window, path: Path | None = None, name: str | None = None) -> bool:
     if path is None:
         window.statusBar().showMessage("Nothing to rename: add a trial first.", 6000)
         return False
+    if not exists(window, path):
+        return _gone(window)
     what = kind(path)
     old = _name(window, path)
     if name is None:
@@ -119,6 +142,8 @@ def remove(window, path: Path | None = None) -> bool:
     path = path if path is not None else selected(window)
     if path is None:
         return False
+    if not exists(window, path):
+        return _gone(window)
     ti, ei, ai = path
     what, old = kind(path), _name(window, path)
     if what == "trial":
@@ -137,6 +162,8 @@ def move(window, step: int, path: Path | None = None) -> bool:
     path = path if path is not None else selected(window)
     if path is None:
         return False
+    if not exists(window, path):
+        return _gone(window)
     ti, ei, ai = path
     what = kind(path)
     if what == "trial":

@@ -166,7 +166,8 @@ def tree_menu(w, path):
     elif what == "endpoint":
         _item(menu, "Add arm", lambda: w.add_arm())
     else:
-        _item(menu, "Make this arm the control", lambda: w.push(cmd.SetControl(*path)))
+        _item(menu, "Make this arm the control",
+              lambda: structure.exists(w, path) and w.push(cmd.SetControl(*path)))
     menu.addSeparator()
     _item(menu, f"Rename {what}…\tF2", lambda: structure.rename(w, path))
     _item(menu, "Move up\tAlt+Up", lambda: structure.move(w, -1, path))

@@ -329,6 +329,9 @@ class MainWindow(QMainWindow):
         if (t_index, e_index) == (self.t_index, self.e_index):
             return
         self.t_index, self.e_index = t_index, e_index
+        current = self.tree.selected_path()
+        if current is None or tuple(current[:2]) != (t_index, e_index):
+            self.tree.select_path((t_index, e_index, None))   # the tree shows what is shown
         self.model.set_endpoint(self.project, t_index, e_index)
         self._fit_table_columns()
         self._refresh_views()

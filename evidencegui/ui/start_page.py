@@ -51,6 +51,8 @@ class StartPage(QWidget):
     def rebuild(self) -> None:
         w = self.window
         for b in self.buttons.values():
+            self.grid.removeWidget(b)
+            b.hide()
             b.deleteLater()
         self.buttons = {}
         k = 0
@@ -76,6 +78,7 @@ class StartPage(QWidget):
         while self.recent_box.count():
             item = self.recent_box.takeAt(0)
             if item.widget():
+                item.widget().hide()
                 item.widget().deleteLater()
         recent = w.settings.recent_files()
         if not recent:

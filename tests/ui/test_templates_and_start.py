@@ -1,0 +1,102 @@
+"""First run and templates: the example opens as an unsaved copy by any route, Save asks where
+(the documents folder at first) and never writes into the program's resources; the title shows
+the project's name; File → New from template; the start page; Help → Getting started."""
+from __future__ import annotations
+
+import hashlib
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+from evidencegui.resources import resource, resources_dir
+from evidencegui.ui import launch
+from evidencegui.ui.settings import documents_dir
+
+EXAMPLE = resource("examples", "cleopatra.evidence.json")
+
+
+def _digest():
+    return hashlib.sha256(EXAMPLE.read_bytes()).hexdigest()
+
+
+def test_the_example_is_a_template_by_every_route(window, monkeypatch, tmp_path):
+    before = _digest()
+    asked = []
+
+    def save_dialog(_parent, _title, start, _filter):
+        asked.append(start)
+        return "", ""
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_dialog))
+    # File → Open (or a recent file, or a dropped file: all go through open_path)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(EXAMPLE), "")))
+    window.act_open.trigger()
+    assert window.path is None
+    assert window.windowTitle().startswith("CLEOPATRA example (unsaved copy)")
+    window.add_arm()
+    window.act_save.trigger()                          # asks where: never the example itself
+    assert asked and not asked[-1].startswith(str(resources_dir()))
+    assert asked[-1].startswith(documents_dir())
+    assert str(EXAMPLE) not in window.settings.recent_files()
+    from PySide6.QtWidgets import QMessageBox
+    said = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: said.append(box.text()))
+    assert not window.save_to(EXAMPLE)                 # refused even when asked directly
+    assert "never overwritten" in said[0]
+    assert _digest() == before
+    # saved elsewhere: the title shows the new name
+    window.controller.set_clean()
+    target = tmp_path / "board.evidence.json"
+    assert window.save_to(target)
+    assert window.windowTitle().startswith("board[*]".replace("[*]", "")) and window.path == target
+
+
+def test_first_run_opens_the_example_as_an_unsaved_copy(make_window):
+    w = make_window()
+    launch.open_initial(w)
+    assert w.path is None and w.template_name == "CLEOPATRA"
+    assert "CLEOPATRA" in w.windowTitle()
+
+
+def test_new_from_template_and_the_summary_template(window, monkeypatch, tmp_path):
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(lambda _p, _t, _l, items, *a, **k: (items[0], True)))
+    window.act_new_template.trigger()
+    assert window.project.trials and window.path is None
+    out = tmp_path / "summary.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), "")))
+    window.act_summary_template.trigger()
+    assert out.read_bytes() == resource("templates", "summary_template.xlsx").read_bytes()
+
+
+def test_start_page_shows_while_the_project_is_empty(window, monkeypatch):
+    window.set_project(type(window.project)())
+    assert window.centre.currentWidget() is window.start_page
+    keys = set(window.start_page.buttons)
+    assert {"example:CLEOPATRA", "new", "summary", "template", "digitized", "help"} <= keys
+    window.start_page.buttons["example:CLEOPATRA"].click()
+    assert window.centre.currentWidget() is window.plot and window.project.trials
+    window.act_start.trigger()
+    assert window.centre.currentWidget() is window.start_page
+
+
+def test_start_page_offers_digitize_a_figure_when_the_program_has_it(window):
+    from PySide6.QtGui import QAction
+    hit = []
+    a = QAction("Digitize a &figure…", window)
+    a.triggered.connect(lambda: hit.append(1))
+    window.menuBar().actions()[0].menu().addAction(a)
+    window.show_start_page()
+    window.start_page.buttons["digitize"].click()
+    assert hit == [1]
+
+
+def test_getting_started_has_task_pages_with_pictures(qtbot):
+    from evidencegui.ui.dialogs.help import HelpDialog
+    d = HelpDialog(page="getting_started.html")
+    qtbot.addWidget(d)
+    html = resource("help", "getting_started.html").read_text()
+    for word in ("Add trial", "Import", "Export", "F2", "template"):
+        assert word in d.browser.toPlainText(), word
+    import re
+    pics = re.findall(r'src="([^"]+)"', html)
+    assert pics and all(resource("help", p).is_file() for p in pics)
+    d.pages.setCurrentRow(1)
+    assert "Median gain" in d.browser.toPlainText()

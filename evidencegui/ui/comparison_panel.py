@@ -167,6 +167,10 @@ def _esmo_row(c) -> Row:
         why = ", ".join(g.missing) if g.missing else "no form applies"
         r.rule = f"cannot grade: missing {why}" if g.missing else why
         r.children.append(("Missing", why))
+        if g.missing and getattr(c, "computed", None):
+            r.children.append(("What to do", "type the published values in the arms table, or use "
+                               "Analysis → Use the reconstructed values for ESMO-MCBS (marked as "
+                               "derived from the figure)"))
     else:
         r.reported = f"grade {g.preliminary_grade} (form {g.form})"
         if g.final_grade is not None and g.final_grade != g.preliminary_grade:

@@ -1,0 +1,625 @@
+"""The forest plot: one row per trial (or subgroup level), squares sized by weight, 95% CI
+whiskers on a log hazard-ratio axis, diamonds for the pooled estimates, the prediction interval,
+and the text columns (study, HR (95% CI), weights) and heterogeneity under it.
+
+Draws what core.pooling computed; nothing statistical happens here. Sizes come from ui/style.py
+in points, so the same widget laid out at a figure's pixel size gives a print-resolution PNG
+(``render_png``), as ui/figure.py does for the survival plot.
+
+Layout (a pyqtgraph GraphicsLayout): a header row; then the study column, the plot, the
+HR (95% CI) column and the two weight columns, all sharing one y axis (row i at y = i); under the
+plot its log axis, then "favours" labels either side of HR = 1; a wrapped footer line with the
+heterogeneity statistics at the bottom.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from evidencegui.io import format as fmt
+from evidencegui.ui import style as st
+
+SQUARE = "#1F3F99"
+DIAMOND_FIXED = "#555555"
+DIAMOND_RANDOM = "#D55E00"
+# Symmetric log axes: the widest bound a is chosen so every interval fits; ticks at these HRs.
+_AXES = ((1.5, (0.67, 1, 1.5)), (2.0, (0.5, 0.7, 1, 1.5, 2)), (4.0, (0.25, 0.5, 1, 2, 4)),
+         (10.0, (0.1, 0.2, 0.5, 1, 2, 5, 10)), (100.0, (0.01, 0.1, 1, 10, 100)))
+COLUMNS = ("study", "plot", "hr", "w_fixed", "w_random")
+
+
+@dataclass
+class ForestRow:
+    """One drawn row. ``kind``: study, group (a heading), fixed, random, pi (prediction
+    interval). Positions are natural logs of hazard ratios."""
+    kind: str
+    label: str
+    log_hr: float | None = None
+    log_lo: float | None = None
+    log_hi: float | None = None
+    hr_text: str = ""
+    w_fixed: str = ""
+    w_random: str = ""
+    weight: float | None = None        # the square's size: its weight in the random-effects model
+    bold: bool = False
+
+
+@dataclass
+class ForestData:
+    rows: list[ForestRow]
+    footer: list[str] = field(default_factory=list)
+    title: str = ""
+
+
+def _log_ci(ci) -> tuple[float | None, float | None]:
+    if not ci or ci[0] is None or ci[1] is None or ci[0] <= 0 or ci[1] <= 0:
+        return None, None
+    return math.log(ci[0]), math.log(ci[1])
+
+
+def _pooled_row(kind: str, label: str, est, weight_text: tuple[str, str] = ("", "")) -> ForestRow:
+    lo, hi = _log_ci(est.hr_ci)
+    return ForestRow(kind, label, math.log(est.hr), lo, hi, fmt.fmt_hr(est.hr, *est.hr_ci),
+                     weight_text[0], weight_text[1], bold=True)
+
+
+def _het_text(h, tau2=None, method: str = "") -> str:
+    return fmt.fmt_heterogeneity(h.i2, tau2, h.q, h.df, h.p, method)
+
+
+def forest_data(result, mode: str = "studies", title: str = "") -> ForestData:
+    """The rows and footer of a forest plot over a core.pooling.PoolResult.
+
+    mode "studies": trials (grouped when the studies carry groups, each group with its own
+    diamonds), the overall fixed and random diamonds and the prediction interval.
+    mode "subgroups": the levels of each subgroup variable under a heading, with the variable's
+    common-effect estimate; no overall diamond (the variables describe the same patients, so
+    pooling across them would count each patient several times), and the test for interaction
+    (Q across a variable's levels) in the footer.
+    """
+    rows: list[ForestRow] = []
+    method = result.random.method
+    by_group: dict[Any, list] = {}
+    for ws in result.studies:
+        by_group.setdefault(ws.study.group, []).append(ws)
+    groups = {g.group: g for g in (result.groups or [])}
+    grouped = bool(groups) and (len(by_group) > 1 or mode == "subgroups")
+
+    def study_row(ws) -> ForestRow:
+        s = ws.study
+        ci = s.hr_ci or (math.exp(s.log_hr - 1.959964 * s.se), math.exp(s.log_hr + 1.959964 * s.se))
+        lo, hi = _log_ci(ci)
+        return ForestRow("study", s.name, s.log_hr, lo, hi, fmt.fmt_hr(math.exp(s.log_hr), *ci),
+                         fmt.fmt_weight(ws.weight_fixed) if mode == "studies" else "",
+                         fmt.fmt_weight(ws.weight_random) if mode == "studies" else "",
+                         weight=ws.weight_random if mode == "studies" else ws.weight_fixed)
+
+    footer: list[str] = []
+    for g, members in by_group.items():
+        if grouped:
+            rows.append(ForestRow("group", str(g) if g is not None else "Other", bold=True))
+        rows.extend(study_row(ws) for ws in members)
+        gr = groups.get(g)
+        if not grouped or gr is None:
+            continue
+        if mode == "subgroups":
+            rows.append(_pooled_row("fixed", "All levels, common effect", gr.fixed))
+            h = gr.heterogeneity
+            if h.df >= 1 and fmt.finite(h.p):
+                footer.append(f"{g}: test for interaction (Q across levels) = {h.q:.2f} on "
+                              f"{h.df} df, {fmt.p_equals(h.p)}")
+        elif gr.k > 1:
+            wf = sum(ws.weight_fixed for ws in members)
+            wr = sum(ws.weight_random for ws in members)
+            rows.append(_pooled_row("fixed", "Subtotal, fixed effect", gr.fixed,
+                                    (fmt.fmt_weight(wf), "")))
+            rows.append(_pooled_row("random", f"Subtotal, random effects ({method})", gr.random,
+                                    ("", fmt.fmt_weight(wr))))
+            footer.append(f"{g}: " + _het_text(gr.heterogeneity, gr.random.tau2))
+    if mode == "studies":
+        k = len(result.studies)
+        rows.append(_pooled_row("fixed", "Fixed effect (inverse variance)", result.fixed,
+                                (fmt.fmt_weight(1.0), "")))
+        rows.append(_pooled_row("random", f"Random effects ({method})", result.random,
+                                ("", fmt.fmt_weight(1.0))))
+        pi = result.random.prediction_interval
+        if pi is not None and k >= 3:
+            lo, hi = _log_ci(pi)
+            rows.append(ForestRow("pi", "Prediction interval", None, lo, hi,
+                                  fmt.fmt_ci(pi[0], pi[1])))
+        footer.insert(0, "Heterogeneity: " + _het_text(result.heterogeneity, result.random.tau2, method))
+        hk = result.random.hksj_ci
+        if hk is not None and k >= 2:
+            footer.insert(1, "Random effects with the Hartung–Knapp–Sidik–Jonkman adjustment: "
+                          f"95% CI {fmt.fmt_ci(hk[0], hk[1])}")
+        gd = result.group_difference
+        if grouped and gd:
+            parts = [f"Q = {d['q']:.2f} on {d['df']} df, {fmt.p_equals(d['p'])} ({name})"
+                     for name, d in (("fixed", gd.get("fixed")), ("random", gd.get("random")))
+                     if d and fmt.finite(d.get("q")) and fmt.finite(d.get("p"))]
+            if parts:
+                footer.append("Test for group differences: " + "; ".join(parts))
+    else:
+        footer.append("Subgroup levels of one comparison; diamonds pool the levels of each "
+                      "variable (common effect).")
+    return ForestData(rows, footer, title)
+
+
+def axis_bound(rows: Sequence[ForestRow]) -> tuple[float, tuple[float, ...]]:
+    """(a, ticks): the symmetric axis [1/a, a] that holds every estimate and interval (cut at
+    1/100 and 100), and its ticks as hazard ratios."""
+    ends = [abs(v) for r in rows for v in (r.log_hr, r.log_lo, r.log_hi) if fmt.finite(v)]
+    need = math.exp(max(ends, default=math.log(2.0)) * 1.04)
+    for a, ticks in _AXES:
+        if need <= a:
+            return a, ticks
+    return _AXES[-1]
+
+
+class _Column(pg.ViewBox):
+    """A text column sharing the plot's y axis (x runs 0–1 across the column)."""
+
+    def __init__(self):
+        super().__init__(enableMouse=False, enableMenu=False, invertY=True, defaultPadding=0)
+        self.setXRange(0, 1, padding=0)
+
+
+class ForestPlotWidget(QtWidgets.QWidget):
+    """A forest plot over a PoolResult (``set_result``). Its items carry the drawn data for tests:
+    ``square_item`` (x = log HR, y = row), ``whisker_item`` (pairs of CI ends), ``diamonds``
+    (kind → polygon in data coordinates) and ``pi_item``."""
+
+    def __init__(self, parent=None, style: str | st.PlotStyle = "screen", px_per_pt: float | None = None,
+                 interactive: bool = True):
+        super().__init__(parent)
+        self.interactive = interactive
+        self.style = st.get_style(style).at(px_per_pt or st.SCREEN_PX_PER_PT)
+        self.data = ForestData([])
+        self.favours = ("experimental", "control")
+        self.message = ""
+        self.diamonds: dict[str, list[QtWidgets.QGraphicsPolygonItem]] = {}
+        self.square_item = self.whisker_item = self.pi_item = None
+        self.arrow_item = None
+        self.text_items: dict[str, list[pg.TextItem]] = {c: [] for c in COLUMNS if c != "plot"}
+        self.bound = 2.0
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.glw = pg.GraphicsLayoutWidget()
+        self.glw.setBackground("w")
+        lay.addWidget(self.glw)
+        gl = self.glw.ci
+        gl.setContentsMargins(0, 0, 0, 0)
+        gl.layout.setHorizontalSpacing(0)
+        gl.layout.setVerticalSpacing(0)
+        self.header = pg.ViewBox(enableMouse=False, enableMenu=False, defaultPadding=0)
+        gl.addItem(self.header, row=0, col=0, colspan=5)
+        self.columns = {c: _Column() for c in COLUMNS if c != "plot"}
+        self.vb = pg.ViewBox(enableMouse=False, enableMenu=False, invertY=True, defaultPadding=0)
+        for i, c in enumerate(COLUMNS):
+            gl.addItem(self.vb if c == "plot" else self.columns[c], row=1, col=i)
+            if c != "plot":
+                self.columns[c].setYLink(self.vb)
+        self.axis = pg.AxisItem("bottom", linkView=self.vb)
+        self.axis.enableAutoSIPrefix(False)
+        gl.addItem(self.axis, row=2, col=1)
+        self.favours_vb = pg.ViewBox(enableMouse=False, enableMenu=False, defaultPadding=0)
+        self.favours_vb.setXLink(self.vb)
+        self.favours_vb.setYRange(0, 1, padding=0)
+        gl.addItem(self.favours_vb, row=3, col=1)
+        self.footer_vb = pg.ViewBox(enableMouse=False, enableMenu=False, defaultPadding=0)
+        gl.addItem(self.footer_vb, row=4, col=0, colspan=5)
+        self.footer_item = pg.TextItem("", color=st.TEXT, anchor=(0, 0))
+        self.footer_vb.addItem(self.footer_item, ignoreBounds=True)
+        self.favours_items = (pg.TextItem("", color=st.TEXT, anchor=(1, 0)),
+                              pg.TextItem("", color=st.TEXT, anchor=(0, 0)))
+        for it in self.favours_items:
+            self.favours_vb.addItem(it, ignoreBounds=True)
+        self.header_items: dict[str, pg.TextItem] = {}
+        for c in COLUMNS:
+            it = pg.TextItem("", color=st.TEXT, anchor=(0.5, 0.5))
+            self.header.addItem(it, ignoreBounds=True)
+            self.header_items[c] = it
+        self.line_one = pg.InfiniteLine(0.0, angle=90, movable=False)
+        self.vb.addItem(self.line_one, ignoreBounds=True)
+        self.vb.sigResized.connect(self._place_fixed)
+        self.header.sigResized.connect(self._place_fixed)
+        self.footer_vb.sigResized.connect(self._place_fixed)
+        self.message_item = pg.TextItem("", color="#666666", anchor=(0.5, 0.5))
+        self.vb.addItem(self.message_item, ignoreBounds=True)
+
+    # ------------------------------------------------------------------ public API
+    def set_result(self, result, mode: str = "studies", title: str = "",
+                   favours: tuple[str, str] = ("experimental", "control")) -> None:
+        """Draw a core.pooling.PoolResult (see ``forest_data`` for the two modes)."""
+        self.favours = favours
+        self.message = ""
+        self.data = forest_data(result, mode, title)
+        self.redraw()
+
+    def set_message(self, text: str) -> None:
+        """No plot: a grey message where it would be (e.g. "fewer than two trials ...")."""
+        self.data = ForestData([])
+        self.message = text
+        self.redraw()
+
+    def row_count(self) -> int:
+        return len(self.data.rows)
+
+    # ------------------------------------------------------------------ drawing
+    def _font(self, pt: float, bold: bool = False, italic: bool = False) -> QtGui.QFont:
+        f = self.style.font(pt, bold)
+        f.setItalic(italic)
+        return f
+
+    @property
+    def text_pt(self) -> float:
+        return self.style.at_risk_pt
+
+    @property
+    def row_px(self) -> float:
+        return self.style.px(self.text_pt) * 1.9
+
+    def column_widths(self) -> dict[str, float]:
+        """Pixel widths of the text columns, from the texts they hold."""
+        fm = QtGui.QFontMetricsF(self._font(self.text_pt))
+        fb = QtGui.QFontMetricsF(self._font(self.text_pt, bold=True))
+        pad = self.style.px(self.text_pt) * 1.2
+        rows = self.data.rows
+        w = {
+            "study": max([fb.horizontalAdvance("Study")]
+                         + [(fb if r.bold else fm).horizontalAdvance(r.label) for r in rows]),
+            "hr": max([fb.horizontalAdvance("HR (95% CI)")] + [fm.horizontalAdvance(r.hr_text) for r in rows]),
+            "w_fixed": max(fb.horizontalAdvance("fixed"), fm.horizontalAdvance("100.0%")),
+            "w_random": max(fb.horizontalAdvance("random"), fm.horizontalAdvance("100.0%")),
+        }
+        if not any(r.w_fixed or r.w_random for r in rows):
+            w["w_fixed"] = w["w_random"] = 0.0
+            return {k: (v + pad if v else 0.0) for k, v in w.items()}
+        return {k: v + pad for k, v in w.items()}
+
+    def natural_height(self, width_px: float | None = None) -> int:
+        """Pixels the plot needs at its style: rows, header, axis, favours labels and footer."""
+        s = self.style
+        n = max(len(self.data.rows), 1)
+        fm = QtGui.QFontMetricsF(self._font(s.legend_pt))
+        lines = 0
+        width = width_px or self.width()
+        for line in self.data.footer:
+            lines += max(1, math.ceil(fm.horizontalAdvance(line) / max(width - s.px(12), 50.0)))
+        return int(math.ceil(self._header_px() + n * self.row_px + self._axis_px() + self._favours_px()
+                             + lines * fm.height() * 1.15 + s.px(10)))
+
+    def _header_px(self) -> float:
+        return self.style.px(self.text_pt) * 3.4
+
+    def _axis_px(self) -> float:
+        fm = QtGui.QFontMetricsF(self._font(self.style.tick_pt))
+        return fm.height() + self.style.px(8)
+
+    def _favours_px(self) -> float:
+        fm = QtGui.QFontMetricsF(self._font(self.text_pt))
+        return fm.height() * 2.3
+
+    def redraw(self) -> None:
+        s = self.style
+        vb = self.vb
+        for items in self.diamonds.values():
+            for it in items:
+                vb.removeItem(it)
+        self.diamonds = {}
+        for name in ("square_item", "whisker_item", "pi_item", "arrow_item"):
+            it = getattr(self, name)
+            if it is not None:
+                vb.removeItem(it)
+                setattr(self, name, None)
+        rows = self.data.rows
+        self.bound, ticks = axis_bound(rows)
+        lb = math.log(self.bound)
+        self._draw_studies(rows, lb)
+        self._draw_pooled(rows)
+        self._texts(rows)
+        self.line_one.setPen(pg.mkPen(st.TEXT, width=max(1.0, s.px(0.75))))
+        self.line_one.setVisible(bool(rows))
+        n = max(len(rows), 1)
+        vb.setRange(xRange=(-lb, lb), yRange=(-0.5, n - 0.5), padding=0)
+        self.axis.setTicks([[(math.log(t), fmt.fmt_tick(t)) for t in ticks], []])
+        self.axis.setVisible(bool(rows))
+        self.axis.setStyle(tickFont=self._font(s.tick_pt), tickLength=-s.ipx(3.5, 2),
+                           tickTextOffset=s.ipx(2.5, 2))
+        self.axis.setPen(pg.mkPen(st.TEXT, width=max(1.0, s.px(0.6))))
+        self.axis.setTextPen(pg.mkPen(st.TEXT))
+        self.message_item.setText(self.message)
+        self.message_item.setFont(self._font(self.text_pt, italic=True))
+        self.message_item.setPos(0, (n - 1) / 2)
+        self.message_item.setVisible(bool(self.message))
+        self._layout_sizes()
+        self._place_fixed()
+
+    def _draw_studies(self, rows: list[ForestRow], lb: float) -> None:
+        s = self.style
+        ys, xs, sizes, wx, wy, ax, ay, asym = [], [], [], [], [], [], [], []
+        weights = [r.weight for r in rows if r.kind == "study" and fmt.finite(r.weight)]
+        wmax = max(weights, default=1.0) or 1.0
+        big = self.row_px * 0.8
+        for i, r in enumerate(rows):
+            if r.kind != "study" or not fmt.finite(r.log_hr):
+                continue
+            xs.append(r.log_hr)
+            ys.append(i)
+            w = r.weight if fmt.finite(r.weight) else wmax
+            sizes.append(max(s.px(3.0), big * math.sqrt(max(w, 0.0) / wmax)))   # area ∝ weight
+            if fmt.finite(r.log_lo) and fmt.finite(r.log_hi):
+                lo, hi = max(r.log_lo, -lb), min(r.log_hi, lb)
+                wx += [lo, hi]
+                wy += [i, i]
+                for end, cut, sym in ((r.log_lo, -lb, "t3"), (r.log_hi, lb, "t2")):
+                    if (end < cut) if cut < 0 else (end > cut):
+                        ax.append(cut)
+                        ay.append(i)
+                        asym.append(sym)
+        pen = pg.mkPen(st.TEXT, width=max(1.0, s.px(1.0)))
+        if wx:
+            self.whisker_item = pg.PlotCurveItem(np.array(wx), np.array(wy), pen=pen, connect="pairs")
+            self.vb.addItem(self.whisker_item)
+        if xs:
+            self.square_item = pg.ScatterPlotItem(np.array(xs), np.array(ys), symbol="s",
+                                                  size=np.array(sizes), pen=pg.mkPen(SQUARE),
+                                                  brush=pg.mkBrush(SQUARE), pxMode=True)
+            self.square_item.setZValue(5)
+            self.vb.addItem(self.square_item)
+        if ax:
+            self.arrow_item = pg.ScatterPlotItem(np.array(ax), np.array(ay), symbol=asym,
+                                                 size=s.px(5), pen=pen, brush=pg.mkBrush(st.TEXT))
+            self.vb.addItem(self.arrow_item)
+
+    def _draw_pooled(self, rows: list[ForestRow]) -> None:
+        s = self.style
+        for i, r in enumerate(rows):
+            if r.kind in ("fixed", "random") and fmt.finite(r.log_hr) and fmt.finite(r.log_lo):
+                h = 0.34
+                poly = QtGui.QPolygonF([QtCore.QPointF(r.log_lo, i), QtCore.QPointF(r.log_hr, i - h),
+                                        QtCore.QPointF(r.log_hi, i), QtCore.QPointF(r.log_hr, i + h)])
+                item = QtWidgets.QGraphicsPolygonItem(poly)
+                colour = DIAMOND_FIXED if r.kind == "fixed" else DIAMOND_RANDOM
+                pen = QtGui.QPen(QtGui.QColor(colour))
+                pen.setCosmetic(True)
+                pen.setWidthF(max(1.0, s.px(0.75)))
+                item.setPen(pen)
+                item.setBrush(QtGui.QBrush(QtGui.QColor(colour)))
+                item.setZValue(6)
+                self.vb.addItem(item)
+                self.diamonds.setdefault(r.kind, []).append(item)
+            elif r.kind == "pi" and fmt.finite(r.log_lo) and fmt.finite(r.log_hi):
+                lb = math.log(self.bound)
+                lo, hi = max(r.log_lo, -lb), min(r.log_hi, lb)
+                cap = 0.22
+                x = [lo, hi, lo, lo, hi, hi]
+                y = [i, i, i - cap, i + cap, i - cap, i + cap]
+                self.pi_item = pg.PlotCurveItem(np.array(x), np.array(y), connect="pairs",
+                                                pen=pg.mkPen(DIAMOND_RANDOM, width=max(1.0, s.px(2.0))))
+                self.pi_item.pi = (r.log_lo, r.log_hi)
+                self.vb.addItem(self.pi_item)
+
+    def _text(self, column: str, i: int, text: str, anchor, bold=False, italic=False) -> None:
+        pool = self.text_items[column]
+        while len(pool) <= i:
+            it = pg.TextItem("", color=st.TEXT, anchor=(0, 0.5))
+            self.columns[column].addItem(it, ignoreBounds=True)
+            pool.append(it)
+        it = pool[i]
+        it.setText(text, color=st.TEXT)
+        it.setFont(self._font(self.text_pt, bold, italic))
+        it.setAnchor(anchor)
+        it.setVisible(bool(text))
+
+    def _texts(self, rows: list[ForestRow]) -> None:
+        pad = self.style.px(self.text_pt) * 0.5
+        self._pad = pad
+        for i, r in enumerate(rows):
+            self._text("study", i, r.label, (0, 0.5), r.bold, italic=r.kind == "pi")
+            self._text("hr", i, r.hr_text, (1, 0.5), r.bold and r.kind != "pi")
+            self._text("w_fixed", i, r.w_fixed, (1, 0.5), r.bold)
+            self._text("w_random", i, r.w_random, (1, 0.5), r.bold)
+        for c, pool in self.text_items.items():
+            for it in pool[len(rows):]:
+                it.setVisible(False)
+        has_weights = any(r.w_fixed or r.w_random for r in rows)
+        heads = {"study": "Study" if rows else "", "plot": "Hazard ratio (95% CI)" if rows else "",
+                 "hr": "HR (95% CI)" if rows else "",
+                 "w_fixed": "Weight<br>fixed" if has_weights else "",
+                 "w_random": "Weight<br>random" if has_weights else ""}
+        for c, it in self.header_items.items():
+            it.setHtml(f"<div style='text-align:center'><b>{heads[c]}</b></div>" if heads[c] else "")
+            it.setFont(self._font(self.text_pt, bold=True))
+            it.setColor(st.TEXT)
+        f = self._font(self.text_pt)
+        left, right = self.favours_items
+        left.setText(f"← Favours {self.favours[0]}" if rows else "")
+        right.setText(f"Favours {self.favours[1]} →" if rows else "")
+        for it in self.favours_items:
+            it.setFont(f)
+            it.setColor(st.TEXT)
+        self.footer_item.setText("\n".join(self.data.footer))
+        self.footer_item.setFont(self._font(self.style.legend_pt))
+        self.footer_item.setColor("#333333")
+
+    def _layout_sizes(self) -> None:
+        s = self.style
+        gl = self.glw.ci.layout
+        widths = self.column_widths()
+        for i, c in enumerate(COLUMNS):
+            if c == "plot":
+                continue
+            gl.setColumnFixedWidth(i, widths[c])
+        gl.setColumnMinimumWidth(1, s.px(120))
+        gl.setColumnStretchFactor(1, 1)
+        gl.setRowFixedHeight(0, self._header_px())
+        gl.setRowFixedHeight(2, self._axis_px())
+        self.axis.setHeight(self._axis_px())
+        gl.setRowFixedHeight(3, self._favours_px())
+        fm = QtGui.QFontMetricsF(self._font(s.legend_pt))
+        gl.setRowFixedHeight(4, len(self.data.footer) * fm.height() * 1.15 + s.px(8) if self.data.footer else s.px(4))
+        gl.setRowStretchFactor(1, 1)
+        self.glw.setMinimumHeight(self.natural_height(max(self.width(), 400)) if self.interactive else 0)
+
+    def _place_fixed(self, *_):
+        """Positions that depend on pixel sizes: text anchors, headers, favours labels, footer."""
+        pad = getattr(self, "_pad", 4.0)
+        for c, col in self.columns.items():
+            w = col.width() or 1.0
+            x = pad / w if c == "study" else 1 - pad / w
+            for it in self.text_items[c]:
+                it.setPos(x, it.pos().y())
+        for i, r in enumerate(self.data.rows):
+            for c in self.text_items:
+                if i < len(self.text_items[c]):
+                    it = self.text_items[c][i]
+                    it.setPos(it.pos().x(), i)
+        # headers, centred over their columns (the study header left-aligned)
+        hdr = self.header
+        W = hdr.width() or 1.0
+        H = hdr.height() or 1.0
+        hdr.setRange(xRange=(0, W), yRange=(H, 0), padding=0)
+        x0 = 0.0
+        for i, c in enumerate(COLUMNS):
+            cw = self.vb.width() if c == "plot" else self.columns[c].width()
+            it = self.header_items[c]
+            if c == "study":
+                it.setAnchor((0, 1))
+                it.setPos(x0 + pad, H * 0.92)
+            else:
+                it.setAnchor((0.5, 1))
+                it.setPos(x0 + cw / 2, H * 0.92)
+            x0 += cw
+        left, right = self.favours_items
+        gap = self.style.px(4)
+        px = self.vb.width() or 1.0
+        span = 2 * math.log(self.bound)
+        left.setPos(-gap * span / px, 0.95)
+        right.setPos(gap * span / px, 0.95)
+        self.favours_vb.setRange(yRange=(1, 0), padding=0)
+        fv = self.footer_vb
+        fw, fh = fv.width() or 1.0, fv.height() or 1.0
+        fv.setRange(xRange=(0, fw), yRange=(fh, 0), padding=0)
+        self.footer_item.setTextWidth(max(fw - pad * 2, 50.0))
+        self.footer_item.setPos(pad, fh - 2)
+        self.footer_item.setAnchor((0, 1))
+
+    # ------------------------------------------------------------------ for tests and exports
+    def drawn_rows(self) -> list[dict]:
+        """What is drawn, row by row: kind, label, texts and the positions (log HR) of marks."""
+        out = []
+        for i, r in enumerate(self.data.rows):
+            out.append({"row": i, "kind": r.kind, "label": r.label, "hr": r.hr_text,
+                        "w_fixed": r.w_fixed, "w_random": r.w_random,
+                        "log_hr": r.log_hr, "log_ci": (r.log_lo, r.log_hi)})
+        return out
+
+
+# ---------------------------------------------------------------------------- offscreen figure
+
+def build_offscreen(result, mode: str = "studies", dpi: int = 300, style: str = "presentation",
+                    width_in: float = 10.0, height_in: float | None = None, title: str = "",
+                    favours: tuple[str, str] = ("experimental", "control")):
+    """A ForestPlotWidget laid out at the figure's pixel size, never shown on screen; the height
+    follows the rows when ``height_in`` is None."""
+    from evidencegui.ui.figure import ensure_app
+    ensure_app()
+    w = ForestPlotWidget(style=style, px_per_pt=dpi / 72.0, interactive=False)
+    w.setAttribute(QtCore.Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+    w.glw.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    w.glw.setVerticalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    w.glw.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+    m = w.style.px(6)
+    w.glw.ci.setContentsMargins(m, m, m * 1.5, m)
+    if result is None:
+        w.set_message("No hazard ratios to plot")
+    else:
+        w.set_result(result, mode, title, favours)
+    width_px = round(width_in * dpi)
+    height_px = round(height_in * dpi) if height_in else w.natural_height(width_px) + round(2 * m)
+    w.setFixedSize(width_px, height_px)
+    w.show()                       # delivers the resize; WA_DontShowOnScreen keeps it off screen
+    w.glw.ci.layout.activate()
+    w._place_fixed()
+    return w, width_px, height_px
+
+
+def render_image(result, mode: str = "studies", dpi: int = 300, style: str = "presentation",
+                 width_in: float = 10.0, height_in: float | None = None, title: str = "",
+                 favours: tuple[str, str] = ("experimental", "control")) -> QtGui.QImage:
+    """The forest plot as a QImage at ``dpi`` (fonts and pens scaled with it)."""
+    import shiboken6
+    if not 30 <= dpi <= 1200:
+        raise ValueError(f"dpi must lie between 30 and 1200, not {dpi}")
+    w, wp, hp = build_offscreen(result, mode, dpi, style, width_in, height_in, title, favours)
+    try:
+        img = QtGui.QImage(wp, hp, QtGui.QImage.Format.Format_ARGB32_Premultiplied)
+        paint_scene(w.glw, img, wp, hp)
+    finally:
+        w.hide()
+        if shiboken6.isValid(w):
+            shiboken6.delete(w)
+    img.setDotsPerMeterX(round(dpi / 0.0254))
+    img.setDotsPerMeterY(round(dpi / 0.0254))
+    return img
+
+
+def paint_scene(glw, device, width_px: int, height_px: int) -> None:
+    """Paint a GraphicsLayoutWidget's visible scene onto ``device`` over white."""
+    p = QtGui.QPainter(device)
+    try:
+        p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        p.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
+        p.fillRect(QtCore.QRectF(0, 0, width_px, height_px), QtGui.QColor("white"))
+        src = glw.mapToScene(glw.viewport().rect()).boundingRect()
+        glw.scene().render(p, QtCore.QRectF(0, 0, width_px, height_px), src,
+                           QtCore.Qt.AspectRatioMode.IgnoreAspectRatio)
+    finally:
+        p.end()
+
+
+def image_png(img: QtGui.QImage) -> bytes:
+    buf = QtCore.QBuffer()
+    buf.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
+    if not img.convertToFormat(QtGui.QImage.Format.Format_RGB888).save(buf, "PNG", 75):
+        raise RuntimeError("Qt could not encode the PNG")
+    return bytes(buf.data())
+
+
+def render_png(result, mode: str = "studies", dpi: int = 300, style: str = "presentation",
+               width_in: float = 10.0, height_in: float | None = None, title: str = "",
+               favours: tuple[str, str] = ("experimental", "control")) -> bytes:
+    """PNG bytes of the forest plot (for the workbook, the slides and File → Export)."""
+    return image_png(render_image(result, mode, dpi, style, width_in, height_in, title, favours))
+
+
+def render_svg(result, mode: str = "studies", style: str = "presentation", width_in: float = 10.0,
+               height_in: float | None = None, title: str = "",
+               favours: tuple[str, str] = ("experimental", "control")) -> bytes:
+    """SVG bytes of the forest plot (Qt's SVG generator; see ui/figure.py for why not pyqtgraph's)."""
+    import shiboken6
+    from PySide6.QtSvg import QSvgGenerator
+    dpi = 96
+    w, wp, hp = build_offscreen(result, mode, dpi, style, width_in, height_in, title, favours)
+    buf = QtCore.QBuffer()
+    buf.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
+    try:
+        gen = QSvgGenerator()
+        gen.setOutputDevice(buf)
+        gen.setSize(QtCore.QSize(wp, hp))
+        gen.setViewBox(QtCore.QRect(0, 0, wp, hp))
+        gen.setResolution(dpi)
+        gen.setTitle(title or "Forest plot")
+        gen.setDescription("Forest plot drawn by EvidenceGUI")
+        paint_scene(w.glw, gen, wp, hp)
+    finally:
+        w.hide()
+        if shiboken6.isValid(w):
+            shiboken6.delete(w)
+    return bytes(buf.data())

@@ -29,6 +29,7 @@ DIAMOND_FIXED = "#555555"
 DIAMOND_RANDOM = "#D55E00"
 # Symmetric log axes: the widest bound a is chosen so every interval fits; ticks at these HRs.
 _AXES = ((1.5, (0.67, 1, 1.5)), (2.0, (0.5, 0.7, 1, 1.5, 2)), (4.0, (0.25, 0.5, 1, 2, 4)),
+         (5.0, (0.2, 0.5, 1, 2, 5)),
          (10.0, (0.1, 0.2, 0.5, 1, 2, 5, 10)), (100.0, (0.01, 0.1, 1, 10, 100)))
 COLUMNS = ("study", "plot", "hr", "w_fixed", "w_random")
 
@@ -92,7 +93,7 @@ def forest_data(result, mode: str = "studies", title: str = "") -> ForestData:
 
     def study_row(ws) -> ForestRow:
         s = ws.study
-        ci = s.hr_ci or (math.exp(s.log_hr - 1.959964 * s.se), math.exp(s.log_hr + 1.959964 * s.se))
+        ci = s.ci()
         lo, hi = _log_ci(ci)
         return ForestRow("study", s.name, s.log_hr, lo, hi, fmt.fmt_hr(math.exp(s.log_hr), *ci),
                          fmt.fmt_weight(ws.weight_fixed) if mode == "studies" else "",
@@ -121,9 +122,11 @@ def forest_data(result, mode: str = "studies", title: str = "") -> ForestData:
             rows.append(_pooled_row("random", f"Subtotal, random effects ({method})", gr.random,
                                     ("", fmt.fmt_weight(wr))))
             footer.append(f"{g}: " + _het_text(gr.heterogeneity, gr.random.tau2))
-    if mode == "studies":
-        k = len(result.studies)
-        rows.append(_pooled_row("fixed", "Fixed effect (inverse variance)", result.fixed,
+    k = len(result.studies)
+    if mode == "studies" and k == 1:
+        footer.append("One trial: nothing to pool.")
+    elif mode == "studies":
+        rows.append(_pooled_row("fixed", "Fixed effect", result.fixed,
                                 (fmt.fmt_weight(1.0), "")))
         rows.append(_pooled_row("random", f"Random effects ({method})", result.random,
                                 ("", fmt.fmt_weight(1.0))))
@@ -196,7 +199,7 @@ class ForestPlotWidget(QtWidgets.QWidget):
         gl.setContentsMargins(0, 0, 0, 0)
         gl.layout.setHorizontalSpacing(0)
         gl.layout.setVerticalSpacing(0)
-        self.header = pg.ViewBox(enableMouse=False, enableMenu=False, defaultPadding=0)
+        self.header = pg.ViewBox(enableMouse=False, enableMenu=False, invertY=True, defaultPadding=0)
         gl.addItem(self.header, row=0, col=0, colspan=5)
         self.columns = {c: _Column() for c in COLUMNS if c != "plot"}
         self.vb = pg.ViewBox(enableMouse=False, enableMenu=False, invertY=True, defaultPadding=0)
@@ -207,11 +210,9 @@ class ForestPlotWidget(QtWidgets.QWidget):
         self.axis = pg.AxisItem("bottom", linkView=self.vb)
         self.axis.enableAutoSIPrefix(False)
         gl.addItem(self.axis, row=2, col=1)
-        self.favours_vb = pg.ViewBox(enableMouse=False, enableMenu=False, defaultPadding=0)
-        self.favours_vb.setXLink(self.vb)
-        self.favours_vb.setYRange(0, 1, padding=0)
-        gl.addItem(self.favours_vb, row=3, col=1)
-        self.footer_vb = pg.ViewBox(enableMouse=False, enableMenu=False, defaultPadding=0)
+        self.favours_vb = pg.ViewBox(enableMouse=False, enableMenu=False, invertY=True, defaultPadding=0)
+        gl.addItem(self.favours_vb, row=3, col=0, colspan=5)
+        self.footer_vb = pg.ViewBox(enableMouse=False, enableMenu=False, invertY=True, defaultPadding=0)
         gl.addItem(self.footer_vb, row=4, col=0, colspan=5)
         self.footer_item = pg.TextItem("", color=st.TEXT, anchor=(0, 0))
         self.footer_vb.addItem(self.footer_item, ignoreBounds=True)
@@ -273,7 +274,8 @@ class ForestPlotWidget(QtWidgets.QWidget):
         w = {
             "study": max([fb.horizontalAdvance("Study")]
                          + [(fb if r.bold else fm).horizontalAdvance(r.label) for r in rows]),
-            "hr": max([fb.horizontalAdvance("HR (95% CI)")] + [fm.horizontalAdvance(r.hr_text) for r in rows]),
+            "hr": max([fb.horizontalAdvance("HR (95% CI)")]
+                      + [(fb if r.bold else fm).horizontalAdvance(r.hr_text) for r in rows]),
             "w_fixed": max(fb.horizontalAdvance("fixed"), fm.horizontalAdvance("100.0%")),
             "w_random": max(fb.horizontalAdvance("random"), fm.horizontalAdvance("100.0%")),
         }
@@ -326,7 +328,7 @@ class ForestPlotWidget(QtWidgets.QWidget):
         self.line_one.setPen(pg.mkPen(st.TEXT, width=max(1.0, s.px(0.75))))
         self.line_one.setVisible(bool(rows))
         n = max(len(rows), 1)
-        vb.setRange(xRange=(-lb, lb), yRange=(-0.5, n - 0.5), padding=0)
+        vb.setRange(xRange=(-lb * 1.1, lb * 1.1), yRange=(-0.5, n - 0.5), padding=0)
         self.axis.setTicks([[(math.log(t), fmt.fmt_tick(t)) for t in ticks], []])
         self.axis.setVisible(bool(rows))
         self.axis.setStyle(tickFont=self._font(s.tick_pt), tickLength=-s.ipx(3.5, 2),
@@ -429,20 +431,13 @@ class ForestPlotWidget(QtWidgets.QWidget):
             for it in pool[len(rows):]:
                 it.setVisible(False)
         has_weights = any(r.w_fixed or r.w_random for r in rows)
-        heads = {"study": "Study" if rows else "", "plot": "Hazard ratio (95% CI)" if rows else "",
+        heads = {"study": "Study" if rows else "", "plot": "Hazard ratio (log scale)" if rows else "",
                  "hr": "HR (95% CI)" if rows else "",
                  "w_fixed": "Weight<br>fixed" if has_weights else "",
                  "w_random": "Weight<br>random" if has_weights else ""}
         for c, it in self.header_items.items():
             it.setHtml(f"<div style='text-align:center'><b>{heads[c]}</b></div>" if heads[c] else "")
             it.setFont(self._font(self.text_pt, bold=True))
-            it.setColor(st.TEXT)
-        f = self._font(self.text_pt)
-        left, right = self.favours_items
-        left.setText(f"← Favours {self.favours[0]}" if rows else "")
-        right.setText(f"Favours {self.favours[1]} →" if rows else "")
-        for it in self.favours_items:
-            it.setFont(f)
             it.setColor(st.TEXT)
         self.footer_item.setText("\n".join(self.data.footer))
         self.footer_item.setFont(self._font(self.style.legend_pt))
@@ -465,7 +460,8 @@ class ForestPlotWidget(QtWidgets.QWidget):
         fm = QtGui.QFontMetricsF(self._font(s.legend_pt))
         gl.setRowFixedHeight(4, len(self.data.footer) * fm.height() * 1.15 + s.px(8) if self.data.footer else s.px(4))
         gl.setRowStretchFactor(1, 1)
-        self.glw.setMinimumHeight(self.natural_height(max(self.width(), 400)) if self.interactive else 0)
+        if self.interactive:        # on screen rows keep their pitch; a scroll area holds the rest
+            self.setFixedHeight(self.natural_height(max(self.width(), 400)))
 
     def _place_fixed(self, *_):
         """Positions that depend on pixel sizes: text anchors, headers, favours labels, footer."""
@@ -484,7 +480,7 @@ class ForestPlotWidget(QtWidgets.QWidget):
         hdr = self.header
         W = hdr.width() or 1.0
         H = hdr.height() or 1.0
-        hdr.setRange(xRange=(0, W), yRange=(H, 0), padding=0)
+        hdr.setRange(xRange=(0, W), yRange=(0, H), padding=0)
         x0 = 0.0
         for i, c in enumerate(COLUMNS):
             cw = self.vb.width() if c == "plot" else self.columns[c].width()
@@ -493,22 +489,36 @@ class ForestPlotWidget(QtWidgets.QWidget):
                 it.setAnchor((0, 1))
                 it.setPos(x0 + pad, H * 0.92)
             else:
+                it.setTextWidth(max(cw, 1.0))
                 it.setAnchor((0.5, 1))
                 it.setPos(x0 + cw / 2, H * 0.92)
             x0 += cw
         left, right = self.favours_items
         gap = self.style.px(4)
-        px = self.vb.width() or 1.0
-        span = 2 * math.log(self.bound)
-        left.setPos(-gap * span / px, 0.95)
-        right.setPos(gap * span / px, 0.95)
-        self.favours_vb.setRange(yRange=(1, 0), padding=0)
+        # the labels may reach into the text columns: the favours row spans the whole width
+        fw_, fh_ = self.favours_vb.width() or 1.0, self.favours_vb.height() or 1.0
+        self.favours_vb.setRange(xRange=(0, fw_), yRange=(0, fh_), padding=0)
+        x_one = self.vb.geometry().left() - self.favours_vb.geometry().left() + (self.vb.width() or 1.0) / 2
+        fm = QtGui.QFontMetricsF(self._font(self.text_pt))
+        for it, text, align, room in ((left, f"← Favours {self.favours[0]}", "right", x_one - gap),
+                                      (right, f"Favours {self.favours[1]} →", "left", fw_ - x_one - gap)):
+            if not self.data.rows:
+                it.setText("")
+                continue
+            if fm.horizontalAdvance(text) > room:        # two lines rather than cut
+                a, _, b = text.partition("Favours ")
+                text = f"{a}Favours<br>{b}"
+            it.setHtml(f"<div style='text-align:{align}'>{text}</div>")
+            it.setFont(self._font(self.text_pt))
+            it.setColor(st.TEXT)
+        left.setPos(x_one - gap, 0)
+        right.setPos(x_one + gap, 0)
         fv = self.footer_vb
         fw, fh = fv.width() or 1.0, fv.height() or 1.0
-        fv.setRange(xRange=(0, fw), yRange=(fh, 0), padding=0)
+        fv.setRange(xRange=(0, fw), yRange=(0, fh), padding=0)
         self.footer_item.setTextWidth(max(fw - pad * 2, 50.0))
-        self.footer_item.setPos(pad, fh - 2)
-        self.footer_item.setAnchor((0, 1))
+        self.footer_item.setPos(pad, 0)
+        self.footer_item.setAnchor((0, 0))
 
     # ------------------------------------------------------------------ for tests and exports
     def drawn_rows(self) -> list[dict]:

@@ -1,0 +1,204 @@
+"""Exports of the across-trials work: the forest plot (PNG, SVG, clipboard), the cross-trial
+overlay as a figure with its caveat, and the figures handed to the workbook and slide writers
+(keys of io/across_table.py)."""
+from __future__ import annotations
+
+from PySide6.QtGui import QAction
+
+from evidencegui.io.across_table import FOREST_KEY, OVERLAY_CAVEAT, OVERLAY_KEY
+
+EMBED_DPI = 150
+
+
+def pooled(project, endpoint: str, trials=None, method: str = "REML"):
+    """The PoolResult of an endpoint's trials (None when none has an HR and 95% CI)."""
+    from evidencegui.core.across import forest_studies
+    from evidencegui.core.pooling import pool
+    studies, _ = forest_studies(project, endpoint, trials)
+    return pool(studies, method) if studies else None
+
+
+def forest_figures(project, dpi: int = EMBED_DPI, trials=None, method: str = "REML") -> dict:
+    """{(FOREST_KEY, endpoint): PNG} for every endpoint with at least two trials to pool."""
+    from evidencegui.core.across import endpoint_names, forest_studies
+    from evidencegui.core.pooling import pool
+    from evidencegui.ui.views.forest_plot import render_png
+    out = {}
+    for ep in endpoint_names(project):
+        studies, _ = forest_studies(project, ep, trials)
+        if len(studies) >= 2:
+            out[(FOREST_KEY, ep)] = render_png(pool(studies, method), dpi=dpi, title=ep)
+    return out
+
+
+def overlay_image(project, arms, dpi: int = 300, style: str = "presentation",
+                  width_in: float = 8.0, height_in: float = 5.5, time_unit: str = "months",
+                  show_ci: bool = True):
+    """The cross-trial overlay (a list of (trial, endpoint, arm)) as a QImage, with the caveat
+    written under the plot."""
+    import shiboken6
+    from PySide6 import QtCore, QtGui, QtWidgets
+
+    from evidencegui.ui.figure import ensure_app
+    from evidencegui.ui.survival_plot import SurvivalPlotWidget
+    from evidencegui.ui.views.forest_plot import paint_scene
+    ensure_app()
+    w_px, h_px = round(width_in * dpi), round(height_in * dpi)
+    widget = SurvivalPlotWidget(style=style, px_per_pt=dpi / 72.0, interactive=False, show_title=True)
+    widget.setAttribute(QtCore.Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+    widget.glw.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+    widget.set_view(time_unit=time_unit, show_ci=show_ci, redraw=False)
+    widget.set_arms(list(arms), project=project)
+    caveat_h = round(widget.style.px(widget.style.legend_pt) * 2.6)
+    widget.setFixedSize(w_px, h_px - caveat_h)
+    widget.show()
+    widget.glw.ci.layout.activate()
+    widget._range_changed()
+    img = QtGui.QImage(w_px, h_px, QtGui.QImage.Format.Format_ARGB32_Premultiplied)
+    img.fill(QtGui.QColor("white"))
+    try:
+        paint_scene(widget.glw, img, w_px, h_px - caveat_h)
+    finally:
+        widget.hide()
+        if shiboken6.isValid(widget):
+            shiboken6.delete(widget)
+    p = QtGui.QPainter(img)
+    try:
+        p.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
+        font = QtGui.QFont()
+        font.setPixelSize(max(6, round(dpi / 72.0 * 11)))       # 11 pt at this resolution
+        font.setItalic(True)
+        p.setFont(font)
+        p.setPen(QtGui.QColor("#8a4b00"))
+        p.drawText(QtCore.QRectF(dpi * 0.1, h_px - caveat_h, w_px - dpi * 0.2, caveat_h),
+                   int(QtCore.Qt.AlignmentFlag.AlignCenter | QtCore.Qt.TextFlag.TextWordWrap), OVERLAY_CAVEAT)
+    finally:
+        p.end()
+    img.setDotsPerMeterX(round(dpi / 0.0254))
+    img.setDotsPerMeterY(round(dpi / 0.0254))
+    return img
+
+
+def overlay_figures(window, dpi: int = EMBED_DPI) -> dict:
+    """{(OVERLAY_KEY, title): PNG} of the overlay shown in the window (empty when none)."""
+    from evidencegui.ui.views.forest_plot import image_png
+    arms = window._overlay_arms() if getattr(window, "overlay", None) else []
+    if not arms:
+        return {}
+    title = "; ".join(f"{t.name} {e.name}: {a.label}" for t, e, a in arms)
+    img = overlay_image(window.project, arms, dpi, time_unit=window.settings.time_unit,
+                        show_ci=window.settings.show_ci)
+    return {(OVERLAY_KEY, title): image_png(img)}
+
+
+def window_figures(window, dpi: int = EMBED_DPI) -> dict:
+    """What the window adds to the workbook and slides: forest plots of the trials chosen in the
+    across-trials view (all trials when it was never opened) and the overlay, if one is shown."""
+    view = getattr(window, "across_view", None)
+    trials = view.chosen_trials() if view is not None and view.trial_list.count() else None
+    method = view.method_box.currentText() if view is not None else "REML"
+    out = {}
+    try:
+        out.update(forest_figures(window.project, dpi, trials, method))
+        out.update(overlay_figures(window, dpi))
+    except Exception as e:     # the workbook and slides still go out, without these figures
+        window.statusBar().showMessage(f"No across-trials figure: {type(e).__name__}: {e}", 8000)
+    return out
+
+
+# ---------------------------------------------------------------------------- menu actions
+
+def export_forest(window, suffix: str, path: str | None = None) -> bool:
+    """File → Export → Forest plot as PNG/SVG: the forest plot of the across-trials view."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from evidencegui.io.safe_text import atomic_write_bytes
+    from evidencegui.ui.dialogs.error import show_error
+    from evidencegui.ui.views import forest_plot as fp
+    view = window.across_view
+    if view._dirty or not view.endpoint:
+        view.refresh()
+    if view.result is None:
+        show_error(window, "Nothing to export", "The across-trials view has no forest plot: choose an "
+                   "endpoint with trials that report a hazard ratio and its 95% CI (View → Across trials).")
+        return False
+    if path is None:
+        filt = "PNG image (*.png)" if suffix == ".png" else "SVG image (*.svg)"
+        path, _ = QFileDialog.getSaveFileName(window, "Export forest plot", window.settings.last_dir("export"), filt)
+        if not path:
+            return False
+    if not str(path).endswith(suffix):
+        path = str(path) + suffix
+    try:
+        if suffix == ".svg":
+            data = fp.render_svg(view.result, title=view.endpoint)
+        else:
+            data = fp.render_png(view.result, dpi=300, title=view.endpoint)
+        atomic_write_bytes(path, data)
+    except Exception as e:
+        show_error(window, "Export failed", f"{path}: {type(e).__name__}: {e}")
+        return False
+    window.settings.set_last_dir("export", path)
+    window.statusBar().showMessage(f"Exported {path}", 6000)
+    return True
+
+
+def export_overlay(window, path: str | None = None) -> bool:
+    """File → Export → Overlay as PNG: the overlay shown (View → Overlay), caveat included."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from evidencegui.io.safe_text import atomic_write_bytes
+    from evidencegui.ui.dialogs.error import show_error
+    from evidencegui.ui.views.forest_plot import image_png
+    arms = window._overlay_arms() if getattr(window, "overlay", None) else []
+    if not arms:
+        show_error(window, "Nothing to export", "No overlay is shown: choose arms with View → Overlay "
+                   "arms from several trials first.")
+        return False
+    if path is None:
+        path, _ = QFileDialog.getSaveFileName(window, "Export overlay", window.settings.last_dir("export"),
+                                              "PNG image (*.png)")
+        if not path:
+            return False
+    if not str(path).endswith(".png"):
+        path = str(path) + ".png"
+    try:
+        atomic_write_bytes(path, image_png(overlay_image(window.project, arms, 300,
+                                                         time_unit=window.settings.time_unit,
+                                                         show_ci=window.settings.show_ci)))
+    except Exception as e:
+        show_error(window, "Export failed", f"{path}: {type(e).__name__}: {e}")
+        return False
+    window.statusBar().showMessage(f"Exported {path}", 6000)
+    return True
+
+
+def copy_forest(window) -> bool:
+    from PySide6.QtGui import QGuiApplication
+
+    from evidencegui.ui.views import forest_plot as fp
+    view = window.across_view
+    if view.result is None:
+        window.statusBar().showMessage("No forest plot to copy (View → Across trials).", 6000)
+        return False
+    QGuiApplication.clipboard().setImage(fp.render_image(view.result, dpi=200, title=view.endpoint))
+    window.statusBar().showMessage("Forest plot copied to the clipboard", 4000)
+    return True
+
+
+def install(window, export_menu) -> None:
+    """File → Export gains the forest plot (PNG, SVG, clipboard) and the overlay figure."""
+    if export_menu is None:
+        return
+    export_menu.addSeparator()
+    acts = {}
+    for key, text, slot in (
+            ("forest_png", "Forest plot as PNG…", lambda: export_forest(window, ".png")),
+            ("forest_svg", "Forest plot as SVG…", lambda: export_forest(window, ".svg")),
+            ("forest_copy", "Copy forest plot to clipboard", lambda: copy_forest(window)),
+            ("overlay_png", "Overlay (cross-trial look) as PNG…", lambda: export_overlay(window))):
+        a = QAction(text, window)
+        a.triggered.connect(lambda _checked=False, s=slot: s())
+        export_menu.addAction(a)
+        acts[key] = a
+    window.across_export_actions = acts

@@ -18,7 +18,8 @@ def pooled(project, endpoint: str, trials=None, method: str = "REML"):
     return pool(studies, method) if studies else None
 
 
-def forest_figures(project, dpi: int = EMBED_DPI, trials=None, method: str = "REML") -> dict:
+def forest_figures(project, dpi: int = EMBED_DPI, trials=None, method: str = "REML",
+                   width_in: float = 9.0) -> dict:
     """{(FOREST_KEY, endpoint): PNG} for every endpoint with at least two trials to pool."""
     from evidencegui.core.across import endpoint_names, forest_studies
     from evidencegui.core.pooling import pool
@@ -27,7 +28,7 @@ def forest_figures(project, dpi: int = EMBED_DPI, trials=None, method: str = "RE
     for ep in endpoint_names(project):
         studies, _ = forest_studies(project, ep, trials)
         if len(studies) >= 2:
-            out[(FOREST_KEY, ep)] = render_png(pool(studies, method), dpi=dpi, title=ep)
+            out[(FOREST_KEY, ep)] = render_png(pool(studies, method), dpi=dpi, title=ep, width_in=width_in)
     return out
 
 

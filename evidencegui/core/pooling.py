@@ -337,12 +337,15 @@ def _check_all(studies: Sequence[Study], method: str) -> None:
         if any(grouped) and not grouped[i]:
             raise PoolingInputError("some studies have a group and this one has none; give "
                                     "every study a group, or none", row=where, field="group")
-        key = (s.group, s.name)
+        # The same name may appear twice (two reports by one author); the same name with the
+        # same numbers is a row entered twice, which would double its weight.
+        key = (s.group, s.name, s.log_hr, s.se)
         if key in seen:
+            also = seen[key]
             raise PoolingInputError(
-                f"the study {s.name!r} is given twice" + (f" in group {s.group!r}" if s.group else "")
-                + (f" (also row {seen[key]})" if isinstance(seen[key], int) else ""),
-                row=where, field="study")
+                f"the study {s.name!r} is given twice with the same numbers"
+                + (f" (also row {also})" if isinstance(also, int) else "")
+                + "; a study counted twice would get double weight", row=where, field="study")
         seen[key] = s.row
 
 

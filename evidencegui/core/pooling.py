@@ -329,12 +329,13 @@ def _check_all(studies: Sequence[Study], method: str) -> None:
         raise PoolingInputError("there is no study to pool")
     seen: dict[tuple, Any] = {}
     grouped = [s.group is not None and str(s.group).strip() != "" for s in studies]
+    any_grouped = any(grouped)
     for i, s in enumerate(studies):
         if not isinstance(s, Study):
             raise PoolingInputError(f"item {i + 1} is not a Study", row=i + 1)
         _check_study(s)
         where = s.row if s.row is not None else s.name
-        if any(grouped) and not grouped[i]:
+        if any_grouped and not grouped[i]:
             raise PoolingInputError("some studies have a group and this one has none; give "
                                     "every study a group, or none", row=where, field="group")
         # The same name may appear twice (two reports by one author); the same name with the

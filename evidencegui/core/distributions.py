@@ -5,6 +5,7 @@ these are exact closed forms (the chi-square survival function for integer degre
 and are tested against scipy.stats in tests/core/test_distributions.py."""
 from __future__ import annotations
 
+import functools
 import math
 from statistics import NormalDist
 
@@ -151,8 +152,16 @@ def t_sf(t: float, df: float) -> float:
     return tail if t >= 0 else 1.0 - tail
 
 
+def t_pdf(t: float, df: float) -> float:
+    """Density of Student's t."""
+    return math.exp(math.lgamma((df + 1) / 2.0) - math.lgamma(df / 2.0)
+                    - 0.5 * math.log(df * math.pi) - (df + 1) / 2.0 * math.log1p(t * t / df))
+
+
+@functools.lru_cache(maxsize=256)
 def t_ppf(p: float, df: float) -> float:
-    """Quantile of Student's t (scipy.stats.t.ppf), by bisection then Newton on t_sf."""
+    """Quantile of Student's t (scipy.stats.t.ppf): Newton steps on t_sf from the normal
+    quantile, with bisection as the safeguard."""
     if not 0.0 < p < 1.0:
         raise ValueError(f"probability must be in (0, 1), got {p}")
     if df <= 0:
@@ -167,12 +176,18 @@ def t_ppf(p: float, df: float) -> float:
         lo, hi = hi, hi * 2.0
         if hi > 1e12:
             return math.inf
+    t = min(max(_STD.inv_cdf(p), lo), hi)
     for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        if t_sf(mid, df) > target:
-            lo = mid
+        f = t_sf(t, df) - target            # decreasing in t
+        if f > 0:
+            lo = t
         else:
-            hi = mid
-        if hi - lo <= 1e-14 * max(1.0, hi):
-            break
-    return 0.5 * (lo + hi)
+            hi = t
+        step = f / t_pdf(t, df)
+        new = t + step
+        if not lo < new < hi:                # Newton left the bracket: bisect instead
+            new = 0.5 * (lo + hi)
+        if abs(new - t) <= 1e-14 * max(1.0, abs(t)):
+            return new
+        t = new
+    return t

@@ -329,20 +329,24 @@ def _check_all(studies: Sequence[Study], method: str) -> None:
         raise PoolingInputError("there is no study to pool")
     seen: dict[tuple, Any] = {}
     grouped = [s.group is not None and str(s.group).strip() != "" for s in studies]
+    any_grouped = any(grouped)
     for i, s in enumerate(studies):
         if not isinstance(s, Study):
             raise PoolingInputError(f"item {i + 1} is not a Study", row=i + 1)
         _check_study(s)
         where = s.row if s.row is not None else s.name
-        if any(grouped) and not grouped[i]:
+        if any_grouped and not grouped[i]:
             raise PoolingInputError("some studies have a group and this one has none; give "
                                     "every study a group, or none", row=where, field="group")
-        key = (s.group, s.name)
+        # The same name may appear twice (two reports by one author); the same name with the
+        # same numbers is a row entered twice, which would double its weight.
+        key = (s.group, s.name, s.log_hr, s.se)
         if key in seen:
+            also = seen[key]
             raise PoolingInputError(
-                f"the study {s.name!r} is given twice" + (f" in group {s.group!r}" if s.group else "")
-                + (f" (also row {seen[key]})" if isinstance(seen[key], int) else ""),
-                row=where, field="study")
+                f"the study {s.name!r} is given twice with the same numbers"
+                + (f" (also row {also})" if isinstance(also, int) else "")
+                + "; a study counted twice would get double weight", row=where, field="study")
         seen[key] = s.row
 
 

@@ -314,7 +314,7 @@ class ForestPlotWidget(QtWidgets.QWidget):
             for it in items:
                 vb.removeItem(it)
         self.diamonds = {}
-        for name in ("square_item", "whisker_item", "pi_item", "arrow_item"):
+        for name in ("pi_item", "arrow_item"):
             it = getattr(self, name)
             if it is not None:
                 vb.removeItem(it)
@@ -365,15 +365,21 @@ class ForestPlotWidget(QtWidgets.QWidget):
                         ay.append(i)
                         asym.append(sym)
         pen = pg.mkPen(st.TEXT, width=max(1.0, s.px(1.0)))
-        if wx:
-            self.whisker_item = pg.PlotCurveItem(np.array(wx), np.array(wy), pen=pen, connect="pairs")
+        # The two items live as long as the widget and get new data: a new ScatterPlotItem would
+        # render every square's symbol again (its symbol atlas is per item).
+        if self.whisker_item is None:
+            self.whisker_item = pg.PlotCurveItem(connect="pairs")
             self.vb.addItem(self.whisker_item)
-        if xs:
-            self.square_item = pg.ScatterPlotItem(np.array(xs), np.array(ys), symbol="s",
-                                                  size=np.array(sizes), pen=pg.mkPen(SQUARE),
-                                                  brush=pg.mkBrush(SQUARE), pxMode=True)
+            self.square_item = pg.ScatterPlotItem(symbol="s", pxMode=True)
             self.square_item.setZValue(5)
             self.vb.addItem(self.square_item)
+        self.whisker_item.setData(np.array(wx, dtype=float), np.array(wy, dtype=float), pen=pen,
+                                  connect="pairs")
+        self.whisker_item.setVisible(bool(wx))
+        self.square_item.setData(np.array(xs, dtype=float), np.array(ys, dtype=float), symbol="s",
+                                 size=np.array(sizes, dtype=float), pen=pg.mkPen(SQUARE),
+                                 brush=pg.mkBrush(SQUARE))
+        self.square_item.setVisible(bool(xs))
         if ax:
             self.arrow_item = pg.ScatterPlotItem(np.array(ax), np.array(ay), symbol=asym,
                                                  size=s.px(5), pen=pen, brush=pg.mkBrush(st.TEXT))
@@ -411,15 +417,20 @@ class ForestPlotWidget(QtWidgets.QWidget):
         pool = self.text_items[column]
         while len(pool) <= i:
             it = pg.TextItem("", color=st.TEXT, anchor=(0, 0.5))
+            it.key = None
             self.columns[column].addItem(it, ignoreBounds=True)
             pool.append(it)
         it = pool[i]
-        it.setText(text, color=st.TEXT)
-        it.setFont(self._font(self.text_pt, bold, italic))
-        it.setAnchor(anchor)
+        key = (text, bold, italic, anchor, self.style)
+        if it.key != key:               # setText/setFont re-lay the item: only when something changed
+            it.setText(text, color=st.TEXT)
+            it.setFont(self._fonts[(bold, italic)])
+            it.setAnchor(anchor)
+            it.key = key
         it.setVisible(bool(text))
 
     def _texts(self, rows: list[ForestRow]) -> None:
+        self._fonts = {(b, i): self._font(self.text_pt, b, i) for b in (False, True) for i in (False, True)}
         pad = self.style.px(self.text_pt) * 0.5
         self._pad = pad
         for i, r in enumerate(rows):
@@ -469,13 +480,10 @@ class ForestPlotWidget(QtWidgets.QWidget):
         for c, col in self.columns.items():
             w = col.width() or 1.0
             x = pad / w if c == "study" else 1 - pad / w
-            for it in self.text_items[c]:
-                it.setPos(x, it.pos().y())
-        for i, r in enumerate(self.data.rows):
-            for c in self.text_items:
-                if i < len(self.text_items[c]):
-                    it = self.text_items[c][i]
-                    it.setPos(it.pos().x(), i)
+            for i, it in enumerate(self.text_items[c]):
+                if getattr(it, "placed", None) != (x, i):    # moving an item re-lays it: only on change
+                    it.setPos(x, i)
+                    it.placed = (x, i)
         # headers, centred over their columns (the study header left-aligned)
         hdr = self.header
         W = hdr.width() or 1.0

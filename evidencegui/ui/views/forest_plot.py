@@ -462,7 +462,7 @@ class ForestPlotWidget(QtWidgets.QWidget):
             if c == "plot":
                 continue
             gl.setColumnFixedWidth(i, widths[c])
-        gl.setColumnMinimumWidth(1, s.px(120))
+        gl.setColumnMinimumWidth(1, s.px(80))       # narrow panes: the text columns are not cut
         gl.setColumnStretchFactor(1, 1)
         gl.setRowFixedHeight(0, self._header_px())
         gl.setRowFixedHeight(2, self._axis_px())

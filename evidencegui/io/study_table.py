@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterator
 from evidencegui.core import model
 from evidencegui.core.errors import InputError
 from evidencegui.core.pooling import PoolingInputError, Study, study_from_hr, study_from_log
-from evidencegui.io.summary import _blank, _read_rows, _text
+from evidencegui.io.summary import _blank, _read_rows, _text, header_columns
 
 STUDY_COLUMNS = ("study", "hr", "hr_lower", "hr_upper", "log_hr", "se", "group", "source")
 
@@ -43,26 +43,9 @@ def read_table(path: str | os.PathLike, required: tuple[str, ...], known: tuple[
                ) -> tuple[set[str], Iterator[Row]]:
     """The columns present and the non-blank rows of a CSV/XLSX table with a header row;
     header names are matched ignoring case and surrounding spaces."""
-    p = Path(path)
-    f = str(p)
-    rows = _read_rows(p)
-    if not rows:
-        raise InputError("the table is empty; it needs a header row", file=f, row=1)
-    header = [_text(h).lower() for h in rows[0]]
-    while header and header[-1] == "":
-        header.pop()
-    cols: dict[str, int] = {}
-    for i, h in enumerate(header):
-        if h == "":
-            if any(not _blank(r[i]) for r in rows[1:] if i < len(r)):
-                raise InputError(f"column {i + 1} has values but no name", file=f, row=1)
-            continue
-        if h in cols:
-            raise InputError(f"the column {h!r} appears twice", file=f, row=1, field=h)
-        if h not in known:
-            raise InputError(f"unknown column {h!r}; the columns are {', '.join(known)}",
-                             file=f, row=1, field=h)
-        cols[h] = i
+    f = str(path)
+    rows = _read_rows(Path(path))
+    header, cols = header_columns(rows, f, lambda h: h in known, ", ".join(known))
     for r in required:
         if r not in cols:
             raise InputError(f"the column {r!r} is missing", file=f, row=1, field=r)

@@ -100,17 +100,16 @@ def _text(v: Any) -> str:
     return s
 
 
-def read_summary(path: str | os.PathLike) -> Project:
-    """A Project from a summary table; raises InputError naming file, row and column."""
-    p = Path(path)
-    f = str(p)
-    rows = _read_rows(p)
+def header_columns(rows: list[list[Any]], f: str, is_known, known_text: str
+                   ) -> tuple[list[str], dict[str, int]]:
+    """The header (lower-cased, trailing blanks dropped) and each known column's index; an
+    empty table, a nameless column with values, a column twice or an unknown column is an
+    InputError on row 1 (known_text lists the columns in that message)."""
     if not rows:
         raise InputError("the table is empty; it needs a header row", file=f, row=1)
     header = [_text(h).lower() for h in rows[0]]
     while header and header[-1] == "":
         header.pop()
-    known = set(BASE) | set(EXTRA) | set(ESMO_FLAGS)
     cols: dict[str, int] = {}
     for i, h in enumerate(header):
         if h == "":
@@ -119,10 +118,22 @@ def read_summary(path: str | os.PathLike) -> Project:
             continue
         if h in cols:
             raise InputError(f"the column {h!r} appears twice", file=f, row=1, field=h)
-        if h not in known and not _SURV.match(h):
-            raise InputError(f"unknown column {h!r}; the columns are {', '.join(BASE)}, "
-                             f"surv_<T>m, and optionally {', '.join(EXTRA)}", file=f, row=1, field=h)
+        if not is_known(h):
+            raise InputError(f"unknown column {h!r}; the columns are {known_text}", file=f, row=1,
+                             field=h)
         cols[h] = i
+    return header, cols
+
+
+def read_summary(path: str | os.PathLike) -> Project:
+    """A Project from a summary table; raises InputError naming file, row and column."""
+    p = Path(path)
+    f = str(p)
+    rows = _read_rows(p)
+    known = set(BASE) | set(EXTRA) | set(ESMO_FLAGS)
+    header, cols = header_columns(
+        rows, f, lambda h: h in known or bool(_SURV.match(h)),
+        f"{', '.join(BASE)}, surv_<T>m, and optionally {', '.join(EXTRA)}")
     for r in REQUIRED:
         if r not in cols:
             raise InputError(f"the column {r!r} is missing", file=f, row=1, field=r)

@@ -137,52 +137,75 @@ def _notes(slide, text: str) -> None:
 
 
 def summary_slides(prs, project, endpoint: str) -> int:
-    """The across-trials summary of one endpoint (several slides when the rows do not fit)."""
-    from evidencegui.core.across import TRANSITIVITY_CAVEAT, indirect_comparisons, trial_rows
+    """The across-trials summary of one endpoint: the table (continued on further slides when
+    its rows do not fit), then the indirect comparisons with the transitivity caveat, under the
+    table when they fit there, else on slides of their own."""
+    from evidencegui.core.across import indirect_comparisons, trial_rows
     rows = trial_rows(project, [endpoint])
     ics = [ic for ic in indirect_comparisons(project) if ic.endpoint == endpoint]
     header = [h for h, _ in TABLE_COLUMNS]
     cells = [_row_cells(r) for r in rows]
-    width = SLIDE_W - 2 * MARGIN
-    ic_text = "\n".join(indirect_text(ic) for ic in ics)
-    ic_block = 0.0
-    if ics:
-        ic_block = (box_height_in("Indirect comparisons (Bucher)", width, 16)
-                    + box_height_in(ic_text, width, MIN_PT) + box_height_in(TRANSITIVITY_CAVEAT, width, MIN_PT))
     sources = "; ".join(dict.fromkeys(r.source for r in rows if r.source))
-    made = 0
-    start = 0
+    notes = ("Sources: " + (sources or "not stated") + "\n\nMedian gain = experimental − control "
+             "median (left blank when a median is not reached); 1 − HR = relative reduction in "
+             "hazard; ESMO-MCBS v1.1.")
+    made, start, bottom, s = 0, 0, 0.0, None
     while start < len(cells) or made == 0:
         s = prs.slides.add_slide(prs.slide_layouts[6])
-        part = f" ({made + 1})" if made else ""
-        top = _title(s, f"{endpoint} across trials{part}")
-        room = SLIDE_H - 0.35 - top - (ic_block + 0.15 if made == 0 else 0)
-        take = []
+        top = _title(s, f"{endpoint} across trials" + (f" ({made + 1})" if made else ""))
+        room = SLIDE_H - 0.35 - top
+        take: list[int] = []
         for k in range(start, len(cells)):      # as many rows as fit
-            trial_h = _table_height([header] + [cells[i] for i in take + [k]])
-            if trial_h > room and take:
+            if _table_height([header] + [cells[i] for i in take + [k]]) > room and take:
                 break
             take.append(k)
         bottom = _table(s, top, header, [cells[i] for i in take]) if take else top
-        if made == 0 and ics:
-            y = bottom + 0.15
-            h = box_height_in("Indirect comparisons (Bucher)", width, 16)
-            _text(s, MARGIN, y, width, h, "Indirect comparisons (Bucher)", 16, bold=True)
-            y += h
-            h = box_height_in(ic_text, width, MIN_PT)
-            _text(s, MARGIN, y, width, h, ic_text)
-            y += h
-            _text(s, MARGIN, y, width, box_height_in(TRANSITIVITY_CAVEAT, width, MIN_PT),
-                  TRANSITIVITY_CAVEAT, italic=True, color=WARN)
-        _notes(s, "Sources: " + (sources or "not stated") + "\n\nRules: " +
-               "\n".join(ic.rule for ic in ics) + "\n\nMedian gain = experimental − control median "
-               "(left blank when a median is not reached); 1 − HR = relative reduction in hazard; "
-               "ESMO-MCBS v1.1.")
+        _notes(s, notes)
         made += 1
         start += len(take)
         if not take:
             break
+    if ics:
+        made += _indirect(prs, endpoint, ics, s, bottom + 0.15)
     return made
+
+
+def _indirect(prs, endpoint: str, ics, slide, y: float) -> int:
+    """The indirect comparisons from ``y`` on ``slide`` when they all fit, else on new slides;
+    returns the number of slides added."""
+    from evidencegui.core.across import TRANSITIVITY_CAVEAT
+    width = SLIDE_W - 2 * MARGIN
+    head = "Indirect comparisons (Bucher)"
+    head_h = box_height_in(head, width, 16)
+    cav_h = box_height_in(TRANSITIVITY_CAVEAT, width, MIN_PT)
+    lines = [indirect_text(ic) for ic in ics]
+
+    def block_h(chunk) -> float:
+        return head_h + box_height_in("\n".join(chunk), width, MIN_PT) + cav_h
+
+    def place(sl, y0: float, chunk, chunk_ics) -> None:
+        _text(sl, MARGIN, y0, width, head_h, head, 16, bold=True)
+        h = box_height_in("\n".join(chunk), width, MIN_PT)
+        _text(sl, MARGIN, y0 + head_h, width, h, "\n".join(chunk))
+        _text(sl, MARGIN, y0 + head_h + h, width, cav_h, TRANSITIVITY_CAVEAT, italic=True, color=WARN)
+        sl.notes_slide.notes_text_frame.text += "\n\nRules:\n" + clean_text(
+            "\n".join(ic.rule for ic in chunk_ics))
+
+    if y + block_h(lines) <= SLIDE_H - 0.3:
+        place(slide, y, lines, ics)
+        return 0
+    added, start = 0, 0
+    while start < len(lines):
+        sl = prs.slides.add_slide(prs.slide_layouts[6])
+        top = _title(sl, f"{endpoint}: indirect comparisons" + (f" ({added + 1})" if added else ""))
+        take = 1
+        while start + take < len(lines) and top + block_h(lines[start:start + take + 1]) <= SLIDE_H - 0.3:
+            take += 1
+        _notes(sl, "")
+        place(sl, top, lines[start:start + take], ics[start:start + take])
+        added += 1
+        start += take
+    return added
 
 
 def _table_height(rows, size: float = MIN_PT) -> float:

@@ -93,14 +93,13 @@ def overlay_figures(window, dpi: int = EMBED_DPI) -> dict:
 
 
 def window_figures(window, dpi: int = EMBED_DPI) -> dict:
-    """What the window adds to the workbook and slides: forest plots of the trials chosen in the
-    across-trials view (all trials when it was never opened) and the overlay, if one is shown."""
-    view = getattr(window, "across_view", None)
-    trials = view.chosen_trials() if view is not None and view.trial_list.count() else None
-    method = view.method_box.currentText() if view is not None else "REML"
+    """What the window adds to the workbook and slides: the forest plot of every endpoint shared
+    by two or more trials (all the project's trials, REML, as the "Forest" sheet and the slides
+    compute them), and the overlay, if one is shown. The across-trials view's own choice of
+    trials applies to the view and to File → Export → Forest plot."""
     out = {}
     try:
-        out.update(forest_figures(window.project, dpi, trials, method))
+        out.update(forest_figures(window.project, dpi))
         out.update(overlay_figures(window, dpi))
     except Exception as e:     # the workbook and slides still go out, without these figures
         window.statusBar().showMessage(f"No across-trials figure: {type(e).__name__}: {e}", 8000)

@@ -13,6 +13,7 @@ heterogeneity statistics at the bottom.
 """
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass, field
 from typing import Any, Sequence
@@ -279,6 +280,8 @@ class ForestPlotWidget(QtWidgets.QWidget):
             "w_fixed": max(fb.horizontalAdvance("fixed"), fm.horizontalAdvance("100.0%")),
             "w_random": max(fb.horizontalAdvance("random"), fm.horizontalAdvance("100.0%")),
         }
+        if not rows:                    # a message only: the plot column takes the width
+            return {k: 0.0 for k in w}
         if not any(r.w_fixed or r.w_random for r in rows):
             w["w_fixed"] = w["w_random"] = 0.0
             return {k: (v + pad if v else 0.0) for k, v in w.items()}
@@ -335,7 +338,7 @@ class ForestPlotWidget(QtWidgets.QWidget):
                            tickTextOffset=s.ipx(2.5, 2))
         self.axis.setPen(pg.mkPen(st.TEXT, width=max(1.0, s.px(0.6))))
         self.axis.setTextPen(pg.mkPen(st.TEXT))
-        self.message_item.setText(self.message)
+        self.message_item.setHtml(f"<div style='text-align:center'>{html.escape(self.message)}</div>")
         self.message_item.setFont(self._font(self.text_pt, italic=True))
         self.message_item.setPos(0, (n - 1) / 2)
         self.message_item.setVisible(bool(self.message))
@@ -521,6 +524,7 @@ class ForestPlotWidget(QtWidgets.QWidget):
             it.setColor(st.TEXT)
         left.setPos(x_one - gap, 0)
         right.setPos(x_one + gap, 0)
+        self.message_item.setTextWidth(max((self.vb.width() or 1.0) * 0.9, 50.0))
         fv = self.footer_vb
         fw, fh = fv.width() or 1.0, fv.height() or 1.0
         fv.setRange(xRange=(0, fw), yRange=(0, fh), padding=0)

@@ -50,6 +50,18 @@ def add_across_sheets(wb, project, figures: dict | None, st) -> list[str]:
     return [ws.title, wf.title]
 
 
+def _lines(text: str, width_chars: float) -> int:
+    """Lines a wrapped cell needs (≈ 1.1 characters per unit of column width)."""
+    return max(1, sum(math.ceil(len(part) * 1.1 / max(width_chars, 1)) or 1 for part in str(text).split("\n")))
+
+
+def _fit_row(ws, r: int, texts: dict[int, str], widths: dict[int, float]) -> None:
+    """Row height for the wrapped texts of row r (column index → text)."""
+    n = max((_lines(t, widths[j]) for j, t in texts.items() if t), default=1)
+    if n > 1:
+        ws.row_dimensions[r].height = 13 * min(n, 12)
+
+
 def _header(ws, r: int, names, st) -> None:
     for j, name in enumerate(names, start=1):
         c = ws.cell(r, j, name)
@@ -108,8 +120,12 @@ def _write_across(ws, project, st) -> dict[tuple[str, str, str], int]:
             _formula(ws.cell(r, 13), f"=(LN(L{r})-LN(K{r}))/(2*{Z})", FMT_SE, st)
         if row.hr is not None:
             _formula(ws.cell(r, 14), f"=1-J{r}", "0%", st)
-        set_text(ws.cell(r, 15), row.esmo_grade or "not graded")
+        set_text(ws.cell(r, 15), row.esmo_grade or "not graded").alignment = st.top
         set_text(ws.cell(r, 16), row.source).alignment = st.wrap
+        for j in range(5, 15):
+            ws.cell(r, j).alignment = st.top
+        _fit_row(ws, r, {3: row.arm, 4: row.control, 16: row.source},
+                 {j: w for j, (_, w) in enumerate(ACROSS_COLUMNS, start=1)})
         where[(row.trial, row.endpoint, row.arm)] = r
         r += 1
     if r == 5:
@@ -144,9 +160,9 @@ def _write_indirect(ws, project, where: dict, st) -> int:
         rb = where.get((ic.trial_b, ic.endpoint, ic.arm_b))
         if ra is None or rb is None:
             continue
-        for j, text in enumerate((ic.endpoint, ic.trial_a, ic.arm_a, ic.trial_b, ic.arm_b,
-                                  ic.comparator), start=1):
-            set_text(ws.cell(r, j), text).alignment = st.top
+        texts = (ic.endpoint, ic.trial_a, ic.arm_a, ic.trial_b, ic.arm_b, ic.comparator)
+        for j, text in enumerate(texts, start=1):
+            set_text(ws.cell(r, j), text).alignment = st.wrap
         _formula(ws.cell(r, 7), f"=J{ra}", FMT_HR, st)
         _formula(ws.cell(r, 8), f"=M{ra}", FMT_SE, st)
         _formula(ws.cell(r, 9), f"=J{rb}", FMT_HR, st)
@@ -157,7 +173,10 @@ def _write_indirect(ws, project, where: dict, st) -> int:
         _formula(ws.cell(r, 14), f"=SQRT(H{r}^2+J{r}^2)", FMT_SE, st)
         _formula(ws.cell(r, 15), f"=2*NORMSDIST(-ABS(LN(K{r})/N{r}))", FMT_P, st)
         set_text(ws.cell(r, 16), ic.rule).alignment = st.wrap
-        ws.row_dimensions[r].height = 45
+        for j in range(7, 16):
+            ws.cell(r, j).alignment = st.top
+        widths = {j: w for j, (_, w) in enumerate(ACROSS_COLUMNS, start=1)}
+        _fit_row(ws, r, {**{j: t for j, t in enumerate(texts, start=1)}, 16: ic.rule}, widths)
         r += 1
         n += 1
     if n == 0:
@@ -169,7 +188,7 @@ def _write_indirect(ws, project, where: dict, st) -> int:
 
 # ----------------------------------------------------------------------------- Forest
 
-FOREST_COLUMNS = (("Study", 24), ("HR", 8), ("Lower 95%", 9), ("Upper 95%", 9), ("log HR", 9),
+FOREST_COLUMNS = (("Study", 38), ("HR", 8), ("Lower 95%", 9), ("Upper 95%", 9), ("log HR", 9),
                   ("SE of log HR", 10), ("Inverse-variance weight 1/SE²", 13), ("Weight, fixed", 9),
                   ("weight × log HR", 11), ("Weight, random (number)", 11), ("Group", 14))
 

@@ -466,6 +466,7 @@ class ForestPlotWidget(QtWidgets.QWidget):
                 continue
             gl.setColumnFixedWidth(i, widths[c])
         gl.setColumnMinimumWidth(1, s.px(80))       # narrow panes: the text columns are not cut
+        gl.setColumnMaximumWidth(1, s.px(330))      # wide screens: the numbers stay near the names
         gl.setColumnStretchFactor(1, 1)
         gl.setRowFixedHeight(0, self._header_px())
         gl.setRowFixedHeight(2, self._axis_px())

@@ -37,12 +37,10 @@ def overlay_image(project, arms, dpi: int = 300, style: str = "presentation",
                   show_ci: bool = True):
     """The cross-trial overlay (a list of (trial, endpoint, arm)) as a QImage, with the caveat
     written under the plot."""
-    import shiboken6
     from PySide6 import QtCore, QtGui, QtWidgets
 
-    from evidencegui.ui.figure import ensure_app
+    from evidencegui.ui.figure import _dispose, _paint, ensure_app
     from evidencegui.ui.survival_plot import SurvivalPlotWidget
-    from evidencegui.ui.views.forest_plot import paint_scene
     ensure_app()
     w_px, h_px = round(width_in * dpi), round(height_in * dpi)
     widget = SurvivalPlotWidget(style=style, px_per_pt=dpi / 72.0, interactive=False, show_title=True)
@@ -58,11 +56,9 @@ def overlay_image(project, arms, dpi: int = 300, style: str = "presentation",
     img = QtGui.QImage(w_px, h_px, QtGui.QImage.Format.Format_ARGB32_Premultiplied)
     img.fill(QtGui.QColor("white"))
     try:
-        paint_scene(widget.glw, img, w_px, h_px - caveat_h)
+        _paint(widget, img, w_px, h_px - caveat_h)
     finally:
-        widget.hide()
-        if shiboken6.isValid(widget):
-            shiboken6.delete(widget)
+        _dispose(widget)
     p = QtGui.QPainter(img)
     try:
         p.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
@@ -108,11 +104,29 @@ def window_figures(window, dpi: int = EMBED_DPI) -> dict:
 
 # ---------------------------------------------------------------------------- menu actions
 
-def export_forest(window, suffix: str, path: str | None = None) -> bool:
-    """File → Export → Forest plot as PNG/SVG: the forest plot of the across-trials view."""
+def _save(window, title: str, filt: str, suffix: str, path, make_bytes) -> bool:
+    """Ask for a path (unless given), write ``make_bytes()`` there atomically; errors in a dialog."""
     from PySide6.QtWidgets import QFileDialog
 
     from evidencegui.io.safe_text import atomic_write_bytes
+    from evidencegui.ui.dialogs.error import show_error
+    if path is None:
+        path, _ = QFileDialog.getSaveFileName(window, title, window.settings.last_dir("export"), filt)
+        if not path:
+            return False
+    path = str(path) if str(path).endswith(suffix) else str(path) + suffix
+    try:
+        atomic_write_bytes(path, make_bytes())
+    except Exception as e:
+        show_error(window, "Export failed", f"{path}: {type(e).__name__}: {e}")
+        return False
+    window.settings.set_last_dir("export", path)
+    window.statusBar().showMessage(f"Exported {path}", 6000)
+    return True
+
+
+def export_forest(window, suffix: str, path: str | None = None) -> bool:
+    """File → Export → Forest plot as PNG/SVG: the forest plot of the across-trials view."""
     from evidencegui.ui.dialogs.error import show_error
     from evidencegui.ui.views import forest_plot as fp
     view = window.across_view
@@ -122,32 +136,15 @@ def export_forest(window, suffix: str, path: str | None = None) -> bool:
         show_error(window, "Nothing to export", "The across-trials view has no forest plot: choose an "
                    "endpoint with trials that report a hazard ratio and its 95% CI (View → Across trials).")
         return False
-    if path is None:
-        filt = "PNG image (*.png)" if suffix == ".png" else "SVG image (*.svg)"
-        path, _ = QFileDialog.getSaveFileName(window, "Export forest plot", window.settings.last_dir("export"), filt)
-        if not path:
-            return False
-    if not str(path).endswith(suffix):
-        path = str(path) + suffix
-    try:
-        if suffix == ".svg":
-            data = fp.render_svg(view.result, title=view.endpoint)
-        else:
-            data = fp.render_png(view.result, dpi=300, title=view.endpoint)
-        atomic_write_bytes(path, data)
-    except Exception as e:
-        show_error(window, "Export failed", f"{path}: {type(e).__name__}: {e}")
-        return False
-    window.settings.set_last_dir("export", path)
-    window.statusBar().showMessage(f"Exported {path}", 6000)
-    return True
+    if suffix == ".svg":
+        return _save(window, "Export forest plot", "SVG image (*.svg)", suffix, path,
+                     lambda: fp.render_svg(view.result, title=view.endpoint))
+    return _save(window, "Export forest plot", "PNG image (*.png)", suffix, path,
+                 lambda: fp.render_png(view.result, dpi=300, title=view.endpoint))
 
 
 def export_overlay(window, path: str | None = None) -> bool:
     """File → Export → Overlay as PNG: the overlay shown (View → Overlay), caveat included."""
-    from PySide6.QtWidgets import QFileDialog
-
-    from evidencegui.io.safe_text import atomic_write_bytes
     from evidencegui.ui.dialogs.error import show_error
     from evidencegui.ui.views.forest_plot import image_png
     arms = window._overlay_arms() if getattr(window, "overlay", None) else []
@@ -155,22 +152,10 @@ def export_overlay(window, path: str | None = None) -> bool:
         show_error(window, "Nothing to export", "No overlay is shown: choose arms with View → Overlay "
                    "arms from several trials first.")
         return False
-    if path is None:
-        path, _ = QFileDialog.getSaveFileName(window, "Export overlay", window.settings.last_dir("export"),
-                                              "PNG image (*.png)")
-        if not path:
-            return False
-    if not str(path).endswith(".png"):
-        path = str(path) + ".png"
-    try:
-        atomic_write_bytes(path, image_png(overlay_image(window.project, arms, 300,
-                                                         time_unit=window.settings.time_unit,
-                                                         show_ci=window.settings.show_ci)))
-    except Exception as e:
-        show_error(window, "Export failed", f"{path}: {type(e).__name__}: {e}")
-        return False
-    window.statusBar().showMessage(f"Exported {path}", 6000)
-    return True
+    return _save(window, "Export overlay", "PNG image (*.png)", ".png", path,
+                 lambda: image_png(overlay_image(window.project, arms, 300,
+                                                 time_unit=window.settings.time_unit,
+                                                 show_ci=window.settings.show_ci)))
 
 
 def copy_forest(window) -> bool:

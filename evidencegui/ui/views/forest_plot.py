@@ -577,34 +577,18 @@ def render_image(result, mode: str = "studies", dpi: int = 300, style: str = "pr
                  width_in: float = 10.0, height_in: float | None = None, title: str = "",
                  favours: tuple[str, str] = ("experimental", "control")) -> QtGui.QImage:
     """The forest plot as a QImage at ``dpi`` (fonts and pens scaled with it)."""
-    import shiboken6
+    from evidencegui.ui.figure import _dispose, _paint      # the survival figure's painter
     if not 30 <= dpi <= 1200:
         raise ValueError(f"dpi must lie between 30 and 1200, not {dpi}")
     w, wp, hp = build_offscreen(result, mode, dpi, style, width_in, height_in, title, favours)
     try:
         img = QtGui.QImage(wp, hp, QtGui.QImage.Format.Format_ARGB32_Premultiplied)
-        paint_scene(w.glw, img, wp, hp)
+        _paint(w, img, wp, hp)
     finally:
-        w.hide()
-        if shiboken6.isValid(w):
-            shiboken6.delete(w)
+        _dispose(w)
     img.setDotsPerMeterX(round(dpi / 0.0254))
     img.setDotsPerMeterY(round(dpi / 0.0254))
     return img
-
-
-def paint_scene(glw, device, width_px: int, height_px: int) -> None:
-    """Paint a GraphicsLayoutWidget's visible scene onto ``device`` over white."""
-    p = QtGui.QPainter(device)
-    try:
-        p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
-        p.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
-        p.fillRect(QtCore.QRectF(0, 0, width_px, height_px), QtGui.QColor("white"))
-        src = glw.mapToScene(glw.viewport().rect()).boundingRect()
-        glw.scene().render(p, QtCore.QRectF(0, 0, width_px, height_px), src,
-                           QtCore.Qt.AspectRatioMode.IgnoreAspectRatio)
-    finally:
-        p.end()
 
 
 def image_png(img: QtGui.QImage) -> bytes:
@@ -626,8 +610,9 @@ def render_svg(result, mode: str = "studies", style: str = "presentation", width
                height_in: float | None = None, title: str = "",
                favours: tuple[str, str] = ("experimental", "control")) -> bytes:
     """SVG bytes of the forest plot (Qt's SVG generator; see ui/figure.py for why not pyqtgraph's)."""
-    import shiboken6
     from PySide6.QtSvg import QSvgGenerator
+
+    from evidencegui.ui.figure import _dispose, _paint
     dpi = 96
     w, wp, hp = build_offscreen(result, mode, dpi, style, width_in, height_in, title, favours)
     buf = QtCore.QBuffer()
@@ -640,9 +625,7 @@ def render_svg(result, mode: str = "studies", style: str = "presentation", width
         gen.setResolution(dpi)
         gen.setTitle(title or "Forest plot")
         gen.setDescription("Forest plot drawn by EvidenceGUI")
-        paint_scene(w.glw, gen, wp, hp)
+        _paint(w, gen, wp, hp)
     finally:
-        w.hide()
-        if shiboken6.isValid(w):
-            shiboken6.delete(w)
+        _dispose(w)
     return bytes(buf.data())

@@ -446,6 +446,8 @@ def install(window) -> AcrossTrialsView:
     view_menu.addAction(act)
     window.act_across = act
     window.controller.applied.connect(lambda _c: view.mark_dirty())
+    # the subgroups follow the comparison chosen in the project tree
+    window.tree.endpoint_selected.connect(lambda *_: view._refresh_subgroups() if view.isVisible() else None)
     window.controller.stack.cleanChanged.connect(lambda _c: view.mark_dirty())
     _install_project_hook(window, view)
 

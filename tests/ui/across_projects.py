@@ -17,7 +17,9 @@ def cdk46() -> Project:
 
 
 def her2() -> Project:
-    """CLEOPATRA and PHILA PFS against the same control; CLEOPATRA with two subgroup variables."""
+    """CLEOPATRA and PHILA PFS against the same control (HRs, medians and n as published).
+    The subgroup rows on CLEOPATRA are made-up test values, not the trial's published subgroup
+    results: they only exercise the subgroup forest plot and editor."""
     sub = [SubgroupResult("Age", "< 65 years", 0.65, 0.54, 0.78), SubgroupResult("Age", "≥ 65 years", 0.52, 0.31, 0.86),
            SubgroupResult("Region", "Europe", 0.72, 0.53, 0.97), SubgroupResult("Region", "Asia", 0.68, 0.48, 0.95)]
     cleo = Trial("CLEOPATRA", [Endpoint("PFS", [

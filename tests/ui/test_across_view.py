@@ -194,3 +194,17 @@ def test_subgroups_typed_imported_and_undone(window, tmp_path, errors):
     window.act_undo.trigger()
     assert len(window.project.trials[0].endpoints[0].arms[1].subgroups) == 4
     assert not errors
+
+
+def test_subgroups_follow_the_endpoint_chosen_in_the_tree(window, errors):
+    window.set_project(ap.her2())
+    window.act_across.trigger()
+    view = window.across_view
+    view.tabs.setCurrentIndex(2)
+    window.show_endpoint(0, 0)
+    window.tree.endpoint_selected.emit(0, 0)
+    assert "CLEOPATRA" in view.subgroup_title.text() and view.subgroup_editor.table.rowCount() == 4
+    window.show_endpoint(1, 0)
+    window.tree.endpoint_selected.emit(1, 0)
+    assert "PHILA" in view.subgroup_title.text() and view.subgroup_editor.table.rowCount() == 0
+    assert not errors

@@ -90,3 +90,26 @@ def test_svg_renders(qtbot):
     import xml.etree.ElementTree as ET
     root = ET.fromstring(data)
     assert root.tag.endswith("svg") and b"MONARCH 3" in data
+
+
+def test_svg_draws_the_same_in_librsvg(qtbot, tmp_path):
+    """Qt writes cosmetic pens as non-scaling strokes inside data-coordinate transforms, which
+    librsvg draws as huge bars (PITFALLS); ui/figure.py's portable_svg (issue 14) bakes the
+    transforms. Compare librsvg's rendering with the PNG: the share of ink must agree."""
+    import shutil
+    import subprocess
+    import numpy as np
+    figure = pytest.importorskip("evidencegui.ui.figure")
+    if not hasattr(figure, "portable_svg") or shutil.which("rsvg-convert") is None:
+        pytest.skip("needs ui/figure.portable_svg (issue 14) and rsvg-convert")
+    svg = tmp_path / "f.svg"
+    svg.write_bytes(fp.render_svg(_cdk(), width_in=8))
+    out = tmp_path / "f.png"
+    subprocess.run(["rsvg-convert", "-w", "768", str(svg), "-o", str(out)], check=True, timeout=60)
+    png = Image.open(io.BytesIO(fp.render_png(_cdk(), dpi=96, width_in=8)))
+    def ink(im):
+        im = im.convert("RGBA")
+        flat = Image.alpha_composite(Image.new("RGBA", im.size, "white"), im).convert("L")
+        return float((np.asarray(flat) < 128).mean())
+    ink = [ink(Image.open(out)), ink(png)]
+    assert ink[0] == pytest.approx(ink[1], rel=0.3)

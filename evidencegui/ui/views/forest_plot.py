@@ -429,6 +429,9 @@ def build_offscreen(result, mode: str = "studies", dpi: int = 300, style: str = 
         w.set_message("No hazard ratios to plot")
     else:
         w.set_result(result, mode, title, favours)
+    if w.square_item is not None:      # squares as vector paths, not cached pixmaps (SVG, print)
+        w.square_item.setData(*w.square_item.getData(), size=w.square_item.data["size"].copy(),
+                              symbol="s", pen=pg.mkPen(SQUARE), brush=pg.mkBrush(SQUARE), useCache=False)
     width_px = round(width_in * dpi)
     height_px = round(height_in * dpi) if height_in else w.natural_height(width_px) + round(2 * m)
     w.setFixedSize(width_px, height_px)
@@ -493,4 +496,9 @@ def render_svg(result, mode: str = "studies", style: str = "presentation", width
         _paint(w, gen, wp, hp)
     finally:
         _dispose(w)
-    return bytes(buf.data())
+    data = bytes(buf.data())
+    try:        # ui/figure.py's rewrite for librsvg/LibreOffice, where that module has it (issue 14)
+        from evidencegui.ui.figure import portable_svg
+    except ImportError:
+        return data
+    return portable_svg(data)

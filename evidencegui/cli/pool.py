@@ -36,8 +36,9 @@ def _estimates(fixed, random, het, indent: str = "") -> list[str]:
         f"p {fmt_p(fixed.p)}",
         f"{indent}Random effects ({random.method}): HR {fmt_hr(random.hr, *random.hr_ci)}, "
         f"p {fmt_p(random.p)}; tau² {random.tau2:.4g}",
-        f"{indent}  Hartung–Knapp–Sidik–Jonkman 95% CI {ci(random.hksj_ci)}; "
-        f"95% prediction interval {ci(random.prediction_interval)}"
+        f"{indent}  Hartung–Knapp–Sidik–Jonkman 95% CI {ci(random.hksj_ci)}"
+        + (" (needs 2 studies)" if random.hksj_ci is None else "") + "; "
+        + f"95% prediction interval {ci(random.prediction_interval)}"
         + (" (needs 3 studies)" if random.prediction_interval is None else ""),
         f"{indent}Heterogeneity: Q {het.q:.3f} on {het.df} df, p {fmt_p(het.p)}, "
         f"I² {fmt_pct(het.i2) if het.i2 is not None else MISSING}",

@@ -6,7 +6,6 @@ core.benefit) and core.effects.bucher; nothing is recomputed another way here. P
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 

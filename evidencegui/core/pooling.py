@@ -21,8 +21,6 @@ Z975 = 1.959963984540054          # standard normal 97.5% quantile
 METHODS = ("REML", "DL")
 MAX_ABS_LOG_HR = 46.0             # HRs between 1e-20 and 1e20
 MAX_SE = 10.0                     # a 95% CI spanning more than a factor e^39 is not a result
-_TAU2_TOL = 1e-12                 # REML iterations stop when tau² moves less than this
-_MAX_ITER = 1000
 
 
 class PoolingInputError(InputError):
@@ -244,40 +242,68 @@ def _reml_score(y, v, tau2: float) -> tuple[float, float]:
     return float((r ** 2).sum() - tr_p), float(tr_pp)
 
 
+def _reml_loglik(y, v, tau2: float) -> float:
+    """Restricted log-likelihood of the intercept-only model, up to a constant."""
+    import numpy as np
+    w = 1.0 / (v + tau2)
+    sw = w.sum()
+    mu = (w * y).sum() / sw
+    return float(-0.5 * (np.log(v + tau2).sum() + math.log(sw) + (w * (y - mu) ** 2).sum()))
+
+
 def tau2_reml(y, v) -> tuple[float, int]:
-    """REML tau² by Fisher scoring (as metafor), starting from the DL estimate, step-halving to
-    stay ≥ 0; (tau², iterations). Bisection on the score if scoring does not settle."""
+    """REML tau² by Fisher scoring (as metafor), from the DL estimate, step-halving to stay
+    ≥ 0; (tau², iterations). Where scoring has not settled after 100 steps the root of the score
+    is bracketed around the last iterate and bisected; the boundary tau² = 0 is taken when its
+    restricted likelihood is at least as high."""
     if len(y) < 2:
         return 0.0, 0
     tau2 = tau2_dl(y, v)
-    for it in range(1, _MAX_ITER + 1):
+    converged = False
+    it = 0
+    for it in range(1, 101):
         score, info = _reml_score(y, v, tau2)
-        if info <= 0:
+        if not info > 0:
             break
         adj = score / info
         while tau2 + adj < 0:
             adj /= 2.0
         tau2 += adj
-        if abs(adj) <= _TAU2_TOL * max(1.0, tau2):
-            return max(tau2, 0.0), it
-        if tau2 == 0.0:
+        if abs(adj) <= 1e-12 + 1e-10 * tau2:
+            converged = True
             break
-    return _reml_bisect(y, v), _MAX_ITER
+    if not converged:
+        tau2 = _reml_root_near(y, v, tau2)
+    if tau2 > 0 and _reml_score(y, v, 0.0)[0] <= 0 and \
+            _reml_loglik(y, v, 0.0) >= _reml_loglik(y, v, tau2):
+        tau2 = 0.0
+    return max(tau2, 0.0), it
 
 
-def _reml_bisect(y, v) -> float:
-    if _reml_score(y, v, 0.0)[0] <= 0:
-        return 0.0
-    hi = max(float(v.max()), 1e-8)
-    while _reml_score(y, v, hi)[0] > 0 and hi < 1e12:
-        hi *= 2.0
-    lo = 0.0
-    for _ in range(200):
+def _reml_root_near(y, v, t: float) -> float:
+    """A root of the REML score near t where the score falls through zero (a maximum), by
+    bracketing and bisection; 0 when the score is negative all the way down to 0."""
+    t = max(t, 0.0)
+    if _reml_score(y, v, t)[0] > 0:
+        lo, hi = t, 2.0 * t + 1e-8
+        while _reml_score(y, v, hi)[0] > 0:
+            lo, hi = hi, 2.0 * hi
+            if hi > 1e12:
+                return hi
+    else:
+        lo, hi = t / 2.0, t
+        while _reml_score(y, v, lo)[0] <= 0:
+            lo, hi = lo / 2.0, lo
+            if lo < 1e-300:
+                return 0.0
+    for _ in range(300):
         mid = 0.5 * (lo + hi)
         if _reml_score(y, v, mid)[0] > 0:
             lo = mid
         else:
             hi = mid
+        if hi - lo <= 1e-15 * hi:
+            break
     return 0.5 * (lo + hi)
 
 

@@ -208,3 +208,20 @@ def test_subgroups_follow_the_endpoint_chosen_in_the_tree(window, errors):
     window.tree.endpoint_selected.emit(1, 0)
     assert "PHILA" in view.subgroup_title.text() and view.subgroup_editor.table.rowCount() == 0
     assert not errors
+
+
+def test_empty_project_and_unusable_rows_give_messages_not_errors(window, errors):
+    from evidencegui.core.model import Project
+    view = _open(window, Project())
+    assert view.result is None and "no endpoints" in view.forest.message
+    assert view.table.rowCount() == 0
+    p = ap.cdk46()
+    bad = p.trials[1].endpoints[0].arms[1]
+    bad.hr_lower, bad.hr_upper = 0.60, 0.72          # a CI that does not contain its HR (0.56)
+    p.trials[2].endpoints[0].arms[1].hr_lower = None  # no CI: no weight
+    view = _open(window, p)
+    assert [s.study.name for s in view.result.studies] == ["PALOMA-2"]
+    assert view.left_out_label.isVisibleTo(view) and "MONALEESA-2" in view.left_out_label.text()
+    assert "MONARCH 3" in view.left_out_label.text()
+    assert "nan" not in " ".join(r["hr"] for r in view.forest.drawn_rows()).lower()
+    assert not errors

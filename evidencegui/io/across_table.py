@@ -55,9 +55,10 @@ def as_html(header: Sequence[str], cells: Sequence[Sequence[str]]) -> str:
             f"<tbody>{body}</tbody></table>")
 
 
-def indirect_text(ic) -> str:
-    """'PHILA (Pyrotinib+…) vs CLEOPATRA (Pertuzumab+…), PFS: HR 0.60 (0.45–0.81), p = 0.0009'."""
-    return (f"{ic.trial_a} ({ic.arm_a}) vs {ic.trial_b} ({ic.arm_b}), {ic.endpoint}: "
+def indirect_text(ic, name=str) -> str:
+    """'PHILA (Pyrotinib+…) vs CLEOPATRA (Pertuzumab+…), PFS: HR 0.60 (0.45–0.81), p = 0.0009';
+    ``name`` shortens the trial and arm names (slides)."""
+    return (f"{name(ic.trial_a)} ({name(ic.arm_a)}) vs {name(ic.trial_b)} ({name(ic.arm_b)}), {ic.endpoint}: "
             f"HR {fmt.fmt_hr(ic.hr, *ic.hr_ci)}, {fmt.p_equals(ic.p)}")
 
 

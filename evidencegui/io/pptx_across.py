@@ -122,10 +122,18 @@ def _table(slide, top: float, header, rows, size: float = MIN_PT) -> float:
     return top + sum(heights)
 
 
+NAME_CHARS = 70                 # a name longer than this is cut on a slide (the workbook has it all)
+
+
+def _name(text: str, limit: int = NAME_CHARS) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
 def _row_cells(r) -> list[str]:
     ci = r.hr_ci or (None, None)
     grade = r.esmo_grade or "not graded"
-    return [r.trial, f"{r.arm} vs {r.control or fmt.MISSING}",
+    return [_name(r.trial, 40), f"{_name(r.arm)} vs {_name(r.control) if r.control else fmt.MISSING}",
             f"{fmt.fmt_time(r.median_arm, r.median_arm_not_reached)} vs "
             f"{fmt.fmt_time(r.median_control, r.median_control_not_reached)}",
             fmt.fmt_gain(r.median_gain), fmt.fmt_hr(r.hr, ci[0], ci[1]),
@@ -178,7 +186,7 @@ def _indirect(prs, endpoint: str, ics, slide, y: float) -> int:
     head = "Indirect comparisons (Bucher)"
     head_h = box_height_in(head, width, 16)
     cav_h = box_height_in(TRANSITIVITY_CAVEAT, width, MIN_PT)
-    lines = [indirect_text(ic) for ic in ics]
+    lines = [indirect_text(ic, _name) for ic in ics]
 
     def block_h(chunk) -> float:
         return head_h + box_height_in("\n".join(chunk), width, MIN_PT) + cav_h

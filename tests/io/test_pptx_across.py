@@ -69,3 +69,20 @@ def test_many_trials_split_over_slides():
     for s in prs.slides:
         for sh in s.shapes:
             assert sh.top + sh.height <= prs.slide_height
+
+
+def test_long_names_are_cut_and_stay_inside():
+    p = ap.her2()
+    p.trials[0].name = "A" * 300
+    p.trials[0].endpoints[0].arms[1].label = "B" * 200
+    prs = build_presentation(p, {})
+    texts = []
+    for s in list(prs.slides)[3:]:
+        for sh in s.shapes:
+            assert sh.top + sh.height <= prs.slide_height and sh.left + sh.width <= prs.slide_width
+            if sh.has_table:
+                texts += [c.text_frame.text for r in sh.table.rows for c in r.cells]
+            elif sh.has_text_frame:
+                texts.append(sh.text_frame.text)
+    assert any(t.startswith("A" * 39 + "…") for t in texts)
+    assert not any("A" * 80 in t for t in texts)

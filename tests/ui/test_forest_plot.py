@@ -113,3 +113,13 @@ def test_svg_draws_the_same_in_librsvg(qtbot, tmp_path):
         return float((np.asarray(flat) < 128).mean())
     ink = [ink(Image.open(out)), ink(png)]
     assert ink[0] == pytest.approx(ink[1], rel=0.3)
+
+
+def test_long_study_names_are_cut_so_the_plot_keeps_its_room(qtbot):
+    res = pool([study_from_hr("X" * 300, 0.6, 0.4, 0.9), study_from_hr("Short", 0.8, 0.6, 1.1)])
+    w = fp.ForestPlotWidget()
+    qtbot.addWidget(w)
+    w.set_result(res)
+    shown = w.text_items["study"][0].textItem.toPlainText()
+    assert len(shown) == fp.LABEL_CHARS and shown.endswith("…")
+    assert w.column_widths()["study"] < 500

@@ -27,6 +27,15 @@ from evidencegui.ui.views.forest_rows import ForestData, ForestRow, axis_bound, 
 SQUARE = "#1F3F99"
 DIAMOND_FIXED = "#555555"
 DIAMOND_RANDOM = "#D55E00"
+LABEL_CHARS = 44              # longer study names are cut ("…"): the plot keeps its room
+
+
+def short(label: str, limit: int = LABEL_CHARS) -> str:
+    """A study label as drawn: at most ``limit`` characters, "…" where it was cut."""
+    label = " ".join(str(label).split())
+    return label if len(label) <= limit else label[:limit - 1].rstrip() + "…"
+
+
 COLUMNS = ("study", "plot", "hr", "w_fixed", "w_random")
 
 
@@ -139,7 +148,7 @@ class ForestPlotWidget(QtWidgets.QWidget):
         rows = self.data.rows
         w = {
             "study": max([fb.horizontalAdvance("Study")]
-                         + [(fb if r.bold else fm).horizontalAdvance(r.label) for r in rows]),
+                         + [(fb if r.bold else fm).horizontalAdvance(short(r.label)) for r in rows]),
             "hr": max([fb.horizontalAdvance("HR (95% CI)")]
                       + [(fb if r.bold else fm).horizontalAdvance(r.hr_text) for r in rows]),
             "w_fixed": max(fb.horizontalAdvance("fixed"), fm.horizontalAdvance("100.0%")),
@@ -302,7 +311,7 @@ class ForestPlotWidget(QtWidgets.QWidget):
         pad = self.style.px(self.text_pt) * 0.5
         self._pad = pad
         for i, r in enumerate(rows):
-            self._text("study", i, r.label, (0, 0.5), r.bold, italic=r.kind == "pi")
+            self._text("study", i, short(r.label), (0, 0.5), r.bold, italic=r.kind == "pi")
             self._text("hr", i, r.hr_text, (1, 0.5), r.bold and r.kind != "pi")
             self._text("w_fixed", i, r.w_fixed, (1, 0.5), r.bold)
             self._text("w_random", i, r.w_random, (1, 0.5), r.bold)
@@ -432,7 +441,8 @@ def build_offscreen(result, mode: str = "studies", dpi: int = 300, style: str = 
     if w.square_item is not None:      # squares as vector paths, not cached pixmaps (SVG, print)
         w.square_item.setData(*w.square_item.getData(), size=w.square_item.data["size"].copy(),
                               symbol="s", pen=pg.mkPen(SQUARE), brush=pg.mkBrush(SQUARE), useCache=False)
-    width_px = round(width_in * dpi)
+    # never narrower than the text columns and a readable plot column (long names widen it)
+    width_px = max(round(width_in * dpi), round(sum(w.column_widths().values()) + w.style.px(200) + 3 * m))
     height_px = round(height_in * dpi) if height_in else w.natural_height(width_px) + round(2 * m)
     w.setFixedSize(width_px, height_px)
     w.show()                       # delivers the resize; WA_DontShowOnScreen keeps it off screen

@@ -442,7 +442,7 @@ def build_offscreen(result, mode: str = "studies", dpi: int = 300, style: str = 
         w.square_item.setData(*w.square_item.getData(), size=w.square_item.data["size"].copy(),
                               symbol="s", pen=pg.mkPen(SQUARE), brush=pg.mkBrush(SQUARE), useCache=False)
     # never narrower than the text columns and a readable plot column (long names widen it)
-    width_px = max(round(width_in * dpi), round(sum(w.column_widths().values()) + w.style.px(200) + 3 * m))
+    width_px = max(round(width_in * dpi), round(sum(w.column_widths().values()) + w.style.px(150) + 3 * m))
     height_px = round(height_in * dpi) if height_in else w.natural_height(width_px) + round(2 * m)
     w.setFixedSize(width_px, height_px)
     w.show()                       # delivers the resize; WA_DontShowOnScreen keeps it off screen

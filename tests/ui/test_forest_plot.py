@@ -73,9 +73,11 @@ def test_widget_draws_the_rows(qtbot):
 
 def test_png_scales_with_dpi_fonts_included(qtbot):
     res = _cdk()
-    low = Image.open(io.BytesIO(fp.render_png(res, dpi=100, width_in=8)))
-    high = Image.open(io.BytesIO(fp.render_png(res, dpi=300, width_in=8)))
-    assert low.size[0] == 800 and high.size[0] == 2400
+    low = Image.open(io.BytesIO(fp.render_png(res, dpi=100, width_in=10)))
+    high = Image.open(io.BytesIO(fp.render_png(res, dpi=300, width_in=10)))
+    assert low.size[0] == 1000 and high.size[0] == 3000
+    narrow = Image.open(io.BytesIO(fp.render_png(res, dpi=100, width_in=4)))
+    assert narrow.size[0] > 700              # widened to hold its text columns, not cut
     assert high.size[1] == pytest.approx(3 * low.size[1], rel=0.03)     # rows, text and all scale
     assert round(high.info["dpi"][0]) == 300
     # dark pixels (text, squares) cover the same share of both images: nothing left thin or small

@@ -272,6 +272,12 @@ class AcrossTrialsView(QWidget):
             return None, left_out + [str(e)]
 
     def _redraw(self) -> None:
+        style = getattr(self.window_.settings, "style", "screen")
+        for plot in (self.forest, self.subgroup_forest):
+            try:
+                plot.set_style(style)
+            except ValueError:             # a style this widget does not know: keep its own
+                pass
         self.endpoint = self.endpoint_box.currentText()
         self.result, self.left_out = self.pool_result()
         if self.result is None:
@@ -446,6 +452,9 @@ def install(window) -> AcrossTrialsView:
     view_menu.addAction(act)
     window.act_across = act
     window.controller.applied.connect(lambda _c: view.mark_dirty())
+    style_group = getattr(window, "style_group", None)       # View → Style
+    if style_group is not None:
+        style_group.triggered.connect(lambda _a: view.mark_dirty())
     # the subgroups follow the comparison chosen in the project tree
     window.tree.endpoint_selected.connect(lambda *_: view._refresh_subgroups() if view.isVisible() else None)
     window.controller.stack.cleanChanged.connect(lambda _c: view.mark_dirty())

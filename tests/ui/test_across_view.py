@@ -225,3 +225,12 @@ def test_empty_project_and_unusable_rows_give_messages_not_errors(window, errors
     assert "MONARCH 3" in view.left_out_label.text()
     assert "nan" not in " ".join(r["hr"] for r in view.forest.drawn_rows()).lower()
     assert not errors
+
+
+def test_view_style_follows_the_window(window, errors):
+    view = _open(window, ap.cdk46())
+    small = view.forest.row_px
+    presentation = [a for a in window.style_group.actions() if a.text() == "presentation"][0]
+    presentation.trigger()
+    assert view.forest.style.name == "presentation" and view.forest.row_px > small * 1.3
+    assert not errors

@@ -117,6 +117,16 @@ class ForestPlotWidget(QtWidgets.QWidget):
         self.data = forest_data(result, mode, title)
         self.redraw()
 
+    def set_style(self, name: str | st.PlotStyle) -> None:
+        """The window's View → Style (screen or presentation), at this widget's resolution."""
+        new = st.get_style(name).at(self.style.px_per_pt)
+        if new != self.style:
+            self.style = new
+            for pool in self.text_items.values():
+                for it in pool:
+                    it.key = None               # fonts change: every text is set again
+            self.redraw()
+
     def set_message(self, text: str) -> None:
         """No plot: a grey message where it would be (e.g. "fewer than two trials ...")."""
         self.data = ForestData([])

@@ -122,6 +122,6 @@ def test_long_study_names_are_cut_so_the_plot_keeps_its_room(qtbot):
     w = fp.ForestPlotWidget()
     qtbot.addWidget(w)
     w.set_result(res)
-    shown = w.text_items["study"][0].textItem.toPlainText()
+    shown = w.column_text["study"].texts()[0]
     assert len(shown) == fp.LABEL_CHARS and shown.endswith("…")
     assert w.column_widths()["study"] < 500

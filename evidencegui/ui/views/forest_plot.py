@@ -47,6 +47,53 @@ class _Column(pg.ViewBox):
         self.setXRange(0, 1, padding=0)
 
 
+class _ColumnText(QtWidgets.QGraphicsObject):
+    """All texts of one column, painted in one pass (one QGraphicsTextItem per cell cost most of
+    a redraw). A child of the column's ViewBox, so it works in the box's pixels; row i sits where
+    the shared y axis puts it, read from the view range at paint time."""
+
+    def __init__(self, vb: pg.ViewBox, left: bool):
+        super().__init__(vb)
+        self.vb = vb
+        self.left = left
+        self.pad = 4.0
+        self.cells: list[tuple[str, QtGui.QFont]] = []
+        vb.sigResized.connect(self._resized)
+        vb.sigYRangeChanged.connect(lambda *_: self.update())
+
+    def _resized(self, *_):
+        self.prepareGeometryChange()
+        self.update()
+
+    def set_cells(self, cells: list[tuple[str, QtGui.QFont]]) -> None:
+        if cells != self.cells:
+            self.cells = cells
+            self.update()
+
+    def texts(self) -> list[str]:
+        return [t for t, _ in self.cells]
+
+    def boundingRect(self):  # noqa: N802
+        return QtCore.QRectF(0, 0, self.vb.width(), self.vb.height())
+
+    def paint(self, p, *args):
+        w, h = self.vb.width(), self.vb.height()
+        y0, y1 = self.vb.viewRange()[1]
+        if h <= 0 or y1 <= y0:
+            return
+        step = h / (y1 - y0)
+        p.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
+        p.setPen(QtGui.QColor(st.TEXT))
+        flags = (QtCore.Qt.AlignmentFlag.AlignLeft if self.left else QtCore.Qt.AlignmentFlag.AlignRight) \
+            | QtCore.Qt.AlignmentFlag.AlignVCenter
+        for i, (text, font) in enumerate(self.cells):
+            if text:
+                y = (i - y0) * step
+                p.setFont(font)
+                p.drawText(QtCore.QRectF(self.pad, y - step / 2, max(w - 2 * self.pad, 1.0), step),
+                           int(flags), text)
+
+
 class ForestPlotWidget(QtWidgets.QWidget):
     """A forest plot over a PoolResult (``set_result``). Its items carry the drawn data for tests:
     ``square_item`` (x = log HR, y = row), ``whisker_item`` (pairs of CI ends), ``diamonds``
@@ -63,7 +110,6 @@ class ForestPlotWidget(QtWidgets.QWidget):
         self.diamonds: dict[str, list[QtWidgets.QGraphicsPolygonItem]] = {}
         self.square_item = self.whisker_item = self.pi_item = None
         self.arrow_item = None
-        self.text_items: dict[str, list[pg.TextItem]] = {c: [] for c in COLUMNS if c != "plot"}
         self.bound = 2.0
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -82,6 +128,7 @@ class ForestPlotWidget(QtWidgets.QWidget):
             gl.addItem(self.vb if c == "plot" else self.columns[c], row=1, col=i)
             if c != "plot":
                 self.columns[c].setYLink(self.vb)
+        self.column_text = {c: _ColumnText(col, c == "study") for c, col in self.columns.items()}
         self.axis = pg.AxisItem("bottom", linkView=self.vb)
         self.axis.enableAutoSIPrefix(False)
         gl.addItem(self.axis, row=2, col=1)
@@ -122,9 +169,6 @@ class ForestPlotWidget(QtWidgets.QWidget):
         new = st.get_style(name).at(self.style.px_per_pt)
         if new != self.style:
             self.style = new
-            for pool in self.text_items.values():
-                for it in pool:
-                    it.key = None               # fonts change: every text is set again
             self.redraw()
 
     def set_message(self, text: str) -> None:
@@ -252,12 +296,13 @@ class ForestPlotWidget(QtWidgets.QWidget):
                         ay.append(i)
                         asym.append(sym)
         pen = pg.mkPen(st.TEXT, width=max(1.0, s.px(1.0)))
-        # The two items live as long as the widget and get new data: a new ScatterPlotItem would
-        # render every square's symbol again (its symbol atlas is per item).
+        # The two items live as long as the widget and get new data.
         if self.whisker_item is None:
             self.whisker_item = pg.PlotCurveItem(connect="pairs")
             self.vb.addItem(self.whisker_item)
-            self.square_item = pg.ScatterPlotItem(symbol="s", pxMode=True)
+            # squares drawn as paths: no pixmap per size to render again when weights change,
+            # and vector output in SVG and print
+            self.square_item = pg.ScatterPlotItem(symbol="s", pxMode=True, useCache=False)
             self.square_item.setZValue(5)
             self.vb.addItem(self.square_item)
         self.whisker_item.setData(np.array(wx, dtype=float), np.array(wy, dtype=float), pen=pen,
@@ -300,34 +345,19 @@ class ForestPlotWidget(QtWidgets.QWidget):
                 self.pi_item.pi = (r.log_lo, r.log_hi)
                 self.vb.addItem(self.pi_item)
 
-    def _text(self, column: str, i: int, text: str, anchor, bold=False, italic=False) -> None:
-        pool = self.text_items[column]
-        while len(pool) <= i:
-            it = pg.TextItem("", color=st.TEXT, anchor=(0, 0.5))
-            it.key = None
-            self.columns[column].addItem(it, ignoreBounds=True)
-            pool.append(it)
-        it = pool[i]
-        key = (text, bold, italic, anchor, self.style)
-        if it.key != key:               # setText/setFont re-lay the item: only when something changed
-            it.setText(text, color=st.TEXT)
-            it.setFont(self._fonts[(bold, italic)])
-            it.setAnchor(anchor)
-            it.key = key
-        it.setVisible(bool(text))
-
     def _texts(self, rows: list[ForestRow]) -> None:
-        self._fonts = {(b, i): self._font(self.text_pt, b, i) for b in (False, True) for i in (False, True)}
+        fonts = {(b, i): self._font(self.text_pt, b, i) for b in (False, True) for i in (False, True)}
         pad = self.style.px(self.text_pt) * 0.5
         self._pad = pad
-        for i, r in enumerate(rows):
-            self._text("study", i, short(r.label), (0, 0.5), r.bold, italic=r.kind == "pi")
-            self._text("hr", i, r.hr_text, (1, 0.5), r.bold and r.kind != "pi")
-            self._text("w_fixed", i, r.w_fixed, (1, 0.5), r.bold)
-            self._text("w_random", i, r.w_random, (1, 0.5), r.bold)
-        for c, pool in self.text_items.items():
-            for it in pool[len(rows):]:
-                it.setVisible(False)
+        cells = {
+            "study": [(short(r.label), fonts[(r.bold, r.kind == "pi")]) for r in rows],
+            "hr": [(r.hr_text, fonts[(r.bold and r.kind != "pi", False)]) for r in rows],
+            "w_fixed": [(r.w_fixed, fonts[(r.bold, False)]) for r in rows],
+            "w_random": [(r.w_random, fonts[(r.bold, False)]) for r in rows],
+        }
+        for c, item in self.column_text.items():
+            item.pad = pad
+            item.set_cells(cells[c])
         has_weights = any(r.w_fixed or r.w_random for r in rows)
         heads = {"study": "Study" if rows else "", "plot": "Hazard ratio (log scale)" if rows else "",
                  "hr": "HR (95% CI)" if rows else "",
@@ -365,13 +395,6 @@ class ForestPlotWidget(QtWidgets.QWidget):
     def _place_fixed(self, *_):
         """Positions that depend on pixel sizes: text anchors, headers, favours labels, footer."""
         pad = getattr(self, "_pad", 4.0)
-        for c, col in self.columns.items():
-            w = col.width() or 1.0
-            x = pad / w if c == "study" else 1 - pad / w
-            for i, it in enumerate(self.text_items[c]):
-                if getattr(it, "placed", None) != (x, i):    # moving an item re-lays it: only on change
-                    it.setPos(x, i)
-                    it.placed = (x, i)
         # headers, centred over their columns (the study header left-aligned)
         hdr = self.header
         W = hdr.width() or 1.0
@@ -448,9 +471,6 @@ def build_offscreen(result, mode: str = "studies", dpi: int = 300, style: str = 
         w.set_message("No hazard ratios to plot")
     else:
         w.set_result(result, mode, title, favours)
-    if w.square_item is not None:      # squares as vector paths, not cached pixmaps (SVG, print)
-        w.square_item.setData(*w.square_item.getData(), size=w.square_item.data["size"].copy(),
-                              symbol="s", pen=pg.mkPen(SQUARE), brush=pg.mkBrush(SQUARE), useCache=False)
     # never narrower than the text columns and a readable plot column (long names widen it)
     width_px = max(round(width_in * dpi), round(sum(w.column_widths().values()) + w.style.px(150) + 3 * m))
     height_px = round(height_in * dpi) if height_in else w.natural_height(width_px) + round(2 * m)

@@ -129,7 +129,8 @@ def export_forest(window, suffix: str, path: str | None = None) -> bool:
     """File → Export → Forest plot as PNG/SVG: the forest plot of the across-trials view."""
     from evidencegui.ui.dialogs.error import show_error
     from evidencegui.ui.views import forest_plot as fp
-    view = window.across_view
+    from evidencegui.ui.across_view import view_of
+    view = view_of(window)
     if view._dirty or not view.endpoint:
         view.refresh()
     if view.result is None:
@@ -162,7 +163,10 @@ def copy_forest(window) -> bool:
     from PySide6.QtGui import QGuiApplication
 
     from evidencegui.ui.views import forest_plot as fp
-    view = window.across_view
+    from evidencegui.ui.across_view import view_of
+    view = view_of(window)
+    if view._dirty:
+        view.refresh()
     if view.result is None:
         window.statusBar().showMessage("No forest plot to copy (View → Across trials).", 6000)
         return False

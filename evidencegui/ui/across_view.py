@@ -428,56 +428,83 @@ def _submenu(menu, title: str):
     return None
 
 
-def install(window) -> AcrossTrialsView:
-    """Put the view in a tab beside the survival plot; View → Across trials; exports."""
-    view = AcrossTrialsView(window)
+def view_of(window) -> AcrossTrialsView:
+    """The window's across-trials view, built on first use (start-up does not pay for it)."""
+    view = getattr(window, "across_view", None)
+    if view is None:
+        view = AcrossTrialsView(window)
+        window.across_view = view
+        window.central_tabs.widget(1).layout().addWidget(view)
+    return view
+
+
+def _when_built(window, call) -> None:
+    view = getattr(window, "across_view", None)
+    if view is not None:
+        call(view)
+
+
+def install(window) -> None:
+    """Put a tab for the view beside the survival plot; View → Across trials; exports."""
     centre = window.takeCentralWidget()
     tabs = QTabWidget()
     tabs.setObjectName("central_tabs")
     tabs.setDocumentMode(True)
     tabs.addTab(centre, "Survival plot")
-    tabs.addTab(view, "Across trials")
+    holder = QWidget()
+    QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
+    tabs.addTab(holder, "Across trials")
     window.setCentralWidget(tabs)
     window.central_tabs = tabs
-    window.across_view = view
+    window.across_view = None
 
     act = QAction("&Across trials", window)
     act.setCheckable(True)
     act.setShortcut(QKeySequence(SHORTCUT))
     act.setStatusTip("Forest plot, pooled and indirect hazard ratios and a table of several trials")
     act.triggered.connect(lambda _checked=False: show_across(window, not window.central_tabs.currentIndex()))
-    tabs.currentChanged.connect(lambda i: act.setChecked(i == 1))
+
+    def tab_changed(i: int) -> None:
+        act.setChecked(i == 1)
+        if i == 1:
+            view_of(window)
+    tabs.currentChanged.connect(tab_changed)
     view_menu = _menu(window, "View")
     view_menu.addSeparator()
     view_menu.addAction(act)
     window.act_across = act
-    window.controller.applied.connect(lambda _c: view.mark_dirty())
+    window.controller.applied.connect(lambda _c: _when_built(window, lambda v: v.mark_dirty()))
+    window.controller.stack.cleanChanged.connect(lambda _c: _when_built(window, lambda v: v.mark_dirty()))
     style_group = getattr(window, "style_group", None)       # View → Style
     if style_group is not None:
-        style_group.triggered.connect(lambda _a: view.mark_dirty())
+        style_group.triggered.connect(lambda _a: _when_built(window, lambda v: v.mark_dirty()))
     # the subgroups follow the comparison chosen in the project tree
-    window.tree.endpoint_selected.connect(lambda *_: view._refresh_subgroups() if view.isVisible() else None)
-    window.controller.stack.cleanChanged.connect(lambda _c: view.mark_dirty())
-    _install_project_hook(window, view)
+    window.tree.endpoint_selected.connect(
+        lambda *_: _when_built(window, lambda v: v._refresh_subgroups() if v.isVisible() else None))
+    _install_project_hook(window)
 
     from evidencegui.ui import across_exports
     across_exports.install(window, _submenu(_menu(window, "File"), "Export"))
-    return view
 
 
-def _install_project_hook(window, view) -> None:
+def _install_project_hook(window) -> None:
     """A newly opened project (set_project) refreshes the view: wrap the window's method."""
     original = window.set_project
 
-    def set_project(*args, **kwargs):
-        original(*args, **kwargs)
+    def fresh(view) -> None:
         view._unchecked.clear()
         view.mark_dirty()
+
+    def set_project(*args, **kwargs):
+        original(*args, **kwargs)
+        _when_built(window, fresh)
     window.set_project = set_project
 
 
 def show_across(window, show: bool = True) -> None:
     """Switch the centre between the survival plot and the across-trials view."""
+    if show:
+        view_of(window)
     window.central_tabs.setCurrentIndex(1 if show else 0)
     if show:
         window.across_view.refresh()

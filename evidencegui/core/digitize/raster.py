@@ -88,17 +88,22 @@ def colour_clusters(lab: np.ndarray, mask: np.ndarray, max_k: int = 8) -> list[t
     rng = np.random.default_rng(1)
     sample = feat[rng.choice(len(feat), min(len(feat), 6000), replace=False)]
     centres, _ = _kmeans(sample, max_k)
-    # merge centres closer than a just-noticeable colour difference for lines
-    merged: list[np.ndarray] = []
-    for c in centres:
-        for i, m in enumerate(merged):
-            if np.sqrt(((c - m) ** 2).sum()) < 15:
-                merged[i] = (m + c) / 2
+    # merge centres of the same hue: a line's anti-aliased edges are its colour mixed with
+    # white (same hue angle, less chroma); two arms never differ by lightness alone here
+    # (black and grey are the "dark" group, outside this clustering)
+    hue = np.degrees(np.arctan2(centres[:, 2], centres[:, 1]))
+    order = np.argsort(-np.hypot(centres[:, 1], centres[:, 2]))
+    merged: list[tuple[np.ndarray, float]] = []
+    for i in order:
+        for m, h in merged:
+            if abs((hue[i] - h + 180) % 360 - 180) < 20:
                 break
         else:
-            merged.append(c)
-    cen = np.array(merged)
-    labels = np.argmin(((feat[:, None, :] - cen[None]) ** 2).sum(-1), axis=1)
+            merged.append((centres[i], hue[i]))
+    cen = np.array([m for m, _ in merged])
+    ph = np.degrees(np.arctan2(feat[:, 2], feat[:, 1]))
+    mh = np.array([h for _, h in merged])
+    labels = np.argmin(np.abs((ph[:, None] - mh[None] + 180) % 360 - 180), axis=1)
     out = []
     idx = np.flatnonzero(mask.ravel())
     for j in range(len(cen)):

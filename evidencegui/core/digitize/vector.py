@@ -182,7 +182,8 @@ def extract_curves(page, box, to_data, plot_w) -> tuple[list[Curve], list[str]]:
               and p.bbox[1] >= y0 - tol and p.bbox[3] <= y1 + tol]
     long = [p for p in inside if p.bbox[2] - p.bbox[0] >= 0.15 * plot_w and _non_increasing(p)]
     mark_size = max(12.0, 0.05 * plot_w)
-    small = [p for p in inside if p not in long and max(p.bbox[2] - p.bbox[0], p.bbox[3] - p.bbox[1]) <= mark_size]
+    small = [p for p in inside if p not in long and max(p.bbox[2] - p.bbox[0], p.bbox[3] - p.bbox[1]) <= mark_size
+             and p.bbox[0] > x0 + 0.5 and p.bbox[3] < y1 - 0.5]     # not the tick marks on the axes
     # legend samples anywhere on the page (inside or outside the box)
     names: dict[tuple, str] = {}
     used_samples = set()
@@ -269,6 +270,7 @@ def _censor_marks(curves, small, to_data, box, warnings):
     for c in centres:
         if not any(abs(c[0] - u[0]) < 0.5 and abs(c[1] - u[1]) < 0.5 and c[3] == u[3] for u in uniq):
             uniq.append(c)
+    curve_colours = {c.colour for c in curves}
     for cx, cy, size, colour in uniq:
         t, s = to_data(np.array([cx]), np.array([cy]))
         t, s = float(t[0]), float(s[0])
@@ -281,7 +283,9 @@ def _censor_marks(curves, small, to_data, box, warnings):
                 continue
             i = np.searchsorted(pts[:, 0], t, side="right") - 1
             level = pts[max(i, 0), 1]
-            d = abs(level - s) + (0 if c.colour == colour else 10)
+            # a mark of a curve's colour goes to that curve; a mark of another colour (inside a
+            # form XObject the colour is not known, see io/figure_sources) to the nearest level
+            d = abs(level - s) + (0 if c.colour == colour or colour not in curve_colours else 10)
             if d < best_d:
                 best, best_d = c, d
         if best is not None and best_d <= tol:

@@ -220,7 +220,8 @@ def read_vector_page(path, page: int = 1) -> VectorPage:
         raise FigureError(f"{p}: not a readable PDF ({e}); the file may be damaged") from None
     except Exception as e:  # pdfminer raises several unrelated types for encrypted/broken files
         name = type(e).__name__
-        if "Password" in name or "Encrypt" in name:
+        inner = [type(a).__name__ for a in getattr(e, "args", ()) if isinstance(a, BaseException)]
+        if any("Password" in n or "Encrypt" in n for n in [name, *inner]):
             raise FigureError(f"{p}: the PDF is encrypted (password protected); save an unprotected copy "
                               "or take a screenshot of the figure") from None
         raise FigureError(f"{p}: the PDF's drawing cannot be read ({name}: {e}); "

@@ -154,7 +154,7 @@ def _render(doc, index: int, dpi: float, name) -> tuple[np.ndarray, float, list[
             raise FigureError(f"{name}: resolution {dpi} dpi is not a positive number")
         scale = dpi / 72.0
         if w_pt * h_pt * scale * scale > MAX_PIXELS:
-            new = (MAX_PIXELS / (w_pt * h_pt)) ** 0.5
+            new = 0.999 * (MAX_PIXELS / (w_pt * h_pt)) ** 0.5   # rounding up stays under
             warnings.append(f"page rendered at {new * 72:.0f} dpi instead of {dpi:.0f} dpi "
                             f"(kept under {MAX_PIXELS / 1e6:.0f} megapixels)")
             scale = new

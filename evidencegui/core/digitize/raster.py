@@ -147,7 +147,7 @@ def trace_mask(m: np.ndarray) -> tuple[list[tuple[float, float]], list[float], f
         return [], [], 0.0
     c0 = cols[0]
     prev = runs_by_col[c0][0]
-    level = (prev[0] + prev[1]) / 2
+    level = prev[0] + (lw - 1) / 2          # a curve starts at its top (it only goes down)
     flat: list[tuple[int, float]] = []        # (column, centre) of flat columns
     drops: list[tuple[int, int]] = []         # (column, bottom) of drop columns
     marks: list[int] = []

@@ -8,7 +8,7 @@ import pytest
 from evidencegui.core.digitize import AxisCalibration, DigitizeError, digitize, trace_image
 from evidencegui.io.figure_sources import FigureSource, load_image, open_figure, render_page
 
-from .test_digitize_vector import FIX, mean_abs_error, patients
+from tests.core.test_digitize_vector import FIX, mean_abs_error, patients
 
 
 def png_calibration(path) -> AxisCalibration:

@@ -8,6 +8,7 @@ right, which names the curve)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -21,11 +22,11 @@ class Piece:
     dash: tuple | None
     pts: list[np.ndarray] = field(default_factory=list)    # polylines (N, 2)
 
-    @property
+    @cached_property          # read once the piece is complete (after _connect)
     def all_pts(self) -> np.ndarray:
         return np.vstack(self.pts)
 
-    @property
+    @cached_property
     def bbox(self):
         a = self.all_pts
         return a[:, 0].min(), a[:, 1].min(), a[:, 0].max(), a[:, 1].max()

@@ -94,3 +94,13 @@ def test_five_coloured_curves_traced():
         i = np.clip(np.searchsorted(v[:, 0], g, side="right") - 1, 0, len(v) - 1)
         j = np.clip(np.searchsorted(p[:, 0], g, side="right") - 1, 0, len(p) - 1)
         assert np.mean(np.abs(v[i, 1] - p[j, 1])) < 0.01
+
+
+def test_crop_around_the_figure_finds_the_axes_inside():
+    png = FIX / "mpl_table.png"
+    img = load_image(png)
+    cal = png_calibration(png)
+    whole = digitize(image_source(img), calibration=cal)
+    cropped = digitize(image_source(img), calibration=cal, crop=(5, 5, 695, 400))
+    assert cropped.plot_box == whole.plot_box
+    assert [c.points for c in cropped.curves] == [c.points for c in whole.curves]

@@ -277,10 +277,12 @@ def _censor_marks(curves, small, to_data, box, warnings):
         t, s = float(t[0]), float(s[0])
         _, s_half = to_data(np.array([cx, cx]), np.array([cy, cy + max(size, 1.0) / 2 + 0.5]))
         tol = abs(float(s_half[1] - s_half[0]))
+        t_half, _ = to_data(np.array([cx, cx + 0.5]), np.array([cy, cy]))
+        tol_t = abs(float(t_half[1] - t_half[0]))             # half a point of time
         best, best_d = None, np.inf
         for c in curves:
             pts = np.array(c.points)
-            if t < pts[0, 0] - 1e-9 or t > pts[-1, 0] + 1e-9:
+            if t < pts[0, 0] - tol_t or t > pts[-1, 0] + tol_t:     # a mark may sit on the end
                 continue
             i = np.searchsorted(pts[:, 0], t, side="right") - 1
             level = pts[max(i, 0), 1]

@@ -147,14 +147,22 @@ def trace_mask(m: np.ndarray) -> tuple[list[tuple[float, float]], list[float], f
     sticks out above the level is a censor mark (skipped, its column kept); a run that leaves
     the level downward is part of a drop. Flat columns at one level make a stretch; between two
     stretches the drop sits at the middle of the drop columns between them."""
-    h, w = m.shape
     runs_by_col = _all_runs(m)
     lw = max(_line_width(runs_by_col), 1.0)
-    tol = max(1.5 * lw, 2.0)
-    cols = [c for c in range(w) if len(runs_by_col[c])]
+    cols = [c for c in range(m.shape[1]) if len(runs_by_col[c])]
     if not cols:
         return [], [], 0.0
-    c0 = cols[0]
+    flat, drops, marks, last_seen = _classify_columns(runs_by_col, cols[0], lw)
+    if not flat:
+        return [], [], 0.0
+    corners, end = _steps(flat, drops, last_seen, lw)
+    return corners, _mark_centres(marks), float(end - cols[0])
+
+
+def _classify_columns(runs_by_col, c0: int, lw: float):
+    """Follow the curve from column c0: (flat columns (c, centre), drop columns (c, bottom),
+    censor-mark columns, last column seen)."""
+    w = len(runs_by_col)
     prev = runs_by_col[c0][0]
     level = prev[0] + (lw - 1) / 2          # a curve starts at its top (it only goes down)
     flat: list[tuple[int, float]] = []        # (column, centre) of flat columns
@@ -193,9 +201,11 @@ def trace_mask(m: np.ndarray) -> tuple[list[tuple[float, float]], list[float], f
             flat.append((c, centre))
         prev = (top, bot)
         last_seen = c
-    if not flat:
-        return [], [], 0.0
-    # stretches of flat columns at one level
+    return flat, drops, marks, last_seen
+
+
+def _steps(flat, drops, last_seen: int, lw: float) -> tuple[list[tuple[float, float]], float]:
+    """Step corners from the classified columns, and the x where the curve ends."""
     stretches: list[list[tuple[int, float]]] = [[flat[0]]]
     total = flat[0][1]
     for c, y in flat[1:]:
@@ -204,7 +214,6 @@ def trace_mask(m: np.ndarray) -> tuple[list[tuple[float, float]], list[float], f
             total = 0.0
         stretches[-1].append((c, y))
         total += y
-    # short stretches that sit between longer ones at the same level are noise; keep all
     levels = [float(np.median([q[1] for q in st])) for st in stretches]
     drop_cols = np.array([d[0] for d in drops]) if drops else np.zeros(0)
     corners = [(float(stretches[0][0][0]), levels[0])]
@@ -225,7 +234,11 @@ def trace_mask(m: np.ndarray) -> tuple[list[tuple[float, float]], list[float], f
         end = xd
     else:
         corners.append((end, levels[-1]))
-    # merge mark columns into marks
+    return corners, end
+
+
+def _mark_centres(marks: list[int]) -> list[float]:
+    """Neighbouring mark columns are one mark, at their middle."""
     mk: list[float] = []
     grp: list[int] = []
     for c in marks:
@@ -235,7 +248,7 @@ def trace_mask(m: np.ndarray) -> tuple[list[tuple[float, float]], list[float], f
         grp.append(c)
     if grp:
         mk.append(float(np.mean(grp)))
-    return corners, mk, float(end - c0)
+    return mk
 
 
 def trace_image(rgb, calibration, plot_box=None, n_curves=None) -> tuple[list[Curve], list[str]]:

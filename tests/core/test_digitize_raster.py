@@ -77,6 +77,9 @@ def test_bad_images():
         digitize(image_source(blank), calibration=cal)
     with pytest.raises(DigitizeError, match="needs a calibration"):
         digitize(image_source(blank))
+    flipped = AxisCalibration(((580, 0), (50, 36)), ((350, 0), (20, 1)))
+    with pytest.raises(DigitizeError, match="reversed axis"):
+        digitize(image_source(blank), calibration=flipped)
 
 
 def test_five_coloured_curves_traced():

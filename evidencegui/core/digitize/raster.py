@@ -262,6 +262,11 @@ def trace_image(rgb, calibration, plot_box=None, n_curves=None) -> tuple[list[Cu
     if min(h, w) < MIN_SIDE:
         raise DigitizeError(f"the image is {w}×{h} pixels, too small to trace (at least {MIN_SIDE} pixels a side); "
                             "use a larger image or a higher resolution, or click the points by hand")
+    (qx0, vx0), (qx1, vx1) = calibration.x
+    (qy0, vy0), (qy1, vy1) = calibration.y
+    if (vx1 - vx0) / (qx1 - qx0) < 0 or (vy1 - vy0) / (qy1 - qy0) > 0:
+        raise DigitizeError("the calibration describes a reversed axis (time growing to the left, or survival "
+                            "growing downward): check the points typed; reversed axes are not traced")
     warnings: list[str] = []
     if plot_box is None:
         plot_box = find_plot_box(rgb[..., :3])

@@ -51,6 +51,7 @@ class Word:
     top: float
     x1: float
     bottom: float
+    colour: tuple[int, int, int] | None = None   # text (fill) colour, RGB 0–255
 
     @property
     def xc(self) -> float:
@@ -239,8 +240,10 @@ def read_vector_page(path, page: int = 1) -> VectorPage:
                 dash=_dash(obj.get("dash")),
                 kind=str(obj.get("object_type", "curve"))))
         words = [Word(str(w["text"]), float(w["x0"]) - x_off, float(w["top"]) - y_off,
-                      float(w["x1"]) - x_off, float(w["bottom"]) - y_off)
-                 for w in pg.extract_words(keep_blank_chars=False, use_text_flow=False)
+                      float(w["x1"]) - x_off, float(w["bottom"]) - y_off,
+                      _rgb(w.get("non_stroking_color")))
+                 for w in pg.extract_words(keep_blank_chars=False, use_text_flow=False,
+                                           extra_attrs=["non_stroking_color"])
                  if w.get("upright", True)]
         return VectorPage(float(pg.width), float(pg.height), paths, words)
     except FigureError:

@@ -13,14 +13,9 @@ from evidencegui.core.model import CONTROL, EXPERIMENTAL, Endpoint, Trial
 
 
 def curve_data(cal, points) -> tuple[np.ndarray, np.ndarray]:
-    """Pixels → (time, survival in [0, 1]) through the calibration."""
-    px = np.array([p[0] for p in points], float)
-    py = np.array([p[1] for p in points], float)
-    t, s = cal.to_data(px, py)
-    s = np.asarray(s, float)
-    if cal.percent:
-        s = s / 100.0
-    return np.asarray(t, float), s
+    """Pixels → (time, survival in [0, 1]) through the calibration (a percent axis included)."""
+    t, s = cal.to_data([p[0] for p in points], [p[1] for p in points])
+    return np.asarray(t, float), np.asarray(s, float)
 
 
 def gather(win):

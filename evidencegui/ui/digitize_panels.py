@@ -150,13 +150,12 @@ class CurvesPanel(QGroupBox):
             old = keep.get(c.name)
             if old:
                 role.setCurrentText(old[0])
-                if old[1] in self._targets:
-                    into.setCurrentText(old[1])
-            else:
-                if r == len(curves) - 1 and n_arms > 1:
-                    role.setCurrentText(CONTROL)
-                if c.name in self._targets:
-                    into.setCurrentText(c.name)
+            elif r == len(curves) - 1 and n_arms > 1:
+                role.setCurrentText(CONTROL)
+            if old and old[1] in self._targets:
+                into.setCurrentText(old[1])
+            elif c.name in self._targets:            # a curve named as an arm goes into it
+                into.setCurrentText(c.name)
             self.table.setCellWidget(r, 2, role)
             self.table.setCellWidget(r, 3, into)
             pts = QTableWidgetItem(str(len(c.points)))

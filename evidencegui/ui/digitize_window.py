@@ -74,7 +74,14 @@ def _open_job(path, page, progress=None):
 
 
 def _find_job(source, crop, calibration, progress=None):
-    from evidencegui.core.digitize import digitize
+    """Curves of the figure: a PDF's vector drawing first (exact, calibrated from its tick
+    labels), then the picture traced with the user's calibration."""
+    from evidencegui.core.digitize import DigitizeError, digitize
+    if source.vector is not None and calibration is not None:
+        try:
+            return digitize(source, crop=crop)
+        except DigitizeError:
+            pass
     return digitize(source, crop=crop, calibration=calibration)
 
 
@@ -395,12 +402,16 @@ class DigitizeWindow(QMainWindow):
             self.say("Open a figure first (Ctrl+O), or paste one (Ctrl+V).", error=True)
             return False
         cal = None
-        if len(self.canvas.cal_points) == 4:
+        if len(self.canvas.cal_points) == 4 or self.source.vector is None:
             cal, why = self.calibration()
             if cal is None:
-                self.say(why, error=True)
+                self.say(why + ("" if self.source.vector is not None else
+                                "\nAn image's axes cannot be read automatically: calibrate them, "
+                                "then Find curves."), error=True)
                 return False
         try:
+            # a PDF's drawing is read exactly, with the axes from its tick labels; the user's
+            # calibration is for tracing the picture when the page has no curve paths
             result = run_with_progress(self, "Finding the curves", _find_job, self.source,
                                        self.canvas.crop, cal)
         except Cancelled:
@@ -422,9 +433,10 @@ class DigitizeWindow(QMainWindow):
                     continue
                 t = [p[0] for p in c.points]
                 s = [p[1] for p in c.points]
-                px, py = use.to_pixels(t, [v * 100 if use.percent else v for v in s])
+                px, py = use.to_pixels(t, s)
                 curves.append(EditCurve(c.name, tuple(int(v) for v in c.colour),
-                                        [(float(x), float(y)) for x, y in zip(px, py)]))
+                                        [(float(x), float(y)) for x, y in zip(px, py)],
+                                        censor_times=list(c.censor_times)))
             if curves:
                 self.canvas.replace_curves(curves)
         finally:
@@ -459,7 +471,7 @@ class DigitizeWindow(QMainWindow):
         if cal is not None:
             times = self.grid.times()
             if times:
-                px, _py = cal.to_pixels(times, [cal.y[0][1]] * len(times))
+                px, _py = cal.to_pixels(times, [0.0] * len(times))
                 xs = [float(x) for x in px]
         self.canvas.set_marks(xs)
 

@@ -59,6 +59,7 @@ class EditCurve:
     colour: tuple[int, int, int]
     points: list[tuple[float, float]] = field(default_factory=list)
     arm: bool = True                    # reconstruct this curve as an arm
+    censor_times: list[float] = field(default_factory=list)   # read on the figure (time units)
 
 
 def step_path_points(points) -> list[tuple[float, float]]:

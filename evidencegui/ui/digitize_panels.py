@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QGridLayout, QGroupBox,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+                               QSizePolicy, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from evidencegui.core.curves import TIME_UNITS
 from evidencegui.core.model import CONTROL, EXPERIMENTAL, STANDARD_ENDPOINTS
@@ -78,7 +78,8 @@ class CalibrationPanel(QGroupBox):
 
     def set_values(self, values: dict, percent: bool | None = None) -> None:
         for key, v in values.items():
-            self.values[key].setText(f"{v:g}")
+            v = round(float(v), 9) + 0.0          # axis values read from a PDF: 30, not 30.0000001
+            self.values[key].setText(f"{v:.10g}")
         if percent is not None:
             self.percent.setChecked(percent)
 
@@ -268,8 +269,10 @@ class AtRiskGrid(QGroupBox):
         row.addStretch(1)
         self.status = QLabel("")
         self.status.setWordWrap(True)
+        self.status.hide()
         lay.addLayout(row)
         lay.addWidget(self.status)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self._busy = False
 
     def names(self) -> list[str]:
@@ -289,6 +292,10 @@ class AtRiskGrid(QGroupBox):
         self._fit_height()
         self._on_change()
 
+    def resizeEvent(self, event):  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_height()
+
     def set_table(self, times, counts: dict) -> None:
         """Fill from a table read in the figure: times, and counts by arm name."""
         self._busy = True
@@ -300,6 +307,7 @@ class AtRiskGrid(QGroupBox):
             for c in range(len(times)):
                 self.table.setItem(r, c, QTableWidgetItem(str(row[c]) if c < len(row) else ""))
         self._busy = False
+        self._fit_height()
         self._on_change()
 
     def set_cell(self, row: int, col: int, text: str) -> None:
@@ -322,14 +330,19 @@ class AtRiskGrid(QGroupBox):
     def _fill_clicked(self) -> None:
         step, until = _number(self.step.text()), _number(self.until.text())
         if step is None or until is None or step <= 0 or until < step:
-            self.status.setText("Fill times: type the step between times (e.g. 6) and the last time "
-                                "(e.g. 48), both numbers, the step above 0.")
+            self._say("Fill times: type the step between times (e.g. 6) and the last time "
+                      "(e.g. 48), both numbers, the step above 0.")
             return
         if until / step > 200:
-            self.status.setText(f"Fill times: {until:g} every {step:g} makes more than 200 columns; "
-                                "choose a larger step.")
+            self._say(f"Fill times: {until:g} every {step:g} makes more than 200 columns; "
+                      "choose a larger step.")
             return
         self.fill_times(step, until)
+
+    def _say(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setStyleSheet("color: #a00;")
+        self.status.show()
 
     def _remove_column(self) -> None:
         c = self.table.currentColumn()
@@ -351,7 +364,10 @@ class AtRiskGrid(QGroupBox):
     def _fit_height(self) -> None:
         h = self.table.horizontalHeader().height() if self.table.horizontalHeader().isVisible() else 0
         rows = sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
-        self.table.setFixedHeight(rows + h + self.table.horizontalScrollBar().sizeHint().height() + 6)
+        wide = sum(self.table.columnWidth(c) for c in range(self.table.columnCount())) \
+            + self.table.verticalHeader().width() > self.table.viewport().width()
+        bar = self.table.horizontalScrollBar().sizeHint().height() if wide else 0
+        self.table.setFixedHeight(rows + h + bar + 2 * self.table.frameWidth() + 2)
 
     def _on_change(self, *_):
         if self._busy:
@@ -366,6 +382,7 @@ class AtRiskGrid(QGroupBox):
                     item.setBackground(QBrush(_BAD) if (r, c) in bad else QBrush())
         self._busy = False
         self.status.setText("\n".join(m for _r, _c, m in problems))
+        self.status.setVisible(bool(problems))
         self.status.setStyleSheet("color: #a00;" if problems else "")
         self.changed.emit()
 

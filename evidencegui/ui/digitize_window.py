@@ -115,11 +115,11 @@ class DigitizeWindow(QMainWindow):
         scroll.setWidget(side)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        left = QSplitter(Qt.Orientation.Vertical)
-        left.addWidget(self.canvas)
-        left.addWidget(self.grid)
-        left.setStretchFactor(0, 1)
-        left.setCollapsible(0, False)
+        left = QWidget()                   # the figure takes the room the grid leaves
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.canvas, 1)
+        ll.addWidget(self.grid, 0)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(scroll)
@@ -187,6 +187,8 @@ class DigitizeWindow(QMainWindow):
         self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
         self.act_redo = self.canvas.undo_stack.createRedoAction(self, "Redo")
         self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.act_undo.setIconText("Undo")       # the toolbar stays short; the tooltip says what
+        self.act_redo.setIconText("Redo")
         for a in (self.act_undo, self.act_redo):
             self.addAction(a)
             tb.addAction(a)

@@ -80,3 +80,44 @@ def draw(path, arms=None, fmt: str = "PNG"):
         d.line(pts, fill=COLOURS[arm.name], width=3)
     im.save(path, fmt)
     return arms
+
+
+def draw_pdf(path, arms=None, figure_page: int = 2):
+    """A PDF whose page ``figure_page`` holds the figure as a vector drawing (matplotlib): step
+    curves with a legend, ticks, and the numbers at risk under the axis; the other page holds
+    text only. Returns the arms drawn."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_pdf import PdfPages
+    arms = arms or make_arms()
+    with PdfPages(path) as pdf:
+        for page in (1, 2):
+            fig = plt.figure(figsize=(7, 5))
+            if page != figure_page:
+                fig.text(0.1, 0.8, "Results", fontsize=16)
+                fig.text(0.1, 0.7, "The figure is on the next page.")
+                pdf.savefig(fig)
+                plt.close(fig)
+                continue
+            ax = fig.add_axes((0.15, 0.3, 0.8, 0.65))
+            for arm in arms:
+                c = arm.corners()
+                ax.step([p[0] for p in c], [p[1] for p in c], where="post",
+                        color=[v / 255 for v in COLOURS[arm.name]], lw=1.5, label=arm.name)
+            ax.set_xlim(0, T_MAX)
+            ax.set_ylim(0, 1.02)
+            ax.set_xticks(TICKS)
+            ax.set_xlabel("Months")
+            ax.set_ylabel("Overall survival")
+            ax.legend(loc="upper right", frameon=False)
+            fig.text(0.02, 0.14, "No. at risk", fontsize=9)
+            for k, arm in enumerate(arms):
+                y = 0.09 - 0.045 * k
+                fig.text(0.02, y, arm.name, fontsize=9)
+                for t, n in zip(TICKS, arm.at_risk()):
+                    xf = 0.15 + 0.8 * t / T_MAX
+                    fig.text(xf, y, str(n), fontsize=9, ha="center")
+            pdf.savefig(fig)
+            plt.close(fig)
+    return arms

@@ -209,6 +209,49 @@ def test_into_an_existing_endpoint_replaces_the_modelled_curves(window, monkeypa
     assert all(a.patients is None for a in window.project.trials[ti].endpoints[0].arms)
 
 
+def test_pdf_page_crop_find_reconstruct(window, monkeypatch, tmp_path):
+    """A two-page PDF drawn by matplotlib (vector): page 1 has no figure and says so; page 2,
+    cropped by dragging, gives the curves named from the legend and the numbers at risk read
+    from the text, exactly; Reconstruct puts both arms into a new trial."""
+    pytest.importorskip("matplotlib")
+    path = tmp_path / "article.pdf"
+    arms = drawn.draw_pdf(path)
+    dw = _open_window(window, monkeypatch, path)
+    assert dw.source.kind == "pdf" and dw.page.maximum() == 2 and dw.canvas.mode == "crop"
+    dw.act_find.trigger()
+    assert "No curves found" in dw.note.text() and dw.canvas.curves == []
+    spin = dw.page
+    spin.lineEdit().selectAll()
+    QTest.keyClicks(spin.lineEdit(), "2")
+    QTest.keyClick(spin.lineEdit(), Qt.Key.Key_Return)
+    assert dw.source.page == 2
+    h, w = dw.source.image.shape[:2]
+    vp = dw.canvas.viewport()
+    a, b = dw.canvas.mapFromScene(QPointF(4, 4)), dw.canvas.mapFromScene(QPointF(w - 5, h - 5))
+    QTest.mousePress(vp, Qt.MouseButton.LeftButton, pos=a)
+    QTest.mouseMove(vp, b)
+    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=b)
+    assert dw.canvas.crop is not None
+    QTest.mouseClick(dw.curves.find, Qt.MouseButton.LeftButton)
+    assert sorted(c.name for c in dw.canvas.curves) == ["Control", "Drug"], dw.note.text()
+    assert len(dw.canvas.cal_points) == 4 and dw.cal.value("x2") == pytest.approx(30)
+    tables, problems = dw.grid.tables()
+    assert not problems
+    for arm in arms:
+        assert tables[arm.name] == (list(map(float, drawn.TICKS)), arm.at_risk())
+    row = [c.name for c in dw.canvas.curves].index("Control")
+    dw.curves.table.cellWidget(row, 2).setCurrentText("control")
+    dw.curves.table.cellWidget(1 - row, 2).setCurrentText("experimental")
+    QTest.mouseClick(dw.run_btn, Qt.MouseButton.LeftButton)
+    ep = window.project.trials[-1].endpoints[0]
+    by = {a.label: a for a in ep.arms}
+    assert by["Control"].role == "control", dw.note.text()
+    for arm in arms:
+        rec = by[arm.name].patients
+        assert rec.n == 50 and rec.reconstruction["page"] == 2
+        assert abs(rec.events - int(arm.event.sum())) <= 2
+
+
 # ----------------------------------------------------------------------------- bad input, cancel
 
 def test_bad_image_says_so(window, monkeypatch, tmp_path):

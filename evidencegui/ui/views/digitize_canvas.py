@@ -400,6 +400,8 @@ class DigitizeCanvas(QGraphicsView):
         text.setBrush(QColor(200, 0, 200))
         text.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
         text.setPos(x + 4, y + 3)
+        if label.startswith("Y"):          # above the point: X₁ and Y₁ often share a spot
+            text.setPos(x + 4, y - 20)
         f = text.font()
         f.setBold(True)
         text.setFont(f)
@@ -434,7 +436,7 @@ class DigitizeCanvas(QGraphicsView):
             self.scene().addItem(h)
             items.append(h)
         if c.points:
-            x, y = min(c.points)
+            x, y = max(c.points, key=lambda p: (p[0], -p[1]))   # a direct label at the end
             label = QGraphicsSimpleTextItem(c.name)
             label.setBrush(colour)
             f = label.font()
@@ -447,7 +449,7 @@ class DigitizeCanvas(QGraphicsView):
             plate.setBrush(QColor(255, 255, 255, 220))
             plate.setPen(QPen(colour, 1))
             plate.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
-            lx, ly = x + 6, y - 22 - 18 * (index % 3)
+            lx, ly = x, y + 8
             plate.setPos(lx, ly)
             label.setPos(lx, ly)
             for it in (plate, label):

@@ -7,9 +7,12 @@ Libraries (MIT-compatible only; no PyMuPDF, which is AGPL):
   clearly. Its path API (``FPDFPath_*``) can also give segments and colours, but the dash
   pattern needs a recent PDFium and the words need assembling from characters by hand.
 - **pdfplumber** (MIT, on pdfminer.six, MIT) reads the vector content: every path with its
-  points, stroke and fill colour, line width and dash pattern, including paths drawn inside form
-  XObjects (how matplotlib draws its markers), and the words with their boxes. It is pure Python,
-  slower than PDFium, but a figure page holds a few hundred objects (tens of milliseconds).
+  points, stroke and fill colour, line width and dash pattern, and the words with their boxes
+  and colours (words are split where the font size changes, so a superscript stays apart). It
+  is pure Python, slower than PDFium, but a figure page holds a few hundred objects (tens of
+  milliseconds). Known limit: paths inside form XObjects (how matplotlib draws its markers) are
+  placed right but lose the inherited colour and line width (pdfminer starts a form with a fresh
+  graphics state), so censor marks are matched to curves by position, not colour.
 
 So both: PDFium for the picture, pdfplumber for the drawing and the text. Coordinates of the
 vector page are PDF points with y counted from the TOP of the page (as pdfplumber gives them);
@@ -243,7 +246,7 @@ def read_vector_page(path, page: int = 1) -> VectorPage:
                       float(w["x1"]) - x_off, float(w["bottom"]) - y_off,
                       _rgb(w.get("non_stroking_color")))
                  for w in pg.extract_words(keep_blank_chars=False, use_text_flow=False,
-                                           extra_attrs=["non_stroking_color"])
+                                           extra_attrs=["non_stroking_color", "size"])
                  if w.get("upright", True)]
         return VectorPage(float(pg.width), float(pg.height), paths, words)
     except FigureError:

@@ -116,6 +116,9 @@ def digitize(source, crop: tuple | None = None, calibration: AxisCalibration | N
                             "available to read the tick labels of an image")
     if crop is not None and box is None:
         box = crop
+    if box is None:
+        from .raster import find_plot_box
+        box = find_plot_box(image[..., :3]) if image.ndim == 3 and min(image.shape[:2]) >= 16 else None
     curves, w = trace_image(image, calibration, plot_box=box)
     return DigitizeResult("raster", calibration, name_curves(curves), None, warnings + w,
                           None if box is None else tuple(float(v) for v in box))

@@ -58,7 +58,14 @@ def find_plot_box(rgb: np.ndarray) -> tuple[int, int, int, int] | None:
     best = max(c[1] for c in cols)
     ay = [c for c in cols if c[1] >= 0.8 * best]
     xcol = min(ay, key=lambda c: c[0])            # leftmost long line: the y axis
-    return int(xcol[0]), int(xcol[2]), int(yrow[3] - 1), int(yrow[0])
+    # the box inside the axis lines, however thick they are drawn
+    x0 = int(xcol[0])
+    while x0 + 1 < w and dark[xcol[2] - 1 - (xcol[1] // 2), x0 + 1] and x0 - xcol[0] < 20:
+        x0 += 1
+    y1 = int(yrow[0])
+    while y1 - 1 > 0 and dark[y1 - 1, yrow[2] + (yrow[1] // 2)] and yrow[0] - y1 < 20:
+        y1 -= 1
+    return x0, int(xcol[2]), int(yrow[3] - 1), y1
 
 
 def _kmeans(x: np.ndarray, k: int, iters: int = 15) -> tuple[np.ndarray, np.ndarray]:
@@ -88,17 +95,22 @@ def colour_clusters(lab: np.ndarray, mask: np.ndarray, max_k: int = 8) -> list[t
     rng = np.random.default_rng(1)
     sample = feat[rng.choice(len(feat), min(len(feat), 6000), replace=False)]
     centres, _ = _kmeans(sample, max_k)
-    # merge centres closer than a just-noticeable colour difference for lines
-    merged: list[np.ndarray] = []
-    for c in centres:
-        for i, m in enumerate(merged):
-            if np.sqrt(((c - m) ** 2).sum()) < 15:
-                merged[i] = (m + c) / 2
+    # merge centres of the same hue: a line's anti-aliased edges are its colour mixed with
+    # white (same hue angle, less chroma); two arms never differ by lightness alone here
+    # (black and grey are the "dark" group, outside this clustering)
+    hue = np.degrees(np.arctan2(centres[:, 2], centres[:, 1]))
+    order = np.argsort(-np.hypot(centres[:, 1], centres[:, 2]))
+    merged: list[tuple[np.ndarray, float]] = []
+    for i in order:
+        for m, h in merged:
+            if abs((hue[i] - h + 180) % 360 - 180) < 20:
                 break
         else:
-            merged.append(c)
-    cen = np.array(merged)
-    labels = np.argmin(((feat[:, None, :] - cen[None]) ** 2).sum(-1), axis=1)
+            merged.append((centres[i], hue[i]))
+    cen = np.array([m for m, _ in merged])
+    ph = np.degrees(np.arctan2(feat[:, 2], feat[:, 1]))
+    mh = np.array([h for _, h in merged])
+    labels = np.argmin(np.abs((ph[:, None] - mh[None] + 180) % 360 - 180), axis=1)
     out = []
     idx = np.flatnonzero(mask.ravel())
     for j in range(len(cen)):
@@ -119,101 +131,98 @@ def _line_width(runs_by_col) -> float:
 
 
 def trace_mask(m: np.ndarray) -> tuple[list[tuple[float, float]], list[float], float]:
-    """Step corners (x, y) in mask pixels, censor-mark x positions, and the traced x extent."""
+    """Step corners (x, y) in mask pixels, censor-mark x positions, and the traced x extent.
+
+    Column by column, the run of pixels connected to the previous column's run is the curve
+    there. A thin run near the current level is a flat column (it refines the level); a run that
+    sticks out above the level is a censor mark (skipped, its column kept); a run that leaves
+    the level downward is part of a drop. Flat columns at one level make a stretch; between two
+    stretches the drop sits at the middle of the drop columns between them."""
     h, w = m.shape
     runs_by_col = [_runs(m[:, c]) for c in range(w)]
     lw = max(_line_width(runs_by_col), 1.0)
     tol = max(1.5 * lw, 2.0)
-    look = int(max(3 * lw, 8))
     cols = [c for c in range(w) if len(runs_by_col[c])]
     if not cols:
         return [], [], 0.0
     c0 = cols[0]
-    r0 = runs_by_col[c0][0]
-    y = (r0[0] + r0[1]) / 2
-    corners = [(float(c0), y)]
-    marks: list[float] = []
+    prev = runs_by_col[c0][0]
+    level = (prev[0] + prev[1]) / 2
+    flat: list[tuple[int, float]] = []        # (column, centre) of flat columns
+    drops: list[tuple[int, int]] = []         # (column, bottom) of drop columns
+    marks: list[int] = []
     last_seen = c0
-    c = c0
-    flat: list[float] = [y]
-
-    def near(runs, level):
-        return [r for r in runs if r[0] - tol <= level <= r[1] + tol]
-
-    def thin(r):
-        return r[1] - r[0] + 1 <= 2 * lw + 1
-
-    while c < w - 1:
-        c += 1
-        runs = runs_by_col[c]
-        hit = near(runs, y)
-        if not hit:
-            # a gap (dashes, another curve drawn over this one): a thin line lower down that
-            # continues for a few columns, close after the gap, is the curve after a drop
-            below = [r for r in runs if r[0] > y + tol and thin(r)]
-            if below and c - last_seen <= max(0.1 * w, 3 * look):
-                r = min(below, key=lambda r: r[0])
-                ny = (r[0] + r[1]) / 2
-                ok = sum(1 for k in range(c + 1, min(w, c + look)) if any(abs((q[0] + q[1]) / 2 - ny) <= lw for q in runs_by_col[k]))
-                if ok >= min(2, w - c - 1):
-                    xd = (last_seen + c) / 2
-                    y_old = float(np.median(flat))
-                    corners += [(xd, y_old), (xd, ny)]
-                    y, flat, last_seen = ny, [ny], c
+    max_gap = max(0.1 * w, 6 * lw)
+    for c in range(c0, w):
+        rs = runs_by_col[c]
+        if not len(rs):
             continue
-        r = max(hit, key=lambda r: r[1])
-        top, bot = r
-        if top < y - tol:             # sticks out above the level: a censor mark
-            start = c
-            while c + 1 < w and any(q[0] < y - tol for q in near(runs_by_col[c + 1], y)):
-                c += 1
-            marks.append((start + c) / 2)
-            last_seen = c
-            continue
-        if bot > y + tol:             # leaves the level downward: a drop if a thin line follows lower
-            start = c
-            while c + 1 < w and any(q[1] > y + tol for q in near(runs_by_col[c + 1], y)):
-                c += 1
-            ny = None
-            for k in range(c + 1, min(w, c + 1 + look)):
-                rk = [q for q in runs_by_col[k] if thin(q)]
-                lower = [q for q in rk if q[0] > y + tol and q[0] <= bot + tol]
-                if lower:
-                    q = min(lower, key=lambda q: abs(q[1] - bot))
-                    ny = (q[0] + q[1]) / 2
-                    break
-                if any(abs((q[0] + q[1]) / 2 - y) <= lw for q in rk):
-                    break
-            if ny is None and c + 1 >= w - 1:
-                ny = bot - (lw - 1) / 2      # the drop is the last thing drawn
-            if ny is not None:
-                xd = (start + c) / 2
-                y_old = float(np.median(flat))
-                corners += [(xd, y_old), (xd, ny)]
-                y, flat = ny, [ny]
-            else:
-                marks.append((start + c) / 2)
-            last_seen = c
-            continue
+        conn = [r for r in rs if r[0] <= prev[1] + 1 and r[1] >= prev[0] - 1]
+        if conn:
+            r = min(conn, key=lambda r: abs(r[0] - prev[0]))
+        else:
+            # a gap (dashes, a curve drawn over this one): a thin run at or below the level,
+            # close after the gap, continues the curve
+            if c - last_seen > max_gap:
+                continue
+            cand = [r for r in rs if (r[0] + r[1]) / 2 >= level - lw and r[1] - r[0] + 1 <= lw + 2]
+            if not cand:
+                continue
+            r = min(cand, key=lambda r: r[0])
+        top, bot = int(r[0]), int(r[1])
         centre = (top + bot) / 2
-        if thin(r) and abs(centre - y) <= lw:
-            flat.append(centre)
+        if top < level - tol:                       # sticks out above the level: censor mark
+            marks.append(c)
+        elif bot - top + 1 <= lw + 1.5:             # thin: a flat column
+            flat.append((c, centre))
+            level = centre if abs(centre - level) > lw / 2 else level
+        elif bot > level + tol:                     # leaves the level downward: a drop
+            drops.append((c, bot))
+        else:
+            flat.append((c, centre))
+        prev = (top, bot)
         last_seen = c
-    y_end = float(np.median(flat))
-    # re-level the flat stretches on the median of their columns
-    out = [(corners[0][0], corners[0][1])]
-    for i in range(1, len(corners), 2):
-        out.append(corners[i])
-        out.append(corners[i + 1])
-    out.append((float(last_seen), y_end))
-    # the level of each stretch: the median recorded when it ended
-    fixed = [out[0]]
-    for i in range(1, len(out)):
-        fixed.append(out[i])
-    for i in range(0, len(fixed) - 1, 2):
-        lvl = fixed[i + 1][1]
-        fixed[i] = (fixed[i][0], lvl)
-    return fixed, marks, float(last_seen - c0)
+    if not flat:
+        return [], [], 0.0
+    # stretches of flat columns at one level
+    stretches: list[list[tuple[int, float]]] = [[flat[0]]]
+    for c, y in flat[1:]:
+        ref = float(np.median([q[1] for q in stretches[-1]]))
+        if abs(y - ref) > max(lw / 2, 0.75):
+            stretches.append([])
+        stretches[-1].append((c, y))
+    # short stretches that sit between longer ones at the same level are noise; keep all
+    levels = [float(np.median([q[1] for q in st])) for st in stretches]
+    drop_cols = np.array([d[0] for d in drops]) if drops else np.zeros(0)
+    corners = [(float(stretches[0][0][0]), levels[0])]
+    for i in range(1, len(stretches)):
+        a, b = stretches[i - 1][-1][0], stretches[i][0][0]
+        if levels[i] < levels[i - 1]:              # higher again: survival cannot rise
+            levels[i] = levels[i - 1]
+            continue
+        between = drop_cols[(drop_cols > a) & (drop_cols < b)] if len(drop_cols) else drop_cols
+        xd = float(between.mean()) if len(between) else (a + b) / 2
+        corners += [(xd, levels[i - 1]), (xd, levels[i])]
+    end = float(max(stretches[-1][-1][0], last_seen))
+    tail = [d for d in drops if d[0] > stretches[-1][-1][0]]
+    if tail:                                        # a last drop with nothing drawn after it
+        xd = float(np.mean([d[0] for d in tail]))
+        yb = max(d[1] for d in tail) - (lw - 1) / 2
+        corners += [(xd, levels[-1]), (xd, yb)]
+        end = xd
+    else:
+        corners.append((end, levels[-1]))
+    # merge mark columns into marks
+    mk: list[float] = []
+    grp: list[int] = []
+    for c in marks:
+        if grp and c - grp[-1] > 1:
+            mk.append(float(np.mean(grp)))
+            grp = []
+        grp.append(c)
+    if grp:
+        mk.append(float(np.mean(grp)))
+    return corners, mk, float(end - c0)
 
 
 def trace_image(rgb, calibration, plot_box=None, n_curves=None) -> tuple[list[Curve], list[str]]:
@@ -238,7 +247,7 @@ def trace_image(rgb, calibration, plot_box=None, n_curves=None) -> tuple[list[Cu
     x0, y0, x1, y1 = (int(round(v)) for v in plot_box)
     x0, y0 = max(x0, 0), max(y0, 0)
     x1, y1 = min(x1, w - 1), min(y1, h - 1)
-    inset = 3
+    inset = max(2, int(round(0.004 * max(h, w))))     # clear of the axis and frame lines
     sub = rgb[y0 + inset: y1 - 1, x0 + inset: x1 - 1, :3]
     if min(sub.shape[:2]) < MIN_SIDE // 2:
         raise DigitizeError(f"the plot area found is {sub.shape[1]}×{sub.shape[0]} pixels, too small to trace; "
@@ -253,10 +262,12 @@ def trace_image(rgb, calibration, plot_box=None, n_curves=None) -> tuple[list[Cu
         groups.append((np.array([float(lab[..., 0][dark].mean()), 0.0, 0.0]), dark))
     found = []
     n_band = n_short = 0
+    biggest = max((int(m.sum()) for _, m in groups), default=0)
     for centre, m in groups:
         per_col = m.sum(axis=0)
         used = per_col[per_col > 0]
-        if len(used) < 0.15 * sw:
+        # colours that only appear where two curves touch (anti-aliased blends) are few pixels
+        if len(used) < 0.15 * sw or m.sum() < 0.2 * biggest:
             n_short += 1
             continue
         if np.median(used) > 0.06 * sh:

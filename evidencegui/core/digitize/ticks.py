@@ -137,8 +137,26 @@ def _snap(axis: str, g, segments, spacing: float) -> tuple[np.ndarray, bool]:
     return pos, False
 
 
+def _power_labels(words) -> list[str]:
+    """Labels written as powers ("10" with a raised exponent beside it), as log axes have."""
+    out = []
+    for w in words:
+        if w.text.strip() != "10":
+            continue
+        h = w.bottom - w.top
+        for e in words:
+            if e is not w and 0 <= e.x0 - w.x1 < 0.3 * h and e.bottom < w.bottom - 0.2 * h \
+                    and (e.bottom - e.top) < 0.9 * h and parse_number(e.text) is not None:
+                out.append(f"10^{e.text}")
+    return out
+
+
 def find_axes(words, segments) -> tuple[TickAxis, TickAxis, list[str]]:
     """The x and y tick axes of the figure. Raises DigitizeError when they cannot be read."""
+    powers = _power_labels(words)
+    if len(powers) >= 2:
+        raise DigitizeError(f"a logarithmic axis (labels {', '.join(powers)}): only linear axes are read; "
+                            "digitize this figure by clicking points on a calibrated image instead")
     numeric = [(w, v) for w in words if (v := parse_number(w.text)) is not None]
     problems: list[str] = []
     xs = _candidates(numeric, "x", problems)

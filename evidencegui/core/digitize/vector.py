@@ -95,6 +95,9 @@ def _pieces(paths, box, grid_tol) -> tuple[list[Piece], int, int]:
                               or (abs(pts[0, 0] - pts[1, 0]) < 0.05 and (py1 - py0) > 0.5 * h)):
             n_grid += 1       # grid line or axis line
             continue
+        if len(pts) >= 4 and np.allclose(pts[0], pts[-1], atol=0.05):
+            n_grid += 1       # a closed outline (legend frame, box): never a survival curve
+            continue
         if p.fill is not None and min(p.fill) < 245 and len(pts) > 4 and (px1 - px0) * (py1 - py0) > 0.002 * w * h:
             n_fill += 1       # a filled and outlined shape: a band, a box, not a curve
             continue
@@ -137,6 +140,12 @@ def _connect(key, colour, polys) -> list[Piece]:
     return list(groups.values())
 
 
+def _non_increasing(piece: Piece) -> bool:
+    """Survival never rises: in drawing order or sorted by x, y (from the top) never goes up."""
+    a = _steps(piece)
+    return bool(np.all(np.diff(a[:, 1]) >= -0.05))
+
+
 def _legend_name(piece: Piece, words) -> tuple[str | None, tuple[float, float] | None]:
     bx0, by0, bx1, by1 = piece.bbox
     if by1 - by0 > 1.0 or bx1 - bx0 < 3:
@@ -171,9 +180,10 @@ def extract_curves(page, box, to_data, plot_w) -> tuple[list[Curve], list[str]]:
     pieces, n_grid, n_fill = _pieces(page.paths, box, tol)
     inside = [p for p in pieces if p.bbox[0] >= x0 - tol and p.bbox[2] <= x1 + tol
               and p.bbox[1] >= y0 - tol and p.bbox[3] <= y1 + tol]
-    long = [p for p in inside if p.bbox[2] - p.bbox[0] >= 0.15 * plot_w]
+    long = [p for p in inside if p.bbox[2] - p.bbox[0] >= 0.15 * plot_w and _non_increasing(p)]
     mark_size = max(12.0, 0.05 * plot_w)
-    small = [p for p in inside if p not in long and max(p.bbox[2] - p.bbox[0], p.bbox[3] - p.bbox[1]) <= mark_size]
+    small = [p for p in inside if p not in long and max(p.bbox[2] - p.bbox[0], p.bbox[3] - p.bbox[1]) <= mark_size
+             and p.bbox[0] > x0 + 0.5 and p.bbox[3] < y1 - 0.5]     # not the tick marks on the axes
     # legend samples anywhere on the page (inside or outside the box)
     names: dict[tuple, str] = {}
     used_samples = set()
@@ -209,7 +219,7 @@ def extract_curves(page, box, to_data, plot_w) -> tuple[list[Curve], list[str]]:
     curves: list[Curve] = []
     for m, pts in curves_pts:
         t, s = to_data(pts[:, 0], pts[:, 1])
-        s = np.clip(s, 0.0, 1.0)
+        t, s = np.round(t, 9), np.clip(np.round(s, 9), 0.0, 1.0)   # float noise of the fit
         curves.append(Curve(names.get(m.style, ""), tuple(int(c) for c in m.colour),
                             [(float(a), float(b)) for a, b in zip(t, s)], [], m.dash))
     _censor_marks(curves, [p for p in small if id(p) not in used_samples], to_data, box, warnings)
@@ -260,6 +270,7 @@ def _censor_marks(curves, small, to_data, box, warnings):
     for c in centres:
         if not any(abs(c[0] - u[0]) < 0.5 and abs(c[1] - u[1]) < 0.5 and c[3] == u[3] for u in uniq):
             uniq.append(c)
+    curve_colours = {c.colour for c in curves}
     for cx, cy, size, colour in uniq:
         t, s = to_data(np.array([cx]), np.array([cy]))
         t, s = float(t[0]), float(s[0])
@@ -272,7 +283,9 @@ def _censor_marks(curves, small, to_data, box, warnings):
                 continue
             i = np.searchsorted(pts[:, 0], t, side="right") - 1
             level = pts[max(i, 0), 1]
-            d = abs(level - s) + (0 if c.colour == colour else 10)
+            # a mark of a curve's colour goes to that curve; a mark of another colour (inside a
+            # form XObject the colour is not known, see io/figure_sources) to the nearest level
+            d = abs(level - s) + (0 if c.colour == colour or colour not in curve_colours else 10)
             if d < best_d:
                 best, best_d = c, d
         if best is not None and best_d <= tol:

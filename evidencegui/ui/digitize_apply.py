@@ -127,6 +127,7 @@ def apply_reconstruction(win) -> bool:
                      f"curve to the points: largest {fmt_pct(rec.fit.max_abs_distance, digits=1)}, "
                      f"RMS {fmt_pct(rec.fit.rms_distance, digits=1)}")
         lines += [f"  ⚠ {w}" for w in rec.warnings]
-    win.refresh_target()
+    # the target is now the endpoint just filled: Reconstruct again replaces its arms' patients
+    win.refresh_target(win.main.t_index, win.main.e_index)
     win.say("\n".join(lines))
     return True

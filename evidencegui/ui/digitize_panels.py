@@ -278,6 +278,12 @@ class AtRiskGrid(QGroupBox):
     def names(self) -> list[str]:
         return [self.table.verticalHeaderItem(r).text() for r in range(1, self.table.rowCount())]
 
+    def rename(self, old: str, new: str) -> None:
+        """A curve renamed: its row (and the counts typed in it) keeps going with it."""
+        for r, n in enumerate(self.names(), start=1):
+            if n == old:
+                self.table.verticalHeaderItem(r).setText(new)
+
     def set_names(self, names: list[str]) -> None:
         """Rows for these arms; counts already typed stay with their name."""
         old = {n: self._row_texts(r + 1) for r, n in enumerate(self.names())}

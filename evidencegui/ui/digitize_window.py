@@ -215,6 +215,10 @@ class DigitizeWindow(QMainWindow):
         self.curves.chosen.connect(lambda r: setattr(self.canvas, "active_curve", r))
         self.target.changed.connect(lambda: self.curves.set_targets(self.target.arm_labels()))
         self.grid.changed.connect(self._update_marks)
+        # trials and endpoints added, renamed or removed meanwhile: the choices follow
+        controller = getattr(self.main, "controller", None)
+        if controller is not None:
+            controller.applied.connect(lambda _c: self.isVisible() and self.refresh_target())
 
     # ------------------------------------------------------------------ messages
     def say(self, text: str, error: bool = False) -> None:
@@ -389,6 +393,7 @@ class DigitizeWindow(QMainWindow):
                      + ("empty." if not name else "taken."), error=True)
             self._sync_all()
             return
+        self.grid.rename(self.canvas.curves[row].name, name)
         self.canvas.rename_curve(row, name)
         self._sync_all()
 
@@ -398,7 +403,7 @@ class DigitizeWindow(QMainWindow):
         self._sync_all()
 
     def find_curves(self) -> bool:
-        from evidencegui.ui.views.digitize_canvas import EditCurve
+        from evidencegui.ui.views.digitize_canvas import PALETTE, EditCurve
         from evidencegui.ui.workers import Cancelled, run_with_progress
         if self.source is None:
             self.say("Open a figure first (Ctrl+O), or paste one (Ctrl+V).", error=True)
@@ -430,13 +435,18 @@ class DigitizeWindow(QMainWindow):
             if cal is None and result.calibration is not None:
                 self._show_calibration(result.calibration, result.plot_box)
             curves = []
+            seen: set = set()
             for c in result.curves:
                 if use is None or not c.points:
                     continue
                 t = [p[0] for p in c.points]
                 s = [p[1] for p in c.points]
                 px, py = use.to_pixels(t, s)
-                curves.append(EditCurve(c.name, tuple(int(v) for v in c.colour),
+                colour = tuple(int(v) for v in c.colour)
+                if colour in seen or sum(colour) > 600:  # same colour (dashed vs solid), or too pale
+                    colour = next(p for p in PALETTE if p not in seen)
+                seen.add(colour)
+                curves.append(EditCurve(c.name, colour,
                                         [(float(x), float(y)) for x, y in zip(px, py)],
                                         censor_times=list(c.censor_times)))
             if curves:
@@ -477,9 +487,11 @@ class DigitizeWindow(QMainWindow):
                 xs = [float(x) for x in px]
         self.canvas.set_marks(xs)
 
-    def refresh_target(self) -> None:
-        """The main window's trials and endpoints as choices (kept when still there)."""
-        ti, ei = self.target.trial_index(), self.target.endpoint_index()
+    def refresh_target(self, ti=None, ei=None) -> None:
+        """The main window's trials and endpoints as choices: the given ones, else those chosen
+        before (when still there)."""
+        if ti is None:
+            ti, ei = self.target.trial_index(), self.target.endpoint_index()
         project = self.main.project
         same = self.target.project is project
         self.target.set_project(project, ti if same else None, ei if same else None)

@@ -363,3 +363,44 @@ def test_menu_entry_and_shortcut(window):
     others = [a.shortcut().toString() for a in window.findChildren(type(act))
               if a is not act and not a.shortcut().isEmpty()]
     assert "Ctrl+Shift+F" not in others
+
+
+def test_counts_follow_a_renamed_curve_and_reconstruct_again_replaces(window, monkeypatch, figure_png):
+    path, arms = figure_png
+    dw = _open_window(window, monkeypatch, path)
+    _calibrate(dw)
+    dw.act_find.trigger()
+    _type_at_risk(dw, {"Curve 1": arms[1].at_risk(), "Curve 2": arms[0].at_risk()})
+    _rename(dw, 0, "Drug")
+    _rename(dw, 1, "Control")
+    tables, problems = dw.grid.tables()
+    assert not problems and tables["Drug"][1] == arms[1].at_risk()
+    n = len(window.project.trials)
+    assert dw.reconstruct(), dw.note.text()
+    assert len(window.project.trials) == n + 1
+    # the target is now that trial: a second Reconstruct (after an edit) replaces its arms' data
+    assert dw.target.trial_index() == n and dw.curves.into(0) == "Drug"
+    first = window.project.trials[n].endpoints[0].arm("Drug").patients
+    c = dw.canvas
+    c.set_points(0, c.curves[0].points[:-4])
+    assert dw.reconstruct(), dw.note.text()
+    assert len(window.project.trials) == n + 1
+    assert window.project.trials[n].endpoints[0].arm("Drug").patients is not first
+    window.act_undo.trigger()
+    assert window.project.trials[n].endpoints[0].arm("Drug").patients is first
+
+
+def test_curves_of_one_colour_are_drawn_apart(window, monkeypatch, figure_png):
+    """Black solid and black dashed curves (one colour on the figure) get distinct colours."""
+    from evidencegui.core import digitize as dg
+    from evidencegui.ui import digitize_window as dwm
+    path, _arms = figure_png
+    dw = _open_window(window, monkeypatch, path)
+    cal = _calibrate(dw)
+    black = [dg.Curve("A", (0, 0, 0), [(0, 1), (10, 1), (10, 0.5)]),
+             dg.Curve("B", (0, 0, 0), [(0, 1), (5, 1), (5, 0.4)], dash=(4, 2))]
+    monkeypatch.setattr(dwm, "_find_job", lambda *a, **k: dg.DigitizeResult(
+        "raster", cal, black, None, ["two curves share a colour"], None))
+    dw.act_find.trigger()
+    assert len({c.colour for c in dw.canvas.curves}) == 2
+    assert "two curves share a colour" in dw.note.text()

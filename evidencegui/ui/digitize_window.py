@@ -25,6 +25,10 @@ MODE_TEXT = {
 }
 
 
+NEXT_FOR_IMAGE = ("Calibrate the axes (Place X₁, then click the figure at a tick you know, and "
+                  "so on), then Find curves, or New curve to click a curve by hand.")
+
+
 def install(window) -> QAction:
     """Add File → Digitize a figure… to the main window (after the digitized-curve import)."""
     act = QAction("Digitize a &figure…", window)
@@ -277,7 +281,7 @@ class DigitizeWindow(QMainWindow):
                      "the figure (Page box), drag a rectangle around the figure, then Find curves.")
         else:
             self.say(f"{Path(self.path).name}: {source.image.shape[1]}×{source.image.shape[0]} pixels. "
-                     "Find curves, or calibrate the axes and click the curves by hand.")
+                     + NEXT_FOR_IMAGE)
         return True
 
     def paste(self) -> bool:
@@ -305,8 +309,7 @@ class DigitizeWindow(QMainWindow):
         self.set_source(FigureSource("image", rgb, 1.0, None, name="pasted image"))
         for w in (self.page_label, self.page, self.page_count):
             w.setEnabled(False)
-        self.say(f"Pasted image: {rgb.shape[1]}×{rgb.shape[0]} pixels. Find curves, or calibrate "
-                 "the axes and click the curves by hand.")
+        self.say(f"Pasted image: {rgb.shape[1]}×{rgb.shape[0]} pixels. " + NEXT_FOR_IMAGE)
         return True
 
     def set_source(self, source) -> None:

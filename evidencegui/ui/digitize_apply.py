@@ -93,7 +93,7 @@ def build_command(project, target, arms_in, unit: str, source: str, extra: dict)
 def apply_reconstruction(win) -> bool:
     from evidencegui.core.reconstruct import reconstruct_many
     from evidencegui.io.format import fmt_pct
-    from evidencegui.ui.workers import Cancelled, run_with_progress
+    from evidencegui.ui.digitize_window import FAILED
     if win.source is None:
         win.say("Open a figure first (Ctrl+O), or paste one (Ctrl+V).", error=True)
         return False
@@ -102,13 +102,10 @@ def apply_reconstruction(win) -> bool:
         win.say(why, error=True)
         return False
     curves, tables, rows = got
-    try:
-        results = run_with_progress(win, "Reconstructing the patients", reconstruct_many, curves, tables)
-    except Cancelled:
-        win.say("Reconstruction cancelled; the project is unchanged.")
-        return False
-    except Exception as e:
-        win.say(f"Reconstruction failed: {e}", error=True)
+    results = win.work("Reconstructing the patients", reconstruct_many, curves, tables,
+                       cancelled="Reconstruction cancelled; the project is unchanged.",
+                       failed="Reconstruction failed: {e}")
+    if results is FAILED:
         return False
     arms_in = [(win.canvas.curves[r].name, results[win.canvas.curves[r].name], win.curves.role(r),
                 win.curves.into(r)) for r in rows]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QPushButton, QScrollArea,
                                QSpinBox, QSplitter, QVBoxLayout, QWidget)
@@ -25,6 +25,7 @@ MODE_TEXT = {
 }
 
 
+FAILED = object()          # what DigitizeWindow.work returns when the job did not finish
 NEXT_FOR_IMAGE = ("Calibrate the axes (Place X₁, then click the figure at a tick you know, and "
                   "so on), then Find curves, or New curve to click a curve by hand.")
 
@@ -48,7 +49,19 @@ def install(window) -> QAction:
     else:
         window.addAction(act)
     window.act_digitize_figure = act
+    window.installEventFilter(_CloseWithMain(window))
     return act
+
+
+class _CloseWithMain(QObject):
+    """The digitizing window closes with the main window (it is its tool, not a document)."""
+
+    def eventFilter(self, obj, event):  # noqa: N802
+        if event.type() == QEvent.Type.Close and event.isAccepted():
+            w = getattr(obj, "digitize_window", None)
+            if w is not None:
+                w.close()
+        return False
 
 
 def _file_menu(window):
@@ -255,17 +268,25 @@ class DigitizeWindow(QMainWindow):
             self.main.settings.set_last_dir("figure", path)
         return ok
 
-    def load_page(self, page: int, n_pages: int | None = None) -> bool:
+    def work(self, title: str, fn, *args, cancelled: str, failed: str):
+        """``fn(*args)`` on a worker with a progress dialog; its result, or FAILED after saying
+        ``cancelled`` or ``failed`` (with {e}, the error)."""
         from evidencegui.ui.workers import Cancelled, run_with_progress
+        try:
+            return run_with_progress(self, title, fn, *args)
+        except Cancelled:
+            self.say(cancelled)
+        except Exception as e:
+            self.say(failed.format(e=e), error=True)
+        return FAILED
+
+    def load_page(self, page: int, n_pages: int | None = None) -> bool:
         if self.path is None:
             return False
-        try:
-            source = run_with_progress(self, "Opening the figure", _open_job, self.path, page)
-        except Cancelled:
-            self.say("Opening cancelled.")
-            return False
-        except Exception as e:
-            self.say(f"Cannot open {Path(self.path).name}: {e}", error=True)
+        source = self.work("Opening the figure", _open_job, self.path, page,
+                           cancelled="Opening cancelled.",
+                           failed=f"Cannot open {Path(self.path).name}: {{e}}")
+        if source is FAILED:
             return False
         self.set_source(source)
         if n_pages is not None:
@@ -407,7 +428,6 @@ class DigitizeWindow(QMainWindow):
 
     def find_curves(self) -> bool:
         from evidencegui.ui.views.digitize_canvas import PALETTE, EditCurve
-        from evidencegui.ui.workers import Cancelled, run_with_progress
         if self.source is None:
             self.say("Open a figure first (Ctrl+O), or paste one (Ctrl+V).", error=True)
             return False
@@ -419,17 +439,13 @@ class DigitizeWindow(QMainWindow):
                                 "\nAn image's axes cannot be read automatically: calibrate them, "
                                 "then Find curves."), error=True)
                 return False
-        try:
-            # a PDF's drawing is read exactly, with the axes from its tick labels; the user's
-            # calibration is for tracing the picture when the page has no curve paths
-            result = run_with_progress(self, "Finding the curves", _find_job, self.source,
-                                       self.canvas.crop, cal)
-        except Cancelled:
-            self.say("Finding the curves was cancelled.")
-            return False
-        except Exception as e:
-            self.say(f"No curves found: {e}\n\nYou can click the curves by hand: New curve, then "
-                     "click the corners of its steps (calibrate the axes first).", error=True)
+        # a PDF's drawing is read exactly, with the axes from its tick labels; the user's
+        # calibration is for tracing the picture when the page has no curve paths
+        result = self.work("Finding the curves", _find_job, self.source, self.canvas.crop, cal,
+                           cancelled="Finding the curves was cancelled.",
+                           failed="No curves found: {e}\n\nYou can click the curves by hand: New "
+                                  "curve, then click the corners of its steps (calibrate the axes first).")
+        if result is FAILED:
             return False
         self.result = result
         self.canvas.undo_stack.beginMacro("find curves")

@@ -99,6 +99,7 @@ def test_calibration_clicks_go_in_order_and_loupe_shows(canvas):
     canvas.set_mode("calibrate")
     got = []
     canvas.calibration_clicked.connect(got.append)
+    QTest.mouseMove(canvas.viewport(), _view(canvas, 60, 60))
     QTest.mouseMove(canvas.viewport(), _view(canvas, 50, 50))
     assert canvas.loupe.isVisible()
     for x, y in ((20, 280), (380, 280), (20, 280), (20, 20)):

@@ -404,3 +404,13 @@ def test_curves_of_one_colour_are_drawn_apart(window, monkeypatch, figure_png):
     dw.act_find.trigger()
     assert len({c.colour for c in dw.canvas.curves}) == 2
     assert "two curves share a colour" in dw.note.text()
+
+
+def test_closes_with_the_main_window_and_reopens_as_left(window, monkeypatch, figure_png):
+    path, _arms = figure_png
+    dw = _open_window(window, monkeypatch, path)
+    window.controller.set_clean()
+    window.close()
+    assert not dw.isVisible()
+    window.act_digitize_figure.trigger()
+    assert window.digitize_window is dw and dw.isVisible() and dw.source is not None

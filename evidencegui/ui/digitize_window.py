@@ -385,6 +385,9 @@ class DigitizeWindow(QMainWindow):
                                 "two different values are needed")
         if problems:
             return None, "; ".join(problems) + "."
+        if max(abs(values["y1"]), abs(values["y2"])) > 1.5 and not self.cal.percent.isChecked():
+            self.cal.percent.setChecked(True)        # 0 and 100 typed: a percent axis
+            self.statusBar().showMessage("y values above 1: the y axis is taken as percent (0–100)", 8000)
         cal = AxisCalibration(x=((pts["x1"][0], values["x1"]), (pts["x2"][0], values["x2"])),
                               y=((pts["y1"][1], values["y1"]), (pts["y2"][1], values["y2"])),
                               percent=self.cal.percent.isChecked())

@@ -122,3 +122,13 @@ def test_rgb_round_trip_and_step_shape():
     assert (rgb_from_qimage(qimage_from_rgb(rgb)) == rgb).all()
     # right-continuous: the value holds until the next time, then drops
     assert step_path_points([(0, 0), (10, 5)]) == [(0, 0), (10, 0), (10, 5)]
+
+
+def test_middle_button_drag_pans(canvas):
+    canvas.scale(4, 4)
+    h = canvas.horizontalScrollBar().value()
+    vp = canvas.viewport()
+    QTest.mousePress(vp, Qt.MouseButton.MiddleButton, pos=QPoint(300, 200))
+    QTest.mouseMove(vp, QPoint(250, 200))
+    QTest.mouseRelease(vp, Qt.MouseButton.MiddleButton, pos=QPoint(250, 200))
+    assert canvas.horizontalScrollBar().value() == h + 50

@@ -414,3 +414,13 @@ def test_closes_with_the_main_window_and_reopens_as_left(window, monkeypatch, fi
     assert not dw.isVisible()
     window.act_digitize_figure.trigger()
     assert window.digitize_window is dw and dw.isVisible() and dw.source is not None
+
+
+def test_a_percent_axis_typed_as_0_and_100(window, monkeypatch, figure_png):
+    """Y values 0 and 100 typed without ticking percent: taken as percent, survival in [0, 1]."""
+    path, arms = figure_png
+    dw = _open_window(window, monkeypatch, path)
+    cal = _calibrate(dw, y_values=(0, 100))
+    assert dw.cal.percent.isChecked() and cal.percent
+    _t, s = cal.to_data([drawn.X0], [drawn.Y1])
+    assert s[0] == pytest.approx(1.0, abs=0.01)

@@ -224,6 +224,7 @@ class DigitizeCanvas(QGraphicsView):
         self._drag: tuple[_Handle, list, bool] | None = None     # handle, points before, moved
         self._crop_start: QPointF | None = None
         self._crop_before = None
+        self._pan = None                      # last position while panning (middle button)
         self.loupe = _Loupe(self.viewport())
 
     # ------------------------------------------------------------------ figure
@@ -491,6 +492,10 @@ class DigitizeCanvas(QGraphicsView):
         return None
 
     def mousePressEvent(self, event):  # noqa: N802
+        if event.button() == Qt.MouseButton.MiddleButton:      # pan, in any mode
+            self._pan = event.position().toPoint()
+            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+            return
         if self.image is None or event.button() != Qt.MouseButton.LeftButton:
             return super().mousePressEvent(event)
         pt = self._scene_pt(event)
@@ -519,6 +524,13 @@ class DigitizeCanvas(QGraphicsView):
             self.add_point(pt.x(), pt.y())
 
     def mouseMoveEvent(self, event):  # noqa: N802
+        if self._pan is not None:
+            now = event.position().toPoint()
+            d = now - self._pan
+            self._pan = now
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - d.x())
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - d.y())
+            return
         pt = self._scene_pt(event)
         if self._drag is not None:
             h, before, _ = self._drag
@@ -540,6 +552,11 @@ class DigitizeCanvas(QGraphicsView):
         super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event):  # noqa: N802
+        if self._pan is not None and event.button() == Qt.MouseButton.MiddleButton:
+            self._pan = None
+            self.viewport().setCursor(Qt.CursorShape.ArrowCursor if self.mode == "edit"
+                                      else Qt.CursorShape.CrossCursor)
+            return
         if self._drag is not None and event.button() == Qt.MouseButton.LeftButton:
             h, before, moved = self._drag
             self._drag = None

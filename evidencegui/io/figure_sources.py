@@ -154,7 +154,7 @@ def _render(doc, index: int, dpi: float, name) -> tuple[np.ndarray, float, list[
             raise FigureError(f"{name}: resolution {dpi} dpi is not a positive number")
         scale = dpi / 72.0
         if w_pt * h_pt * scale * scale > MAX_PIXELS:
-            new = (MAX_PIXELS / (w_pt * h_pt)) ** 0.5
+            new = 0.999 * (MAX_PIXELS / (w_pt * h_pt)) ** 0.5   # rounding up stays under
             warnings.append(f"page rendered at {new * 72:.0f} dpi instead of {dpi:.0f} dpi "
                             f"(kept under {MAX_PIXELS / 1e6:.0f} megapixels)")
             scale = new
@@ -220,7 +220,8 @@ def read_vector_page(path, page: int = 1) -> VectorPage:
         raise FigureError(f"{p}: not a readable PDF ({e}); the file may be damaged") from None
     except Exception as e:  # pdfminer raises several unrelated types for encrypted/broken files
         name = type(e).__name__
-        if "Password" in name or "Encrypt" in name:
+        inner = [type(a).__name__ for a in getattr(e, "args", ()) if isinstance(a, BaseException)]
+        if any("Password" in n or "Encrypt" in n for n in [name, *inner]):
             raise FigureError(f"{p}: the PDF is encrypted (password protected); save an unprotected copy "
                               "or take a screenshot of the figure") from None
         raise FigureError(f"{p}: the PDF's drawing cannot be read ({name}: {e}); "

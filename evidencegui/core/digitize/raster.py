@@ -147,7 +147,7 @@ def trace_mask(m: np.ndarray) -> tuple[list[tuple[float, float]], list[float], f
         return [], [], 0.0
     c0 = cols[0]
     prev = runs_by_col[c0][0]
-    level = (prev[0] + prev[1]) / 2
+    level = prev[0] + (lw - 1) / 2          # a curve starts at its top (it only goes down)
     flat: list[tuple[int, float]] = []        # (column, centre) of flat columns
     drops: list[tuple[int, int]] = []         # (column, bottom) of drop columns
     marks: list[int] = []
@@ -171,12 +171,14 @@ def trace_mask(m: np.ndarray) -> tuple[list[tuple[float, float]], list[float], f
             r = min(cand, key=lambda r: r[0])
         top, bot = int(r[0]), int(r[1])
         centre = (top + bot) / 2
-        if top < level - tol:                       # sticks out above the level: censor mark
-            marks.append(c)
-        elif bot - top + 1 <= lw + 1.5:             # thin: a flat column
+        up = level - lw / 2 - top            # how far the run reaches above the line
+        down = bot - level - lw / 2          # and below it
+        if bot - top + 1 <= lw + 1.5:               # thin: a flat column
             flat.append((c, centre))
             level = centre if abs(centre - level) > lw / 2 else level
-        elif bot > level + tol:                     # leaves the level downward: a drop
+        elif up >= 1.5 and up >= 0.4 * down:        # above and below the line: a censor mark
+            marks.append(c)
+        elif down > 1:                              # leaves the level downward: a drop
             drops.append((c, bot))
         else:
             flat.append((c, centre))
@@ -278,6 +280,8 @@ def trace_image(rgb, calibration, plot_box=None, n_curves=None) -> tuple[list[Cu
             n_short += 1
             continue
         found.append((centre, m, corners, marks, extent))
+    found, n_late = _starting_at_zero(found, sw)
+    n_short += n_late
     if n_band:
         warnings.append(f"{n_band} colour area(s) filling the plot ignored (confidence bands)")
     if not found:
@@ -300,19 +304,39 @@ def trace_image(rgb, calibration, plot_box=None, n_curves=None) -> tuple[list[Cu
     return curves, warnings
 
 
+def _level_at(corners, x) -> float | None:
+    xs = [c[0] for c in corners]
+    if x < xs[0] or x > xs[-1]:
+        return None
+    i = max(k for k in range(len(xs)) if xs[k] <= x)
+    return corners[i][1]
+
+
+def _starting_at_zero(found, width):
+    """A survival curve starts at time 0: keep traces that start near the left edge, or later
+    but on another curve's line (hidden under it until they part); text and legends inside the
+    plot start anywhere."""
+    early = [f for f in found if f[2][0][0] <= 0.1 * width]
+    late = [f for f in found if f[2][0][0] > 0.1 * width]
+    keep = list(early)
+    for f in late:
+        x, y = f[2][0]
+        if any((lv := _level_at(g[2], x)) is not None and abs(lv - y) <= 6 for g in early):
+            keep.append(f)
+    return keep, len(found) - len(keep)
+
+
 def _leftover(m, corners, warnings, colour):
-    """Pixels of this colour far from the traced steps across much of the plot: a second curve
-    of the same colour (dashed beside solid) that tracing by colour cannot separate."""
+    """A second curve in the same colour (dashed beside solid, two black arms) that tracing by
+    colour cannot separate: in many columns the colour forms two separate lines."""
     h, w = m.shape
-    covered = np.zeros_like(m)
-    pad = 4
-    for (xa, ya), (xb, yb) in zip(corners, corners[1:]):
-        c0, c1 = int(min(xa, xb)), int(max(xa, xb)) + 1
-        r0, r1 = int(min(ya, yb)) - pad, int(max(ya, yb)) + pad + 1
-        covered[max(r0, 0):max(r1, 0), max(c0 - pad, 0):c1 + pad] = True
-    rest = m & ~covered
-    cols = np.flatnonzero(rest.any(axis=0))
-    if len(cols) > 0.3 * w:
-        warnings.append(f"pixels of colour #{'%02x%02x%02x' % colour} left over across {len(cols) / w:.0%} of the plot: "
-                        "probably a second curve in the same colour (e.g. dashed beside solid), not separated; "
-                        "click its points by hand")
+    c0, c1 = int(corners[0][0]), int(corners[-1][0])
+    if c1 <= c0:
+        return
+    d = np.diff(m[:, c0:c1 + 1].astype(np.int8), axis=0)
+    starts = (d == 1).sum(axis=0) + m[0, c0:c1 + 1]
+    two = float(np.mean(starts >= 2))
+    if two > 0.3:
+        warnings.append(f"the colour #{'%02x%02x%02x' % colour} draws two lines over {two:.0%} of the traced range: "
+                        "probably two curves in the same colour (e.g. dashed beside solid); only one was traced and it "
+                        "may jump between them: click the points of these curves by hand")

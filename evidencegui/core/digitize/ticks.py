@@ -129,11 +129,17 @@ def _snap(axis: str, g, segments, spacing: float) -> tuple[np.ndarray, bool]:
         else:             # starting just right of the label
             ok = (np.abs(c[:, 0] - pos[i]) < 0.3 * spacing) & (c[:, 1] >= w.x1 - 1) & (c[:, 1] <= w.x1 + 20)
         if ok.any():
-            j = np.argmin(np.where(ok, np.abs(c[:, 0] - pos[i]), np.inf))
+            # the stroke reaching nearest the label: its tick mark, else the grid line (a
+            # censor mark on a curve near the axis starts further in)
+            key = -c[:, 1] if axis == "x" else c[:, 1]
+            j = int(np.argmin(np.where(ok, key, np.inf)))
             out[i] = c[j, 0]
             hits += 1
     if hits == len(words):
-        return out, True
+        vals = np.array([w[1] for w in g])
+        b, a = np.polyfit(out, vals, 1)
+        if np.max(np.abs(a + b * out - vals)) < 0.01 * np.median(np.abs(np.diff(vals))):
+            return out, True
     return pos, False
 
 

@@ -4,6 +4,8 @@ itself (tests/ui/digitize_drawn.py) is calibrated, its curves found, the numbers
 the arms reconstructed into a new trial; the comparison shows reconstructed numbers; undo in the
 main window restores the project. The unexpected-error dialog is a failure (pytest-qt fails a
 test on any exception raised in a Qt slot)."""
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
@@ -11,6 +13,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 import digitize_drawn as drawn
+
+DIGITIZE = Path(__file__).resolve().parent.parent / "fixtures" / "digitize"   # drawn by issue 12's scripts
 
 
 @pytest.fixture
@@ -424,3 +428,29 @@ def test_a_percent_axis_typed_as_0_and_100(window, monkeypatch, figure_png):
     assert dw.cal.percent.isChecked() and cal.percent
     _t, s = cal.to_data([drawn.X0], [drawn.Y1])
     assert s[0] == pytest.approx(1.0, abs=0.01)
+
+
+def test_ggplot2_pdf_to_comparison(window, monkeypatch):
+    """The project's own ggplot2 figure (tests/fixtures/digitize, drawn by make_figures.R from
+    patients.csv, with CI ribbons and "+" censor marks): read from the PDF in the window,
+    reconstructed; oracle: lifelines' Cox HR on the patients the figure was drawn from."""
+    lifelines = pytest.importorskip("lifelines")
+    import pandas as pd
+
+    dw = _open_window(window, monkeypatch, DIGITIZE / "r_ggplot.pdf")
+    dw.act_find.trigger()
+    assert sorted(c.name for c in dw.canvas.curves) == ["Control", "Experimental"], dw.note.text()
+    assert "confidence bands" in dw.note.text()
+    row = [c.name for c in dw.canvas.curves].index("Control")
+    dw.curves.table.cellWidget(row, 2).setCurrentText("control")
+    dw.curves.table.cellWidget(1 - row, 2).setCurrentText("experimental")
+    assert dw.reconstruct(), dw.note.text()
+    ep = window.project.trials[-1].endpoints[0]
+    true = pd.read_csv(DIGITIZE / "patients.csv", keep_default_na=False)
+    true["x"] = (true["arm"] == "Experimental").astype(int)
+    rec = pd.DataFrame([(t, e, int(a.label == "Experimental")) for a in ep.arms
+                        for t, e in zip(a.patients.time, a.patients.event)], columns=["time", "event", "x"])
+    hr = [float(np.exp(lifelines.CoxPHFitter().fit(d[["time", "event", "x"]], "time", "event").params_["x"]))
+          for d in (true, rec)]
+    assert abs(np.log(hr[1] / hr[0])) < 0.03, hr      # the issue's vector goal
+    assert window.comparison.external.section("Experimental").computed_source is not None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QPushButton, QScrollArea,
@@ -395,13 +396,25 @@ class DigitizeWindow(QMainWindow):
 
     def _show_calibration(self, cal, plot_box) -> None:
         """A calibration found by core.digitize: its points drawn and its values typed."""
+        import math
         x0, y0, x1, y1 = plot_box if plot_box is not None else (0, 0, *self.source.image.shape[1::-1])
-        points = {"x1": (cal.x[0][0], y1), "x2": (cal.x[1][0], y1),
-                  "y1": (x0, cal.y[0][0]), "y2": (x0, cal.y[1][0])}
+
+        def nice(v0, v1):
+            # the fit through the tick labels gives 35.9995 for the tick "36": show round
+            # values, placed where the same calibration puts them (the same line)
+            d = max(0, 3 - math.floor(math.log10(abs(v1 - v0))))
+            return round(v0, d) + 0.0, round(v1, d) + 0.0
+        k = 100.0 if cal.percent else 1.0
+        xv = nice(cal.x[0][1], cal.x[1][1])
+        yv = nice(cal.y[0][1], cal.y[1][1])
+        xp, _ = cal.to_pixels(list(xv), [0.0, 0.0])
+        _, yp = cal.to_pixels([0.0, 0.0], [yv[0] / k, yv[1] / k])
+        points = {"x1": (float(xp[0]), y1), "x2": (float(xp[1]), y1),
+                  "y1": (x0, float(yp[0])), "y2": (x0, float(yp[1]))}
         for key, p in points.items():
             self.canvas.set_cal_point(key, p)
-        self.cal.set_values({"x1": cal.x[0][1], "x2": cal.x[1][1], "y1": cal.y[0][1],
-                             "y2": cal.y[1][1]}, percent=bool(cal.percent))
+        self.cal.set_values({"x1": xv[0], "x2": xv[1], "y1": yv[0], "y2": yv[1]},
+                            percent=bool(cal.percent))
 
     # ------------------------------------------------------------------ curves
     def new_curve(self) -> None:
@@ -468,9 +481,14 @@ class DigitizeWindow(QMainWindow):
                 if colour in seen or sum(colour) > 600:  # same colour (dashed vs solid), or too pale
                     colour = next(p for p in PALETTE if p not in seen)
                 seen.add(colour)
+                marks = []
+                if c.censor_times:             # drawn on the step, at S(t) of the curve
+                    at = np.clip(np.searchsorted(t, c.censor_times, side="right") - 1, 0, len(t) - 1)
+                    mx, my = use.to_pixels(c.censor_times, np.asarray(s)[at])
+                    marks = [(float(x), float(y)) for x, y in zip(mx, my)]
                 curves.append(EditCurve(c.name, colour,
                                         [(float(x), float(y)) for x, y in zip(px, py)],
-                                        censor_times=list(c.censor_times)))
+                                        censor_times=list(c.censor_times), censor_marks=marks))
             if curves:
                 self.canvas.replace_curves(curves)
         finally:
@@ -486,6 +504,11 @@ class DigitizeWindow(QMainWindow):
             lines.append(f"Numbers at risk read at {len(result.at_risk.times)} times: check them below.")
         else:
             lines.append("No numbers at risk were read: type them in the grid below the figure.")
+        marks = [f"{c.name} {len(c.censor_times)}" for c in result.curves if c.censor_times]
+        if marks:
+            lines.append("Censor marks read (drawn as ticks): " + ", ".join(marks) + ". The "
+                         "reconstruction spreads censoring by the numbers at risk; it does not use "
+                         "the marks' times.")
         lines += [f"⚠ {w}" for w in result.warnings]
         self.set_mode("edit")
         self.say("\n".join(lines), error=not result.curves)

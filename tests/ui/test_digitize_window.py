@@ -441,6 +441,8 @@ def test_ggplot2_pdf_to_comparison(window, monkeypatch):
     dw.act_find.trigger()
     assert sorted(c.name for c in dw.canvas.curves) == ["Control", "Experimental"], dw.note.text()
     assert "confidence bands" in dw.note.text()
+    assert "Censor marks read" in dw.note.text()
+    assert all(len(c.censor_marks) == len(c.censor_times) > 0 for c in dw.canvas.curves)
     row = [c.name for c in dw.canvas.curves].index("Control")
     dw.curves.table.cellWidget(row, 2).setCurrentText("control")
     dw.curves.table.cellWidget(1 - row, 2).setCurrentText("experimental")
@@ -454,3 +456,16 @@ def test_ggplot2_pdf_to_comparison(window, monkeypatch):
           for d in (true, rec)]
     assert abs(np.log(hr[1] / hr[0])) < 0.03, hr      # the vector goal
     assert window.comparison.external.section("Experimental").computed_source is not None
+
+
+def test_calibration_read_from_the_pdf_shows_round_values_on_the_same_line(window, monkeypatch):
+    dw = _open_window(window, monkeypatch, DIGITIZE / "r_ggplot.pdf")
+    dw.act_find.trigger()
+    found = dw.result.calibration
+    values = [dw.cal.values[k].text() for k in ("x1", "x2", "y1", "y2")]
+    assert values == ["0", "36", "1", "0"]
+    mine, _why = dw.calibration()
+    px = [100.0, 500.0, 900.0]
+    py = [50.0, 300.0, 600.0]
+    for a, b in zip(mine.to_data(px, py), found.to_data(px, py)):
+        assert np.allclose(a, b, atol=1e-6)

@@ -60,6 +60,7 @@ class EditCurve:
     points: list[tuple[float, float]] = field(default_factory=list)
     arm: bool = True                    # reconstruct this curve as an arm
     censor_times: list[float] = field(default_factory=list)   # read on the figure (time units)
+    censor_marks: list[tuple[float, float]] = field(default_factory=list)   # where, in pixels
 
 
 def step_path_points(points) -> list[tuple[float, float]]:
@@ -132,7 +133,7 @@ class _SetCrop(QUndoCommand):
 
 class _Handle(QGraphicsEllipseItem):
     """A point of a curve: fixed size on screen whatever the zoom; filled white when selected."""
-    R = 4.0
+    R = 3.5
 
     def __init__(self, curve: int, index: int, colour: QColor):
         super().__init__(-self.R, -self.R, 2 * self.R, 2 * self.R)
@@ -147,8 +148,9 @@ class _Handle(QGraphicsEllipseItem):
     def paint(self, painter, option, widget=None):
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         option.state &= ~QStyle.StateFlag.State_Selected      # no dashed box
-        self.setBrush(QBrush(QColor("white") if selected else self.colour))
-        self.setPen(QPen(QColor("black") if selected else self.colour, 2.0 if selected else 1.0))
+        # hollow: the figure shows through a dense curve; white and black when selected
+        self.setBrush(QBrush(QColor("white")) if selected else QBrush(Qt.BrushStyle.NoBrush))
+        self.setPen(QPen(QColor("black") if selected else self.colour, 2.0 if selected else 1.5))
         super().paint(painter, option, widget)
 
 
@@ -431,6 +433,18 @@ class DigitizeCanvas(QGraphicsView):
         line.setZValue(6)
         self.scene().addItem(line)
         items = [line]
+        if c.censor_marks:                    # read on the figure: shown, not edited
+            marks = QPainterPath()
+            for x, y in c.censor_marks:
+                marks.moveTo(x, y - 7)
+                marks.lineTo(x, y + 7)
+            mark_pen = QPen(colour.darker(150), 2)
+            mark_pen.setCosmetic(True)
+            ticks = QGraphicsPathItem(marks)
+            ticks.setPen(mark_pen)
+            ticks.setZValue(11)
+            self.scene().addItem(ticks)
+            items.append(ticks)
         for k, (x, y) in enumerate(c.points):
             h = _Handle(index, k, colour)
             h.setPos(x, y)

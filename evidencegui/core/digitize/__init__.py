@@ -115,7 +115,13 @@ def digitize(source, crop: tuple | None = None, calibration: AxisCalibration | N
                             "--x-cal 331:0,1109:96 --y-cal 609:0,81:1, pixel:value); no text recognition is "
                             "available to read the tick labels of an image")
     if crop is not None and box is None:
-        box = crop
+        # the user's rectangle is around the figure: the axes inside it, else the rectangle
+        from .raster import find_plot_box
+        cx0, cy0, cx1, cy1 = (int(round(v)) for v in crop)
+        cx0, cy0 = max(cx0, 0), max(cy0, 0)
+        part = image[cy0:cy1, cx0:cx1, :3] if image.ndim == 3 else image
+        inner = find_plot_box(part) if min(part.shape[:2]) >= 16 else None
+        box = crop if inner is None else (inner[0] + cx0, inner[1] + cy0, inner[2] + cx0, inner[3] + cy0)
     if box is None:
         from .raster import find_plot_box
         box = find_plot_box(image[..., :3]) if image.ndim == 3 and min(image.shape[:2]) >= 16 else None

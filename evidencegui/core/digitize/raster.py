@@ -46,9 +46,10 @@ def find_plot_box(rgb: np.ndarray) -> tuple[int, int, int, int] | None:
     dark column they share a corner with. None if no such lines."""
     h, w = rgb.shape[:2]
     dark = rgb.astype(np.int16).sum(axis=2) < 3 * 110
-    rows = [(r, *_longest_run(dark[r])) for r in range(h // 3, h)]
+    row_n, col_n = dark.sum(axis=1), dark.sum(axis=0)
+    rows = [(r, *_longest_run(dark[r])) for r in range(h // 3, h) if row_n[r] >= 0.4 * w]
     rows = [r for r in rows if r[1] >= 0.4 * w]
-    cols = [(c, *_longest_run(dark[:, c])) for c in range(0, 2 * w // 3)]
+    cols = [(c, *_longest_run(dark[:, c])) for c in range(0, 2 * w // 3) if col_n[c] >= 0.3 * h]
     cols = [c for c in cols if c[1] >= 0.3 * h]
     if not rows or not cols:
         return None
@@ -120,9 +121,17 @@ def colour_clusters(lab: np.ndarray, mask: np.ndarray, max_k: int = 8) -> list[t
     return out
 
 
-def _runs(col: np.ndarray) -> np.ndarray:
-    d = np.diff(np.concatenate([[0], col.astype(np.int8), [0]]))
-    return np.stack([np.flatnonzero(d == 1), np.flatnonzero(d == -1) - 1], axis=1)  # inclusive
+def _all_runs(m: np.ndarray) -> list[np.ndarray]:
+    """Per column, the (top, bottom) rows (inclusive) of each vertical run of True."""
+    h, w = m.shape
+    pad = np.zeros((w, h + 2), np.int8)
+    pad[:, 1:-1] = m.T
+    d = np.diff(pad, axis=1)
+    sc, sr = np.nonzero(d == 1)           # sorted by column, then row
+    _, er = np.nonzero(d == -1)
+    runs = np.stack([sr, er - 1], axis=1)
+    bounds = np.searchsorted(sc, np.arange(w + 1))
+    return [runs[bounds[c]:bounds[c + 1]] for c in range(w)]
 
 
 def _line_width(runs_by_col) -> float:
@@ -138,14 +147,22 @@ def trace_mask(m: np.ndarray) -> tuple[list[tuple[float, float]], list[float], f
     sticks out above the level is a censor mark (skipped, its column kept); a run that leaves
     the level downward is part of a drop. Flat columns at one level make a stretch; between two
     stretches the drop sits at the middle of the drop columns between them."""
-    h, w = m.shape
-    runs_by_col = [_runs(m[:, c]) for c in range(w)]
+    runs_by_col = _all_runs(m)
     lw = max(_line_width(runs_by_col), 1.0)
-    tol = max(1.5 * lw, 2.0)
-    cols = [c for c in range(w) if len(runs_by_col[c])]
+    cols = [c for c in range(m.shape[1]) if len(runs_by_col[c])]
     if not cols:
         return [], [], 0.0
-    c0 = cols[0]
+    flat, drops, marks, last_seen = _classify_columns(runs_by_col, cols[0], lw)
+    if not flat:
+        return [], [], 0.0
+    corners, end = _steps(flat, drops, last_seen, lw)
+    return corners, _mark_centres(marks), float(end - cols[0])
+
+
+def _classify_columns(runs_by_col, c0: int, lw: float):
+    """Follow the curve from column c0: (flat columns (c, centre), drop columns (c, bottom),
+    censor-mark columns, last column seen)."""
+    w = len(runs_by_col)
     prev = runs_by_col[c0][0]
     level = prev[0] + (lw - 1) / 2          # a curve starts at its top (it only goes down)
     flat: list[tuple[int, float]] = []        # (column, centre) of flat columns
@@ -184,16 +201,19 @@ def trace_mask(m: np.ndarray) -> tuple[list[tuple[float, float]], list[float], f
             flat.append((c, centre))
         prev = (top, bot)
         last_seen = c
-    if not flat:
-        return [], [], 0.0
-    # stretches of flat columns at one level
+    return flat, drops, marks, last_seen
+
+
+def _steps(flat, drops, last_seen: int, lw: float) -> tuple[list[tuple[float, float]], float]:
+    """Step corners from the classified columns, and the x where the curve ends."""
     stretches: list[list[tuple[int, float]]] = [[flat[0]]]
+    total = flat[0][1]
     for c, y in flat[1:]:
-        ref = float(np.median([q[1] for q in stretches[-1]]))
-        if abs(y - ref) > max(lw / 2, 0.75):
+        if abs(y - total / len(stretches[-1])) > max(lw / 2, 0.75):
             stretches.append([])
+            total = 0.0
         stretches[-1].append((c, y))
-    # short stretches that sit between longer ones at the same level are noise; keep all
+        total += y
     levels = [float(np.median([q[1] for q in st])) for st in stretches]
     drop_cols = np.array([d[0] for d in drops]) if drops else np.zeros(0)
     corners = [(float(stretches[0][0][0]), levels[0])]
@@ -214,7 +234,11 @@ def trace_mask(m: np.ndarray) -> tuple[list[tuple[float, float]], list[float], f
         end = xd
     else:
         corners.append((end, levels[-1]))
-    # merge mark columns into marks
+    return corners, end
+
+
+def _mark_centres(marks: list[int]) -> list[float]:
+    """Neighbouring mark columns are one mark, at their middle."""
     mk: list[float] = []
     grp: list[int] = []
     for c in marks:
@@ -224,7 +248,7 @@ def trace_mask(m: np.ndarray) -> tuple[list[tuple[float, float]], list[float], f
         grp.append(c)
     if grp:
         mk.append(float(np.mean(grp)))
-    return corners, mk, float(end - c0)
+    return mk
 
 
 def trace_image(rgb, calibration, plot_box=None, n_curves=None) -> tuple[list[Curve], list[str]]:
@@ -238,6 +262,11 @@ def trace_image(rgb, calibration, plot_box=None, n_curves=None) -> tuple[list[Cu
     if min(h, w) < MIN_SIDE:
         raise DigitizeError(f"the image is {w}×{h} pixels, too small to trace (at least {MIN_SIDE} pixels a side); "
                             "use a larger image or a higher resolution, or click the points by hand")
+    (qx0, vx0), (qx1, vx1) = calibration.x
+    (qy0, vy0), (qy1, vy1) = calibration.y
+    if (vx1 - vx0) / (qx1 - qx0) < 0 or (vy1 - vy0) / (qy1 - qy0) > 0:
+        raise DigitizeError("the calibration describes a reversed axis (time growing to the left, or survival "
+                            "growing downward): check the points typed; reversed axes are not traced")
     warnings: list[str] = []
     if plot_box is None:
         plot_box = find_plot_box(rgb[..., :3])
@@ -255,7 +284,10 @@ def trace_image(rgb, calibration, plot_box=None, n_curves=None) -> tuple[list[Cu
         raise DigitizeError(f"the plot area found is {sub.shape[1]}×{sub.shape[0]} pixels, too small to trace; "
                             "crop to the figure or give a larger image")
     sh, sw = sub.shape[:2]
-    lab = rgb_to_lab(sub)
+    lab = np.zeros(sub.shape, np.float32)
+    lab[..., 0] = 100.0
+    ink = (sub.min(axis=2) < 235) | (sub.max(axis=2).astype(np.int16) - sub.min(axis=2) > 15)
+    lab[ink] = rgb_to_lab(sub[ink])            # the white background needs no conversion
     chroma = np.hypot(lab[..., 1], lab[..., 2])
     coloured = chroma > CHROMA
     dark = (lab[..., 0] < DARK_L) & ~coloured

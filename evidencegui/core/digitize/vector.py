@@ -8,6 +8,7 @@ right, which names the curve)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -21,11 +22,11 @@ class Piece:
     dash: tuple | None
     pts: list[np.ndarray] = field(default_factory=list)    # polylines (N, 2)
 
-    @property
+    @cached_property          # read once the piece is complete (after _connect)
     def all_pts(self) -> np.ndarray:
         return np.vstack(self.pts)
 
-    @property
+    @cached_property
     def bbox(self):
         a = self.all_pts
         return a[:, 0].min(), a[:, 1].min(), a[:, 0].max(), a[:, 1].max()
@@ -217,12 +218,16 @@ def extract_curves(page, box, to_data, plot_w) -> tuple[list[Curve], list[str]]:
     # confidence limits drawn as lines: two lines of one style enclosing a line of the same colour
     curves_pts = _drop_ci_lines(curves_pts, to_data, warnings)
     curves: list[Curve] = []
+    t_span = abs(float(np.diff(to_data(np.array([x0, x1]), np.array([y0, y0]))[0])[0])) or 1.0
+    t_dec = max(0, 7 - int(np.floor(np.log10(t_span))))
     for m, pts in curves_pts:
         t, s = to_data(pts[:, 0], pts[:, 1])
-        t, s = np.round(t, 9), np.clip(np.round(s, 9), 0.0, 1.0)   # float noise of the fit
+        # the fit's float noise off: a PDF's coordinates carry about 7 significant digits, and
+        # noise of 1e-8 between two curves' copies of one time changed a reconstruction's ties
+        t, s = np.round(t, t_dec), np.clip(np.round(s, 7), 0.0, 1.0)
         curves.append(Curve(names.get(m.style, ""), tuple(int(c) for c in m.colour),
                             [(float(a), float(b)) for a, b in zip(t, s)], [], m.dash))
-    _censor_marks(curves, [p for p in small if id(p) not in used_samples], to_data, box, warnings)
+    _censor_marks(curves, [p for p in small if id(p) not in used_samples], to_data, box, warnings, t_dec)
     if n_fill:
         warnings.append(f"{n_fill} filled shape(s) inside the plot ignored (confidence bands)")
     return curves, warnings
@@ -256,7 +261,7 @@ def _drop_ci_lines(curves_pts, to_data, warnings):
     return out
 
 
-def _censor_marks(curves, small, to_data, box, warnings):
+def _censor_marks(curves, small, to_data, box, warnings, t_dec: int = 9):
     """A small mark whose centre lies on a curve of its colour is a censoring time of that curve."""
     if not curves:
         return
@@ -276,10 +281,12 @@ def _censor_marks(curves, small, to_data, box, warnings):
         t, s = float(t[0]), float(s[0])
         _, s_half = to_data(np.array([cx, cx]), np.array([cy, cy + max(size, 1.0) / 2 + 0.5]))
         tol = abs(float(s_half[1] - s_half[0]))
+        t_half, _ = to_data(np.array([cx, cx + 0.5]), np.array([cy, cy]))
+        tol_t = abs(float(t_half[1] - t_half[0]))             # half a point of time
         best, best_d = None, np.inf
         for c in curves:
             pts = np.array(c.points)
-            if t < pts[0, 0] - 1e-9 or t > pts[-1, 0] + 1e-9:
+            if t < pts[0, 0] - tol_t or t > pts[-1, 0] + tol_t:     # a mark may sit on the end
                 continue
             i = np.searchsorted(pts[:, 0], t, side="right") - 1
             level = pts[max(i, 0), 1]
@@ -289,7 +296,7 @@ def _censor_marks(curves, small, to_data, box, warnings):
             if d < best_d:
                 best, best_d = c, d
         if best is not None and best_d <= tol:
-            best.censor_times.append(t)
+            best.censor_times.append(round(t, t_dec))
             found += 1
     for c in curves:
         c.censor_times.sort()

@@ -60,7 +60,11 @@ def build_command(project, target, arms_in, unit: str, source: str, extra: dict)
         last = max(i for i, (_n, _r, role) in enumerate(new) if role == CONTROL)
         new = [(n, r, CONTROL if i == last else EXPERIMENTAL if role == CONTROL else role)
                for i, (n, r, role) in enumerate(new)]
+    forced = ""
     if ti is not None and ei is not None and project.trials[ti].endpoints[ei].control is not None:
+        if any(role == CONTROL for _n, _r, role in new):
+            forced = (f"; added as experimental: the endpoint's control is "
+                      f"{project.trials[ti].endpoints[ei].control.label}")
         new = [(n, r, EXPERIMENTAL) for n, r, _role in new]    # the endpoint has its control
     arms = [reconstructed_arm(n, rec, n, role, unit, source, **extra) for n, rec, role in new]
     if ti is None:
@@ -87,7 +91,7 @@ def build_command(project, target, arms_in, unit: str, source: str, extra: dict)
         cmds.append(cmd.AddArm(ti, ei, len(ep.arms) + k, arm, "digitize figure"))
         said.append(f"{arm.label} added")
     return (cmd.Batch(cmds, f"digitize figure into {trial.name} / {ep.name}"),
-            f"trial {trial.name!r}, endpoint {ep.name} ({'; '.join(said)})")
+            f"trial {trial.name!r}, endpoint {ep.name} ({'; '.join(said)}{forced})")
 
 
 def apply_reconstruction(win) -> bool:

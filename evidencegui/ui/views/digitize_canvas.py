@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import (QBrush, QColor, QImage, QPainter, QPainterPath, QPen, QPixmap,
-                           QUndoCommand, QUndoStack)
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPen, QPixmap, QUndoStack
 from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem,
                                QGraphicsPixmapItem, QGraphicsRectItem, QGraphicsScene,
                                QGraphicsSimpleTextItem, QGraphicsView, QLabel, QStyle)
+
+from evidencegui.ui.views.digitize_undo import SetCalibration, SetCrop, SetCurves, SetPoints
 
 MODES = ("edit", "add", "calibrate", "crop")
 CAL_KEYS = ("x1", "x2", "y1", "y2")
@@ -73,60 +74,6 @@ def step_path_points(points) -> list[tuple[float, float]]:
             out.append((x, pts[i - 1][1]))
         out.append((x, y))
     return out
-
-
-# ---------------------------------------------------------------------------------- undo
-
-class _SetPoints(QUndoCommand):
-    """Points of one or more curves, before and after (add, move, delete are all this)."""
-
-    def __init__(self, canvas, changes: dict, text: str):
-        super().__init__(text)
-        self.canvas, self.changes = canvas, changes
-
-    def redo(self):
-        for i, (_before, after) in self.changes.items():
-            self.canvas._set_points(i, after)
-
-    def undo(self):
-        for i, (before, _after) in self.changes.items():
-            self.canvas._set_points(i, before)
-
-
-class _SetCurves(QUndoCommand):
-    def __init__(self, canvas, before, after, text):
-        super().__init__(text)
-        self.canvas, self.before, self.after = canvas, before, after
-
-    def redo(self):
-        self.canvas._set_curves(copy.deepcopy(self.after))
-
-    def undo(self):
-        self.canvas._set_curves(copy.deepcopy(self.before))
-
-
-class _SetCalibration(QUndoCommand):
-    def __init__(self, canvas, key, before, after, text):
-        super().__init__(text)
-        self.canvas, self.key, self.before, self.after = canvas, key, before, after
-
-    def redo(self):
-        self.canvas._set_cal_point(self.key, self.after)
-
-    def undo(self):
-        self.canvas._set_cal_point(self.key, self.before)
-
-
-class _SetCrop(QUndoCommand):
-    def __init__(self, canvas, before, after):
-        super().__init__("crop")
-        self.canvas, self.before, self.after = canvas, before, after
-
-    def redo(self):
-        self.canvas._set_crop(self.after)
-
-    def undo(self):
-        self.canvas._set_crop(self.before)
 
 
 # ---------------------------------------------------------------------------------- items
@@ -267,7 +214,7 @@ class DigitizeCanvas(QGraphicsView):
 
     # ------------------------------------------------------------------ public edits (undoable)
     def replace_curves(self, curves: list[EditCurve], text: str = "find curves") -> None:
-        self.undo_stack.push(_SetCurves(self, copy.deepcopy(self.curves), copy.deepcopy(curves), text))
+        self.undo_stack.push(SetCurves(self, copy.deepcopy(self.curves), copy.deepcopy(curves), text))
 
     def add_curve(self, name: str | None = None) -> int:
         """A new empty curve (for clicking by hand); returns its index, now the active curve."""
@@ -290,7 +237,7 @@ class DigitizeCanvas(QGraphicsView):
 
     def set_points(self, index: int, points, text: str = "edit points") -> None:
         before = list(self.curves[index].points)
-        self.undo_stack.push(_SetPoints(self, {index: (before, [tuple(p) for p in points])}, text))
+        self.undo_stack.push(SetPoints(self, {index: (before, [tuple(p) for p in points])}, text))
 
     def add_point(self, x: float, y: float) -> None:
         if not self.curves:
@@ -310,15 +257,15 @@ class DigitizeCanvas(QGraphicsView):
                        [p for k, p in enumerate(self.curves[i].points) if k not in ks])
                    for i, ks in chosen.items()}
         n = sum(len(ks) for ks in chosen.values())
-        self.undo_stack.push(_SetPoints(self, changes, f"delete {n} point{'s' * (n != 1)}"))
+        self.undo_stack.push(SetPoints(self, changes, f"delete {n} point{'s' * (n != 1)}"))
         return n
 
     def set_cal_point(self, key: str, point: tuple[float, float] | None) -> None:
-        self.undo_stack.push(_SetCalibration(self, key, self.cal_points.get(key), point,
+        self.undo_stack.push(SetCalibration(self, key, self.cal_points.get(key), point,
                                              f"calibration point {CAL_NAMES[key]}"))
 
     def set_crop(self, rect: tuple[float, float, float, float] | None) -> None:
-        self.undo_stack.push(_SetCrop(self, self.crop, rect))
+        self.undo_stack.push(SetCrop(self, self.crop, rect))
 
     def rename_curve(self, index: int, name: str) -> None:
         self.curves[index].name = name
@@ -579,7 +526,7 @@ class DigitizeCanvas(QGraphicsView):
             if moved:
                 after = list(before)
                 after[h.index] = (h.pos().x(), h.pos().y())
-                self.undo_stack.push(_SetPoints(self, {h.curve: (before, after)}, "move point"))
+                self.undo_stack.push(SetPoints(self, {h.curve: (before, after)}, "move point"))
             return
         if self._crop_start is not None and event.button() == Qt.MouseButton.LeftButton:
             a, b = self._crop_start, self._clamped(self._scene_pt(event))
@@ -588,7 +535,7 @@ class DigitizeCanvas(QGraphicsView):
             before = self._crop_before
             self._set_crop(before)                 # the command below sets the new one
             if r.width() >= 10 and r.height() >= 10:
-                self.undo_stack.push(_SetCrop(self, before, (r.left(), r.top(), r.right(), r.bottom())))
+                self.undo_stack.push(SetCrop(self, before, (r.left(), r.top(), r.right(), r.bottom())))
             return
         super().mouseReleaseEvent(event)
 

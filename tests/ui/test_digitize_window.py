@@ -469,3 +469,21 @@ def test_calibration_read_from_the_pdf_shows_round_values_on_the_same_line(windo
     py = [50.0, 300.0, 600.0]
     for a, b in zip(mine.to_data(px, py), found.to_data(px, py)):
         assert np.allclose(a, b, atol=1e-6)
+
+
+def test_every_action_of_the_window_with_and_without_a_figure(window, monkeypatch, figure_png):
+    """Trigger each QAction of the digitizing window (dialogs cancelled): never an exception."""
+    from PySide6.QtGui import QAction, QGuiApplication
+    path, _arms = figure_png
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: ("", "")))
+    QGuiApplication.clipboard().clear()
+    window.act_digitize_figure.trigger()
+    dw = window.digitize_window
+    n = len(window.project.trials)
+    for _round in range(2):
+        for a in dw.findChildren(QAction):
+            if a.isEnabled():
+                a.trigger()
+        assert len(window.project.trials) == n
+        dw.open_file(str(path))
+        assert dw.source is not None

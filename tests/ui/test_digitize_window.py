@@ -487,3 +487,16 @@ def test_every_action_of_the_window_with_and_without_a_figure(window, monkeypatc
         assert len(window.project.trials) == n
         dw.open_file(str(path))
         assert dw.source is not None
+
+
+def test_time_axis_in_years_is_stored_in_months(window, monkeypatch, figure_png):
+    path, arms = figure_png
+    dw = _open_window(window, monkeypatch, path)
+    _calibrate(dw)
+    dw.cal.unit.setCurrentText("years")
+    dw.act_find.trigger()
+    _type_at_risk(dw, {"Curve 1": arms[1].at_risk(), "Curve 2": arms[0].at_risk()})
+    assert dw.reconstruct(), dw.note.text()
+    arm = window.project.trials[-1].endpoints[0].arm("Curve 1")
+    assert max(arm.patients.time) == pytest.approx(12 * max(arms[1].time), rel=0.03)
+    assert arm.patients.reconstruction["axis_unit"] == "years"

@@ -31,6 +31,15 @@ NEXT_FOR_IMAGE = ("Calibrate the axes (Place X₁, then click the figure at a ti
                   "so on), then Find curves, or New curve to click a curve by hand.")
 
 
+def in_window_words(message: str) -> str:
+    """core.digitize speaks of the command line's options; here they are the window's controls."""
+    for cli, gui in (("(--page)", "(the Page box)"), ("--page", "the Page box"),
+                     ("by hand (--x-cal/--y-cal)", "by hand (Calibrate)"),
+                     ("--x-cal/--y-cal", "Calibrate")):
+        message = message.replace(cli, gui)
+    return message
+
+
 def install(window) -> QAction:
     """Add File → Digitize a figure… to the main window (after the digitized-curve import)."""
     act = QAction("Digitize a &figure…", window)
@@ -462,6 +471,7 @@ class DigitizeWindow(QMainWindow):
                            failed="No curves found: {e}\n\nYou can click the curves by hand: New "
                                   "curve, then click the corners of its steps (calibrate the axes first).")
         if result is FAILED:
+            self.say(in_window_words(self.note.text()), error=True)
             return False
         self.result = result
         self.canvas.undo_stack.beginMacro("find curves")
@@ -488,7 +498,8 @@ class DigitizeWindow(QMainWindow):
                     marks = [(float(x), float(y)) for x, y in zip(mx, my)]
                 curves.append(EditCurve(c.name, colour,
                                         [(float(x), float(y)) for x, y in zip(px, py)],
-                                        censor_times=list(c.censor_times), censor_marks=marks))
+                                        censor_times=list(c.censor_times), censor_marks=marks,
+                                        dashed=bool(getattr(c, "dash", None))))
             if curves:
                 self.canvas.replace_curves(curves)
         finally:
@@ -509,7 +520,7 @@ class DigitizeWindow(QMainWindow):
             lines.append("Censor marks read (drawn as ticks): " + ", ".join(marks) + ". The "
                          "reconstruction spreads censoring by the numbers at risk; it does not use "
                          "the marks' times.")
-        lines += [f"⚠ {w}" for w in result.warnings]
+        lines += [f"⚠ {in_window_words(w)}" for w in result.warnings]
         self.set_mode("edit")
         self.say("\n".join(lines), error=not result.curves)
         return bool(result.curves)

@@ -500,3 +500,24 @@ def test_time_axis_in_years_is_stored_in_months(window, monkeypatch, figure_png)
     arm = window.project.trials[-1].endpoints[0].arm("Curve 1")
     assert max(arm.patients.time) == pytest.approx(12 * max(arms[1].time), rel=0.03)
     assert arm.patients.reconstruction["axis_unit"] == "years"
+
+
+def test_percent_axis_and_two_black_curves_from_a_pdf(window, monkeypatch):
+    """issue12-core's fixture: y axis 0–100, a solid and a dashed black curve."""
+    dw = _open_window(window, monkeypatch, DIGITIZE / "mpl_percent_dashed.pdf")
+    dw.act_find.trigger()
+    curves = {c.name: c for c in dw.canvas.curves}
+    assert set(curves) == {"Experimental", "Control"}
+    assert curves["Experimental"].dashed and not curves["Control"].dashed
+    assert curves["Experimental"].colour != curves["Control"].colour
+    assert dw.cal.percent.isChecked() and dw.cal.values["y2"].text() in ("0", "100")
+    cal, _why = dw.calibration()
+    t, s = cal.to_data(*zip(*curves["Control"].points))
+    assert 0.0 <= s.min() and s.max() <= 1.0 + 1e-6
+
+
+def test_a_page_without_a_figure_says_what_to_do_in_window_words(window, monkeypatch):
+    dw = _open_window(window, monkeypatch, DIGITIZE / "no_figure.pdf")
+    dw.act_find.trigger()
+    text = dw.note.text()
+    assert "No curves found" in text and "--" not in text and "Page box" in text

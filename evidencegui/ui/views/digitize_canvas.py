@@ -62,6 +62,7 @@ class EditCurve:
     arm: bool = True                    # reconstruct this curve as an arm
     censor_times: list[float] = field(default_factory=list)   # read on the figure (time units)
     censor_marks: list[tuple[float, float]] = field(default_factory=list)   # where, in pixels
+    dashed: bool = False                # drawn dashed on the figure (told apart from a solid one)
 
 
 def step_path_points(points) -> list[tuple[float, float]]:
@@ -375,6 +376,8 @@ class DigitizeCanvas(QGraphicsView):
         pen.setCosmetic(True)
         if not c.arm:
             pen.setStyle(Qt.PenStyle.DotLine)
+        elif c.dashed:
+            pen.setStyle(Qt.PenStyle.DashLine)
         line = QGraphicsPathItem(self._step_path(c.points))
         line.setPen(pen)
         line.setZValue(6)

@@ -132,3 +132,12 @@ def test_middle_button_drag_pans(canvas):
     QTest.mouseMove(vp, QPoint(250, 200))
     QTest.mouseRelease(vp, Qt.MouseButton.MiddleButton, pos=QPoint(250, 200))
     assert canvas.horizontalScrollBar().value() == h + 50
+
+
+def test_curve_names_at_the_same_end_do_not_overlap(canvas):
+    from evidencegui.ui.views.digitize_canvas import EditCurve
+    canvas.replace_curves([EditCurve("A", (200, 0, 0), [(10, 10), (300, 200)]),
+                           EditCurve("B", (0, 0, 200), [(10, 10), (300, 201)])])
+    ys = sorted(v[1].pos().y() for v in canvas._labels.values())
+    gap_px = (ys[1] - ys[0]) * canvas.transform().m11()
+    assert gap_px >= 21

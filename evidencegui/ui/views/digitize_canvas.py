@@ -168,6 +168,7 @@ class DigitizeCanvas(QGraphicsView):
         self.active_curve = 0
         self.marks: list[float] = []          # x pixels of the at-risk times (drawn as ticks)
         self._curve_items: dict[int, list] = {}
+        self._labels: dict[int, tuple] = {}   # curve → (plate, text, anchor x, anchor y)
         self._cal_items: dict[str, list] = {}
         self._crop_item: QGraphicsRectItem | None = None
         self._mark_items: list = []
@@ -182,6 +183,7 @@ class DigitizeCanvas(QGraphicsView):
         """A new figure: points, calibration, crop and undo history start afresh."""
         self.scene().clear()
         self._curve_items, self._cal_items, self._crop_item, self._mark_items = {}, {}, None, []
+        self._labels = {}
         self.image = image
         self.pixmap_item = self.scene().addPixmap(QPixmap.fromImage(image))
         self.pixmap_item.setOffset(-0.5, -0.5)
@@ -201,6 +203,7 @@ class DigitizeCanvas(QGraphicsView):
                 x0, y0, x1, y1 = self.crop
                 rect = QRectF(x0, y0, x1 - x0, y1 - y0).adjusted(-20, -20, 20, 20)
             self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+            self._layout_labels()
 
     def set_mode(self, mode: str) -> None:
         if mode not in MODES:
@@ -362,6 +365,7 @@ class DigitizeCanvas(QGraphicsView):
         return [cross, text]
 
     def _clear_curve(self, index: int) -> None:
+        self._labels.pop(index, None)
         for it in self._curve_items.pop(index, []):
             if it.scene() is not None:
                 self.scene().removeItem(it)
@@ -414,14 +418,26 @@ class DigitizeCanvas(QGraphicsView):
             plate.setBrush(QColor(255, 255, 255, 220))
             plate.setPen(QPen(colour, 1))
             plate.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
-            lx, ly = x, y + 8
-            plate.setPos(lx, ly)
-            label.setPos(lx, ly)
             for it in (plate, label):
                 it.setZValue(15)
                 self.scene().addItem(it)
                 items.append(it)
+            self._labels[index] = (plate, label, x, y + 8)
         self._curve_items[index] = items
+        self._layout_labels()
+
+    def _layout_labels(self) -> None:
+        """Curve names at the curves' ends, pushed apart downwards where they would overlap
+        (names keep their size on screen, so the gap in pixels of the image depends on zoom)."""
+        self._labels = {i: v for i, v in self._labels.items() if v[0].scene() is not None}
+        gap = 22 / max(self.transform().m11(), 1e-6)
+        last_y = None
+        for plate, label, x, y in sorted(self._labels.values(), key=lambda v: v[3]):
+            if last_y is not None and y < last_y + gap:
+                y = last_y + gap
+            plate.setPos(x, y)
+            label.setPos(x, y)
+            last_y = y
 
     @staticmethod
     def _step_path(points) -> QPainterPath:
@@ -553,6 +569,7 @@ class DigitizeCanvas(QGraphicsView):
         scale = self.transform().m11() * factor
         if 0.05 <= scale <= 40:
             self.scale(factor, factor)
+            self._layout_labels()
         event.accept()
 
     def keyPressEvent(self, event):  # noqa: N802

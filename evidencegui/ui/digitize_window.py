@@ -119,6 +119,7 @@ class DigitizeWindow(QMainWindow):
                                                     Section, TargetPanel)
         from evidencegui.ui.views.digitize_canvas import DigitizeCanvas
         self.setWindowFlag(Qt.WindowType.Window)
+        self.setAcceptDrops(True)
         self.setWindowTitle("Digitize a figure — EvidenceGUI")
         self.main = main_window
         self.source = None                 # io.figure_sources.FigureSource
@@ -247,6 +248,21 @@ class DigitizeWindow(QMainWindow):
         if controller is not None:
             controller.applied.connect(lambda _c: self.isVisible() and self.refresh_target())
 
+    # ------------------------------------------------------------------ drag and drop
+    def dragEnterEvent(self, event):  # noqa: N802
+        if event.mimeData().hasUrls() or event.mimeData().hasImage():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event):  # noqa: N802
+        """A figure file dropped on the window opens; a dropped image is used as pasted."""
+        mime = event.mimeData()
+        files = [u.toLocalFile() for u in mime.urls() if u.isLocalFile()]
+        if files:
+            self.open_file(files[0])
+        elif mime.hasImage():
+            self.use_image(mime.imageData())
+        event.acceptProposedAction()
+
     # ------------------------------------------------------------------ messages
     def say(self, text: str, error: bool = False) -> None:
         self.note.setText(text)
@@ -325,6 +341,10 @@ class DigitizeWindow(QMainWindow):
             self.say("The clipboard holds no image: copy a screenshot of the figure (or the figure "
                      "itself) first, then paste it here.", error=True)
             return False
+        return self.use_image(image, "Pasted image")
+
+    def use_image(self, image, what: str = "Dropped image") -> bool:
+        """A QImage (pasted or dropped) as the figure."""
         from evidencegui.io.figure_sources import FigureSource, load_image
         data = QByteArray()
         buf = QBuffer(data)
@@ -334,13 +354,13 @@ class DigitizeWindow(QMainWindow):
         try:
             rgb = load_image(bytes(data))
         except Exception as e:
-            self.say(f"Cannot use the pasted image: {e}", error=True)
+            self.say(f"Cannot use the {what.lower()}: {e}", error=True)
             return False
         self.path = None
-        self.set_source(FigureSource("image", rgb, 1.0, None, name="pasted image"))
+        self.set_source(FigureSource("image", rgb, 1.0, None, name=what.lower()))
         for w in (self.page_label, self.page, self.page_count):
             w.setEnabled(False)
-        self.say(f"Pasted image: {rgb.shape[1]}×{rgb.shape[0]} pixels. " + NEXT_FOR_IMAGE)
+        self.say(f"{what}: {rgb.shape[1]}×{rgb.shape[0]} pixels. " + NEXT_FOR_IMAGE)
         return True
 
     def set_source(self, source) -> None:

@@ -521,3 +521,19 @@ def test_a_page_without_a_figure_says_what_to_do_in_window_words(window, monkeyp
     dw.act_find.trigger()
     text = dw.note.text()
     assert "No curves found" in text and "--" not in text and "Page box" in text
+
+
+def test_drop_a_figure_file_on_the_window(window, figure_png):
+    from PySide6.QtCore import QMimeData, QPoint, QUrl
+    from PySide6.QtGui import QDropEvent
+    path, _arms = figure_png
+    window.act_digitize_figure.trigger()
+    dw = window.digitize_window
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    ev = QDropEvent(QPointF(QPoint(50, 50)), Qt.DropAction.CopyAction, mime,
+                    Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    # QApplication does not deliver a drop that no drag entered, and a real drag cannot be made
+    # offscreen: the window's handler gets the event the drop would bring
+    dw.dropEvent(ev)
+    assert dw.source is not None and dw.source.name == str(path), dw.note.text()

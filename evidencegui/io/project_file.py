@@ -123,6 +123,12 @@ def _convert(value: Any, tp: Any, path: str) -> Any:
         raise _Bad(path, f"must be a whole number, not {json.dumps(value)[:40]}")
     if tp is str:
         if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as e:
+                raise _Bad(path, f"holds an invalid character at position {e.start + 1} (a lone "
+                           "UTF-16 surrogate: the text was cut in the middle of a character)"
+                           ) from None
             return value
         raise _Bad(path, f"must be text, not {json.dumps(value)[:40]}")
     if origin is list:
@@ -169,9 +175,36 @@ def project_from_dict(data: Any, file: str | None = None) -> Project:
         extra = sorted(set(data) - {"format_version", "kind", "project"})
         if extra:
             raise _Bad(extra[0], "is not a known field (known: format_version, kind, project)")
-        return _build(Project, data["project"], "project")
+        project = _build(Project, data["project"], "project")
+        _check_structure(project)
+        return project
     except _Bad as e:
         raise InputError(e.message, file=file, field=e.path) from None
+
+
+def _check_structure(project: Project) -> None:
+    """Values no one types by hand and that every computation relies on: a bad one is an error
+    naming its JSON path (patient data, the CI method), not a crash of a later export."""
+    if project.ci_method not in model.CI_METHODS:
+        raise _Bad("project.ci_method", f"must be one of {', '.join(model.CI_METHODS)}, not "
+                   f"{json.dumps(project.ci_method)[:40]}")
+    for i, t in enumerate(project.trials):
+        for j, e in enumerate(t.endpoints):
+            for k, a in enumerate(e.arms):
+                p = a.patients
+                if p is None:
+                    continue
+                path = f"project.trials[{i}].endpoints[{j}].arms[{k}].patients"
+                if len(p.time) != len(p.event):
+                    raise _Bad(path, f"'time' holds {len(p.time)} values but 'event' holds "
+                               f"{len(p.event)}: one of each per patient")
+                for n, v in enumerate(p.time):
+                    if not math.isfinite(v) or v < 0:
+                        raise _Bad(f"{path}.time[{n}]", f"a time must be a number ≥ 0, not {v!r}")
+                for n, v in enumerate(p.event):
+                    if v not in (0, 1):
+                        raise _Bad(f"{path}.event[{n}]", f"an event must be 1 (event) or 0 "
+                                   f"(censored), not {v!r}")
 
 
 # ----------------------------------------------------------------------------- migration

@@ -269,8 +269,7 @@ def read_summary(path: str | os.PathLike) -> Project:
             trial.setting = vals["setting"][0]
         if "single_arm" in vals:
             trial.single_arm = bool(vals["single_arm"][0])
-        elif all(ep.control is None and len(ep.arms) == 1 for ep in trial.endpoints):
-            trial.single_arm = True
+    _check_controls(project, where, f)
     for prob in model.errors(model.validate_project(project)):
         row = where.get((prob.trial, prob.endpoint, prob.arm))
         if row is None and prob.trial is not None and prob.endpoint is not None:
@@ -280,6 +279,45 @@ def read_summary(path: str | os.PathLike) -> Project:
             prob.field.split("_")[0] if prob.field and prob.field.split("_")[0] in cols else prob.field)
         raise InputError(prob.message, file=f, row=row, field=fld)
     return project
+
+
+def _loose(text: str) -> str:
+    return "".join(text.split()).casefold()
+
+
+def _check_controls(project: Project, where: dict[tuple, int], f: str) -> None:
+    """Every experimental row needs the control row of its trial and endpoint, unless the trial
+    says it is a single-arm study (``single_arm`` yes, or role ``single``). Without this check a
+    control row with a typo in its endpoint or trial, or a control typed "experimental", would
+    silently turn the comparison into a single-arm result (another ESMO-MCBS form, the HR gone)."""
+    controls = [(t, e, a, r) for (t, e, a), r in where.items()
+                if project.trial(t).endpoint(e).arm(a).is_control]
+    for trial in project.trials:
+        if trial.single_arm:
+            continue
+        for ep in trial.endpoints:
+            if ep.control is not None:
+                continue
+            exp = ep.experimental
+            if not exp:
+                continue
+            row = where[(trial.name, ep.name, exp[0].label)]
+            near = [(t, e, a, r) for t, e, a, r in controls
+                    if (_loose(t) == _loose(trial.name)) + (_loose(e) == _loose(ep.name)) >= 1]
+            others = [where[(trial.name, ep.name, a.label)] for a in exp[1:]]
+            if near:
+                t, e, a, r = min(near, key=lambda x: x[3])
+                hint = (f"; row {r} has the control {a!r} of trial {t!r}, endpoint {e!r}: check "
+                        "the trial and endpoint names of both rows")
+            elif others:
+                hint = (f"; rows {', '.join(map(str, [row] + others))} are all 'experimental': "
+                        "mark the control arm's role 'control'")
+            else:
+                hint = ""
+            raise InputError(
+                f"the experimental arm {exp[0].label!r} of {trial.name} / {ep.name} has no control "
+                f"row (role 'control', same trial and endpoint){hint}; for a single-arm study set "
+                "single_arm to 'yes'", file=f, row=row, field="role")
 
 
 # ----------------------------------------------------------------------------- writing

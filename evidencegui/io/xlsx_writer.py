@@ -373,7 +373,7 @@ def _write_block(ws, r: int, trial: Trial, ep: Endpoint, comps: dict, st: _Style
             e, cc = ref("median", cols[a.label]), ref("median", ccol)
             put_formula(cols[a.label], f'=IF(AND(ISNUMBER({e}),ISNUMBER({cc})),{e}-{cc},"")', FMT_MONTHS)
         r += 1
-        label("gain_est", "Median gain, estimated from HR", "months",
+        label("gain_est", "Median gain, estimated from the HR", "months",
               "only when the experimental median is not reached: control median / HR − control "
               "median (proportional, exponential hazards); an estimate")
         for a in exps:

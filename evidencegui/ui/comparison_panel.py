@@ -203,11 +203,11 @@ def build_section(trial, endpoint, arm, control, unit: str = "months") -> Sectio
 
     gain = Row("median_gain", "Median gain",
                measure_tip=f"Experimental median − control median ({unit})")
-    if c.median_gain is not None:
-        gain.reported = ("≈ " if c.median_gain_estimated else "") + fmt_time(c.median_gain)
+    if c.gain_shown is not None:
+        gain.reported = ("≈ " if c.median_gain_estimated else "") + fmt_time(c.gain_shown)
         if c.median_gain_estimated:
             gain.rule = (f"gain = {_g(c.median_control)} / {_g(c.hr)} − {_g(c.median_control)} "
-                         f"= {_g(c.median_gain)} (experimental median not reached: estimated from "
+                         f"= {_g(c.gain_shown)} (experimental median not reached: estimated from "
                          "the HR, proportional exponential hazards)")
         else:
             gain.rule = (f"gain = {_g(c.median_experimental)} − {_g(c.median_control)} "

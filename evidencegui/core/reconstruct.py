@@ -131,6 +131,30 @@ class Reconstruction:
         return int(self.time.size)
 
     @property
+    def curve_min(self) -> float:
+        """The lowest survival the digitized curve reaches (after cleaning)."""
+        return float(self.curve_survival.min()) if self.curve_survival.size else 1.0
+
+    def level_time(self, level: float = 0.5) -> dict:
+        """When the reconstructed Kaplan–Meier curve first falls to ``level`` (0.5: the median),
+        checked against the figure. ``value`` is None (not reached) when the digitized curve never
+        reaches the level even if the reconstruction does (one rounded event can take it below:
+        the figure shows "not reached"); ``reconstructed`` keeps the reconstruction's own time."""
+        rec = level_crossing(self.time, self.event, level)
+        flagged = rec is not None and self.curve_min > level
+        return {"level": level, "value": None if flagged else rec, "reconstructed": rec,
+                "not_reached_in_figure": bool(flagged),
+                "note": (f"the reconstructed curve falls to {level:g} at {_fmt(rec)}, but the "
+                         f"digitized curve never goes below {self.curve_min:.4g}: reported as not "
+                         "reached, as the figure shows") if flagged else ""}
+
+    def audit(self) -> dict:
+        """Plain values to keep beside the patients (project file) so later computations can
+        check a result against the figure: the lowest digitized survival and the last click."""
+        return {"curve_min": self.curve_min,
+                "curve_last_time": float(self.curve_time.max()) if self.curve_time.size else 0.0}
+
+    @property
     def events(self) -> int:
         return int(self.event.sum())
 
@@ -152,6 +176,19 @@ def km_steps(time: np.ndarray, event: np.ndarray) -> tuple[np.ndarray, np.ndarra
     keep = deaths > 0
     factors = 1.0 - deaths[keep] / at_risk[keep]
     return uniq[keep], np.cumprod(factors)
+
+
+def level_crossing(time, event, level: float = 0.5) -> float | None:
+    """First time the Kaplan–Meier curve of (time, event) is ≤ level (R's convention at exactly
+    the level: the midpoint of the flat stretch); None when it never is."""
+    st, ss = km_steps(time, event)
+    idx = np.flatnonzero(ss <= level)
+    if idx.size == 0:
+        return None
+    k = int(idx[0])
+    if ss[k] == level and k + 1 < st.size:
+        return float((st[k] + st[k + 1]) / 2)
+    return float(st[k])
 
 
 def km_evaluate(step_t: np.ndarray, step_s: np.ndarray, t, left: bool = False) -> np.ndarray:
@@ -694,11 +731,15 @@ def _solve_spread(ct, cs, lo, hi, t0, t1, n_start, km_last, target):
 
 
 def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = None,
-                progress: Callable[[float], object] | None = None) -> Reconstruction:
+                progress: Callable[[float], object] | None = None, *,
+                figure_end: float | None = None) -> Reconstruction:
     """Rebuild patient-level data from digitized clicks (t, s) of one Kaplan–Meier curve and
     its numbers at risk (times starting at 0, counts). ``total_events`` (optional) fixes the
     censoring after the last time of the table. ``progress(fraction)`` is called as the
-    intervals are done; an exception raised in it cancels the reconstruction."""
+    intervals are done; an exception raised in it cancels the reconstruction. ``figure_end``
+    (optional): the last time any curve of the figure shows (the other arms' last clicks); no
+    patient is censored later than it, the curve's last click or the risk table's last time
+    with patients at risk, whichever is latest."""
     ct, cs_arr, warnings = clean_curve(t, s)
     T, N, table_warnings, zero_time = _clean_table(at_risk_times, at_risk_counts)
     warnings.extend(table_warnings)
@@ -916,6 +957,19 @@ def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = 
     # together
     cz_t = np.concatenate(cen_times + [np.full(remaining, t_end + (end_eps if remaining > 1
                                                                     else 0.0))])
+    # no follow-up past what the figure shows: censoring no later than the last click, or than
+    # the last table time that still has patients at risk when the table runs beyond the curve
+    # (within the clicks' precision, end_eps: many censored together at the end keep the other
+    # arm's events clicked at the same time at risk; without it the HR of tied data moved 5%)
+    limit = max(last_click, float(T[N > 0][-1]),
+                float(figure_end) if figure_end is not None and math.isfinite(figure_end)
+                else 0.0) + end_eps
+    late = cz_t > limit
+    if late.any():
+        cz_t = np.minimum(cz_t, limit)
+        warnings.append(f"{int(late.sum())} censoring(s) placed at t = {_fmt(limit)}, the end of what "
+                        "the figure shows (the last point of the curve, or the last time of the "
+                        "risk table with patients at risk, within the clicks' precision), not later")
     time = np.concatenate((ev_t, cz_t))
     event = np.concatenate((np.ones(ev_t.size, dtype=np.int64), np.zeros(cz_t.size, dtype=np.int64)))
     order = np.argsort(time, kind="stable")
@@ -1031,6 +1085,7 @@ def reconstruct_many(curves: dict, tables: dict, total_events: dict | None = Non
     """Reconstruct several arms: ``curves[name] = (t, s)``, ``tables[name] = (times, counts)``."""
     out = {}
     names = [n for n in curves if n in tables]
+    end = max((float(np.max(curves[n][0])) for n in names if len(curves[n][0])), default=None)
     for k, name in enumerate(names):
         def sub(f, k=k):
             if progress is not None:
@@ -1038,5 +1093,6 @@ def reconstruct_many(curves: dict, tables: dict, total_events: dict | None = Non
         t, s = curves[name]
         times, counts = tables[name]
         out[name] = reconstruct(t, s, times, counts,
-                                total_events=(total_events or {}).get(name), progress=sub)
+                                total_events=(total_events or {}).get(name), progress=sub,
+                                figure_end=end)
     return out

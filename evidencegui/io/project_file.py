@@ -31,6 +31,7 @@ from evidencegui.core import model
 from evidencegui.core.errors import InputError
 from evidencegui.core.model import Arm, Endpoint, Landmark, PatientData, Project, Trial
 from evidencegui.io.atomic import atomic_write_text
+from evidencegui.io.bounded import MAX_NAME_CHARS, MAX_TEXT_CHARS, check_file
 
 FORMAT_VERSION = 1
 KIND = "evidencegui-project"
@@ -123,6 +124,10 @@ def _convert(value: Any, tp: Any, path: str) -> Any:
         raise _Bad(path, f"must be a whole number, not {json.dumps(value)[:40]}")
     if tp is str:
         if isinstance(value, str):
+            limit = MAX_NAME_CHARS if path.endswith((".name", ".label")) else MAX_TEXT_CHARS
+            if len(value) > limit:
+                raise _Bad(path, f"is {len(value):,} characters long; at most {limit:,} are "
+                           "accepted here")
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError as e:
@@ -352,6 +357,8 @@ def loads_project(text: str, file: str | None = None) -> Project:
 
 def load_project(path: str | os.PathLike) -> Project:
     p = Path(path)
+    if p.exists() and not p.is_dir():
+        check_file(p, what="project")
     try:
         raw = p.read_bytes()
     except IsADirectoryError:

@@ -17,6 +17,7 @@ from typing import Any
 
 from evidencegui.core import model
 from evidencegui.core.errors import InputError
+from evidencegui.io import bounded
 from evidencegui.core.model import (CONTROL, ESMO_FLAGS, EXPERIMENTAL, Arm, Endpoint, Landmark,
                                     Project, Trial)
 
@@ -41,45 +42,105 @@ _ENDPOINT_COLS = ("primary",) + ESMO_FLAGS
 
 def _read_rows(path: Path) -> list[list[Any]]:
     """All rows as lists of cells (str, numbers or None), header first."""
+    from evidencegui.io import bounded
+
     suffix = path.suffix.lower()
+    if path.is_dir():
+        raise InputError("is a folder, not a table", file=str(path))
+    if not path.exists():
+        raise InputError("no such file", file=str(path))
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx_rows(path)
+    bounded.check_file(path, max_bytes=64 * 1024 * 1024, what="summary-table")
     try:
         raw = path.read_bytes()
-    except IsADirectoryError:
-        raise InputError("is a folder, not a table", file=str(path)) from None
-    except FileNotFoundError:
-        raise InputError("no such file", file=str(path)) from None
     except OSError as e:
         raise InputError(f"cannot read the file ({e.strerror})", file=str(path)) from None
     import pandas as pd
 
-    if suffix in (".xlsx", ".xlsm"):
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            df = pd.read_excel(io.BytesIO(raw), header=None, dtype=object, keep_default_na=False,
-                               na_values=[], engine="openpyxl")
-        except Exception as e:  # a corrupt workbook raises many kinds of error
-            raise InputError(f"cannot read it as an Excel workbook ({type(e).__name__}: "
-                             f"{str(e)[:120]})", file=str(path)) from None
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError("the file is not readable text (broken UTF-16)", file=str(path)) from None
     else:
-        if b"\x00" in raw[:4096]:
-            raise InputError("this is not a text (CSV) file", file=str(path))
+        if b"\x00" in raw:
+            line = raw[:raw.index(b"\x00")].count(b"\n") + 1
+            raise InputError("the file holds a NUL byte: it is not a text (CSV) file, or it is "
+                             "damaged", file=str(path), row=line)
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = raw.decode("cp1252", errors="replace")
-        first = text.split("\n", 1)[0]
-        sep = ";" if first.count(";") > first.count(",") else "\t" if "\t" in first and "," not in first else ","
-        try:
-            df = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
-                             na_values=[], skip_blank_lines=False, sep=sep, engine="python")
-        except Exception as e:
-            msg = str(e).strip().splitlines()[-1][:160] if str(e).strip() else type(e).__name__
-            m = re.search(r"line (\d+)", msg)
-            raise InputError(f"cannot read it as CSV ({msg})", file=str(path),
-                             row=int(m.group(1)) if m else None) from None
+    text = text.lstrip("\ufeff")
+    first = text.split("\n", 1)[0]
+    sep = ";" if first.count(";") > first.count(",") else "\t" if "\t" in first and "," not in first else ","
+    try:
+        df = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
+                         na_values=[], skip_blank_lines=False, sep=sep, engine="python")
+    except Exception as e:
+        msg = str(e).strip().splitlines()[-1][:160] if str(e).strip() else type(e).__name__
+        m = re.search(r"line (\d+)", msg)
+        raise InputError(f"cannot read it as CSV ({msg})", file=str(path),
+                         row=int(m.group(1)) if m else None) from None
     rows = []
     for rec in df.itertuples(index=False, name=None):
         rows.append([None if (isinstance(v, float) and v != v) else v for v in rec])
     return rows
+
+
+def _read_xlsx_rows(path: Path) -> list[list[Any]]:
+    """The first sheet's rows through openpyxl (read-only, saved values), after the limits of
+    io.bounded; an Excel error cell or a formula without a saved value is an error naming the
+    cell (pandas would read both as blank: a #N/A median would become "not reached")."""
+    import zipfile
+
+    from evidencegui.io import bounded
+
+    bounded.check_xlsx(path, max_unpacked=256 * 1024 * 1024)
+    try:
+        import openpyxl
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:  # a corrupt workbook raises many kinds of error
+        raise InputError(f"cannot read it as an Excel workbook ({type(e).__name__}: "
+                         f"{str(e)[:120]})", file=str(path)) from None
+    rows: list[list[Any]] = []
+    nones: list[tuple[int, int]] = []
+    try:
+        ws = wb.worksheets[0]
+        if hasattr(ws, "reset_dimensions"):
+            ws.reset_dimensions()
+        for r, cells in enumerate(ws.iter_rows(values_only=True), start=1):
+            if r > 100_000:
+                raise InputError("the table has more than 100,000 rows; a summary table has one "
+                                 "row per arm", file=str(path), row=r)
+            out = []
+            for c, v in enumerate(cells, start=1):
+                if isinstance(v, str) and v[:1] == "#" and bounded.excel_error(v):
+                    raise InputError(f"cell {bounded.cell_name(r, c)} holds the Excel error "
+                                     f"{v.strip()}, not a value; correct it in the workbook",
+                                     file=str(path), row=r)
+                if v is None:
+                    nones.append((r, c))
+                out.append(v)
+            rows.append(out)
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError) as e:
+        if isinstance(e, InputError):
+            raise
+        raise InputError(f"cannot read it as an Excel workbook ({type(e).__name__}: "
+                         f"{str(e)[:120]})", file=str(path)) from None
+    finally:
+        wb.close()
+    if nones and bounded.has_formulas(path):
+        fcells = bounded.formula_cells(path, None)
+        for r, c in nones:
+            if (r, c) in fcells:
+                raise InputError(f"cell {bounded.cell_name(r, c)} holds a formula with no saved "
+                                 "value (the workbook was written by a program that does not "
+                                 "calculate): open and save it in Excel or LibreOffice",
+                                 file=str(path), row=r)
+    width = max((len(r) for r in rows), default=0)
+    return [r + [None] * (width - len(r)) for r in rows]
 
 
 def _blank(v: Any) -> bool:
@@ -151,6 +212,7 @@ def read_summary(path: str | os.PathLike) -> Project:
         for nm, v in (("trial", tname), ("endpoint", ename), ("arm", aname)):
             if not v:
                 raise InputError(f"the {nm} is empty", file=f, row=idx, field=nm)
+            bounded.check_name_length(v, file=f, row=idx, field=nm)
         role_text = _text(cell("role")).lower()
         if role_text not in _ROLES:
             raise InputError(f"role must be 'control' or 'experimental', not {role_text!r}",

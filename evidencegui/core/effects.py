@@ -422,6 +422,16 @@ def _add_patient_level(c: Comparison, exp: Arm, ctl: Arm | None) -> None:
         kms[role] = km
         q = sv.median(km)
         comp[f"median_{role}"] = q.estimate
+        floor = (arm.patients.reconstruction or {}).get("curve_min")
+        if (arm.patients.origin == "reconstructed" and q.estimate is not None
+                and isinstance(floor, (int, float)) and floor > 0.5):
+            # the figure never reaches 0.5: its median is not reached, whatever one rounded event
+            # does to the reconstruction (the reconstructed value is kept beside it, flagged)
+            comp[f"median_{role}"] = None
+            comp[f"median_{role}_reconstructed"] = q.estimate
+            comp[f"median_{role}_not_reached_in_figure"] = True
+            c.notes.append(f"{arm.label}: median not reached: the digitized curve never goes below "
+                           f"{floor:.4g}; the reconstructed curve reaches 0.5 at {q.estimate:.3g}")
         comp[f"median_{role}_ci"] = [q.lower, q.upper]
         comp[f"n_{role}"] = int(len(t))
         comp[f"events_{role}"] = int(e.sum())

@@ -780,6 +780,7 @@ def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = 
             "Check that the table belongs to this curve (often it is the other arm's table) and "
             "that the curve's scale is right")
 
+    warnings.extend(_implausible_counts(ct, cs_arr, T, N))
     last_click = float(ct[-1])
     if T[-1] > last_click and T.size > 1:
         warnings.append(f"the curve has no points after t = {_fmt(last_click)} but the risk "
@@ -980,6 +981,40 @@ def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = 
         progress(1.0)
     return Reconstruction(time=time, event=event, warnings=warnings, fit=fit,
                           curve_time=ct, curve_survival=cs_arr)
+
+
+#: A risk-table interval is out of line when the curve and the two counts imply that more than
+#: this fraction of its patients were censored in it, and over PLAUSIBLE_RATIO times the largest
+#: fraction of the other intervals (a count typed with an extra digit: 4020 for 402).
+PLAUSIBLE_FRAC = 0.5
+PLAUSIBLE_RATIO = 3.0
+
+
+def _implausible_counts(ct, cs, T, N) -> list[str]:
+    """Warnings for numbers at risk out of line with the curve and their neighbours."""
+    if T.size < 3:
+        return []
+    S = _curve_before(ct, cs, T)
+    S[0] = 1.0
+    frac = np.zeros(T.size - 1)
+    for j in range(T.size - 1):
+        if N[j] > 0 and S[j] > 0:
+            frac[j] = max(0.0, (N[j] * S[j + 1] / S[j] - N[j + 1]) / N[j])
+    out = []
+    for j in range(frac.size):
+        others = np.delete(frac, j)
+        ref = max(float(others.max()) if others.size else 0.0, 0.05)
+        if frac[j] > PLAUSIBLE_FRAC and frac[j] > PLAUSIBLE_RATIO * ref:
+            guess = ""
+            if N[j] >= 10 and N[j] // 10 >= N[j + 1]:
+                alt = (N[j] // 10) * S[j + 1] / S[j] - N[j + 1]
+                if alt >= -FEASIBILITY_ABS:
+                    guess = f" (was {N[j] // 10} meant?)"
+            out.append(f"the number at risk {N[j]} at t = {_fmt(T[j])} is out of line with the curve "
+                       f"and the next count ({N[j + 1]} at t = {_fmt(T[j + 1])}): "
+                       f"{100 * frac[j]:.0f}% of the patients would be censored in that interval, "
+                       f"against at most {100 * ref:.0f}% in the others; check the count{guess}")
+    return out
 
 
 def _curve_before(ct: np.ndarray, cs: np.ndarray, T: np.ndarray) -> np.ndarray:

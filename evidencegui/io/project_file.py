@@ -359,6 +359,8 @@ def load_project(path: str | os.PathLike) -> Project:
     p = Path(path)
     if p.exists() and not p.is_dir():
         check_file(p, what="project")
+        from evidencegui.io.atomic import remove_stale_temps
+        remove_stale_temps(p)
     try:
         raw = p.read_bytes()
     except IsADirectoryError:

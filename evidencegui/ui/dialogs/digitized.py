@@ -255,7 +255,7 @@ class DigitizedImportDialog(QDialog):
                             patients=PatientData([float(x) for x in convert_time(np.asarray(rec.time, float), unit, "months")],
                                                  [int(x) for x in rec.event],
                                                  origin="reconstructed", source=src,
-                                                 reconstruction={"dataset": name, "warnings": list(rec.warnings),
+                                                 reconstruction={**rec.audit(), "dataset": name, "warnings": list(rec.warnings),
                                                                  "fit": rec.fit.to_json(),
                                                                  "axis_unit": unit})))
         if sum(a.role == CONTROL for a in arms) > 1:

@@ -6,6 +6,7 @@ Pure: zipfile and os only; openpyxl is imported inside the functions that need i
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import zipfile
@@ -77,8 +78,7 @@ def check_xlsx(path, max_unpacked: int = MAX_UNPACKED_BYTES) -> None:
             try:
                 with zf.open(i) as fh:
                     head = fh.read(4096)
-            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError,
-                    RuntimeError) as e:
+            except Exception as e:  # noqa: BLE001 - zlib, zip and CRC errors of a damaged file
                 raise InputError(f"the workbook part {i.filename!r} cannot be read "
                                  f"({type(e).__name__}: {str(e)[:100]})", file=str(p)) from None
             low = head.lower()
@@ -86,6 +86,21 @@ def check_xlsx(path, max_unpacked: int = MAX_UNPACKED_BYTES) -> None:
                 raise InputError(f"the workbook part {i.filename!r} declares XML entities, which "
                                  "no spreadsheet program writes: refused (a possible entity "
                                  "bomb)", file=str(p))
+
+
+@contextlib.contextmanager
+def xlsx_errors(path):
+    """Turn any failure of the XLSX parser on a damaged workbook (zlib, zip, XML and openpyxl
+    errors come in many kinds) into one InputError naming the file; our own errors pass."""
+    try:
+        yield
+    except InputError:
+        raise
+    except (MemoryError, KeyboardInterrupt):
+        raise
+    except Exception as e:   # noqa: BLE001 - a damaged workbook raises many kinds of error
+        raise InputError(f"not a readable XLSX workbook, or a damaged one ({type(e).__name__}: "
+                         f"{str(e)[:100]})", file=str(path)) from None
 
 
 def has_formulas(path) -> bool:

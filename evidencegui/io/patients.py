@@ -216,23 +216,32 @@ def read_table_preview(path, nrows: int = 20, sheet=None) -> tuple[list[str], li
     path = Path(path)
     _check_readable(path)
     if _is_excel(path):
-        wb, ws = _open_sheet(path, sheet)
-        try:
-            hdr_row, header, it = _sheet_rows(ws)
-            if hdr_row is None:
-                raise InputError("the sheet is empty", file=str(path))
-            rows = []
-            for cells in it:
-                if len(rows) >= nrows:
-                    break
-                vals = [_cell_text(v) for v in cells][:len(header)]
-                rows.append(vals + [""] * (len(header) - len(vals)))
-        finally:
-            wb.close()
-        return header, rows
+        with bounded.xlsx_errors(path):
+            return _preview_excel(path, nrows, sheet)
     if path.suffix.lower() == ".xls":
         raise InputError("old .xls workbooks cannot be read; save the sheet as .xlsx or .csv",
                          file=str(path))
+    return _preview_csv(path, nrows)
+
+
+def _preview_excel(path: Path, nrows: int, sheet):
+    wb, ws = _open_sheet(path, sheet)
+    try:
+        hdr_row, header, it = _sheet_rows(ws)
+        if hdr_row is None:
+            raise InputError("the sheet is empty", file=str(path))
+        rows = []
+        for cells in it:
+            if len(rows) >= nrows:
+                break
+            vals = [_cell_text(v) for v in cells][:len(header)]
+            rows.append(vals + [""] * (len(header) - len(vals)))
+    finally:
+        wb.close()
+    return header, rows
+
+
+def _preview_csv(path: Path, nrows: int):
     import pandas as pd
     sep, enc = _sniff(path, check_fields=False)
     try:
@@ -282,7 +291,8 @@ def read_patients(path, time_col: str, event_col: str, arm_col: str, event_map=N
         raise InputError("the time, event and arm columns must be three different columns",
                          file=str(path), field=str(time_col))
     if _is_excel(path):
-        return _read_excel(path, cols, codes, sheet, event_value)
+        with bounded.xlsx_errors(path):
+            return _read_excel(path, cols, codes, sheet, event_value)
     if path.suffix.lower() == ".xls":
         raise InputError("old .xls workbooks cannot be read; save the sheet as .xlsx or .csv",
                          file=str(path))

@@ -140,6 +140,11 @@ def _convert(value: Any, tp: Any, path: str) -> Any:
         if not isinstance(value, list):
             raise _Bad(path, f"must be a list, not {json.dumps(value)[:40]}")
         (item,) = typing.get_args(tp) or (Any,)
+        # fast path for patient data (a million numbers): one type check per item
+        if item is float and all(type(v) is float or type(v) is int for v in value):
+            return [float(v) for v in value]
+        if item is int and all(type(v) is int for v in value):
+            return list(value)
         return [_convert(v, item, f"{path}[{i}]") for i, v in enumerate(value)]
     if origin is dict or tp is dict:
         if not isinstance(value, dict):

@@ -278,9 +278,18 @@ def test_median_not_reached_when_figure_stays_above_half(tmp_path):
     s = np.array([1, 0.9, 0.8, 0.72, 0.65, 0.6, 0.56, 0.535, 0.509, 0.509])
     rec = reconstruct(t, s, [0, 8, 14], [100, 50, 18])
     lv = rec.level_time(0.5)
-    if lv["reconstructed"] is not None:
-        assert lv["value"] is None and lv["not_reached_in_figure"]
+    assert lv["reconstructed"] == pytest.approx(15.4)      # one rounded event: 0.4987 at 15.4
+    assert lv["value"] is None and lv["not_reached_in_figure"]
     assert rec.curve_min > 0.5
+    # the command line: median null, the reconstructed value beside it, a warning on stderr
+    c = tmp_path / "c.csv"
+    c.write_text("".join(f"{a}, {b}\n" for a, b in zip(t, s)))
+    nar = tmp_path / "n.csv"
+    nar.write_text("time,c\n0,100\n8,50\n14,18\n")
+    rc, so, err = _cli("reconstruct", c, "--at-risk", nar, "--out", tmp_path / "o.csv", "--json")
+    arm = json.loads(so)["arms"][0]
+    assert rc == 0 and arm["median"] is None and arm["median_reconstructed"] == pytest.approx(15.4)
+    assert arm["median_not_reached_in_figure"] is True and "not reached" in err
     # core comparison: a reconstructed arm whose figure never reaches 0.5 has no median
     from evidencegui.core.effects import compare_arms
     from evidencegui.core.model import Arm, Endpoint, PatientData, Trial
@@ -328,3 +337,47 @@ def test_stale_temp_files_removed_on_next_save_and_open(tmp_path):
     os.utime(stale[0], (old, old))
     load_project(target)
     assert not stale[0].exists()
+
+
+# ----------------------------------------------------------------- item 8: large patient data
+
+def _project_with_patients(n):
+    from evidencegui.core.model import Arm, Endpoint, PatientData, Project, Trial
+    rng = np.random.default_rng(3)
+    arms = [Arm("=Drug", patients=PatientData(rng.exponential(10, n).round(3).tolist(),
+                                              rng.integers(0, 2, n).tolist())),
+            Arm("Placebo", "control", patients=PatientData(rng.exponential(8, n).round(3).tolist(),
+                                                          rng.integers(0, 2, n).tolist()))]
+    return Project(trials=[Trial("T", [Endpoint("OS", arms)])])
+
+
+def test_many_patients_written_beside_the_workbook(tmp_path, monkeypatch):
+    import csv
+
+    import openpyxl
+
+    from evidencegui.io import xlsx_writer
+    monkeypatch.setattr(xlsx_writer, "MAX_ROWS_IN_WORKBOOK", 50)
+    pr = _project_with_patients(40)
+    out = tmp_path / "w.xlsx"
+    xlsx_writer.write_workbook(pr, out)
+    side = tmp_path / "w.patients.csv"
+    with open(side, newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    drug = [r for r in rows if r[2] == "'=Drug"]                # neutralised like every CSV
+    assert len(rows) == 81 and len(drug) == 40
+    assert drug[0][3] == repr(pr.trials[0].endpoints[0].arms[0].patients.time[0])
+    wb = openpyxl.load_workbook(out)
+    prov_text = " ".join(str(c.value) for row in wb["Provenance"].iter_rows() for c in row)
+    assert "w.patients.csv" in prov_text and "SHA-256" in prov_text
+    assert "w.patients.csv" in str(wb["Patients"]["A3"].value)
+    assert (tmp_path / "w.curves.csv").exists()                 # 80 curve rows > 50 too
+
+
+def test_many_patients_split_across_sheets_without_a_path(monkeypatch):
+    from evidencegui.io import xlsx_writer
+    monkeypatch.setattr(xlsx_writer, "SHEET_ROWS", 30)
+    wb = xlsx_writer.build_workbook(_project_with_patients(40))
+    names = [n for n in wb.sheetnames if n.startswith("Patients")]
+    assert names == ["Patients", "Patients (2)", "Patients (3)"]
+    assert sum(wb[n].max_row - 1 for n in names) == 80

@@ -23,18 +23,6 @@ def add_arguments(p) -> None:
     p.add_argument("--json", action="store_true")
 
 
-def _median(time, event):
-    from evidencegui.core.reconstruct import km_steps
-    st, ss = km_steps(time, event)
-    idx = [k for k, v in enumerate(ss) if v <= 0.5]
-    if not idx:
-        return None
-    k = idx[0]
-    if ss[k] == 0.5 and k + 1 < len(st):  # R convention: midpoint of a flat stretch at exactly 0.5
-        return float((st[k] + st[k + 1]) / 2)
-    return float(st[k])
-
-
 def _match(name, names):
     """``name`` itself if among ``names``, else the one of them that is the same once case and
     spaces are ignored (None when there is none, or several)."""

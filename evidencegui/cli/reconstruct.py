@@ -147,9 +147,7 @@ def run(args) -> int:
                          "median_reconstructed": rec.level_time(0.5)["reconstructed"],
                          "median_not_reached_in_figure":
                              rec.level_time(0.5)["not_reached_in_figure"],
-                         "warnings": list(cur.warnings) + list(rec.warnings)
-                         + ([rec.level_time(0.5)["note"]]
-                            if rec.level_time(0.5)["not_reached_in_figure"] else []),
+                         "warnings": list(cur.warnings) + list(rec.warnings),
                          "fit": rec.fit.to_json()} for arm, cur, rec in results],
                "out": str(args.out), "skipped": skipped}
         sys.stdout.write(json.dumps(doc) + "\n")

@@ -352,6 +352,9 @@ def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = 
     _walk_table(inp, w, progress)
     remaining, t_end = _after_table(inp, w)
     rec = _assemble(inp, w, remaining, t_end, figure_end)
+    median = rec.level_time(0.5)
+    if median["not_reached_in_figure"]:
+        rec.warnings.append(median["note"])
     if progress is not None:
         progress(1.0)
     return rec

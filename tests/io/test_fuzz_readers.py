@@ -61,6 +61,15 @@ def _outcome(family: str, fn, check=None):
         STATS[family]["hangs"] += 1
 
 
+def _on_file(family: str, data: bytes, suffix: str, read, check=None) -> None:
+    """_outcome of read(path) on ``data`` written to a temporary file."""
+    p = _tmp(data, suffix)
+    try:
+        _outcome(family, lambda: read(p), check)
+    finally:
+        p.unlink()
+
+
 def _tmp(data: bytes, suffix: str) -> Path:
     fd, name = tempfile.mkstemp(suffix=suffix)
     with os.fdopen(fd, "wb") as fh:
@@ -120,27 +129,20 @@ def _check_patients(data_lines: int):
 @SETTINGS
 @given(st.binary(max_size=2000))
 def test_patients_arbitrary_bytes(data):
-    from evidencegui.io.patients import read_patients
-    p = _tmp(data, ".csv")
-    try:
-        _outcome("patients CSV: arbitrary bytes",
-                 lambda: read_patients(p, "time", "event", "arm"),
-                 _check_patients(data.count(b"\n") + 1))
-    finally:
-        p.unlink()
+    _on_file("patients CSV: arbitrary bytes", data, ".csv", _read_patients,
+             _check_patients(data.count(b"\n") + 1))
 
 
 @SETTINGS
 @given(mutated(PATIENTS))
 def test_patients_mutated_csv(data):
+    _on_file("patients CSV: mutations of a valid file", data, ".csv", _read_patients,
+             _check_patients(data.count(b"\n") + data.count(b"\r") + 1))
+
+
+def _read_patients(path):
     from evidencegui.io.patients import read_patients
-    p = _tmp(data, ".csv")
-    try:
-        _outcome("patients CSV: mutations of a valid file",
-                 lambda: read_patients(p, "time", "event", "arm"),
-                 _check_patients(data.count(b"\n") + data.count(b"\r") + 1))
-    finally:
-        p.unlink()
+    return read_patients(path, "time", "event", "arm")
 
 
 def _valid_xlsx(rows) -> bytes:
@@ -156,27 +158,29 @@ def _valid_xlsx(rows) -> bytes:
     return buf.getvalue()
 
 
-_XLSX_PATIENTS = None
+_XLSX: dict[str, bytes] = {}
+XLSX_ROWS = {
+    "patients": [["time", "event", "arm"], [1.5, 1, "Drug"], [2, 0, "Placebo"], [3, 1, "Drug"],
+                 [4, 0, "Placebo"]],
+}
+
+
+def _corrupted_xlsx(data, kind: str, rows) -> bytes:
+    """A valid workbook of ``rows`` with one to four bytes overwritten."""
+    if kind not in _XLSX:
+        _XLSX[kind] = _valid_xlsx(rows)
+    raw = bytearray(_XLSX[kind])
+    for _ in range(data.draw(st.integers(1, 4))):
+        k = data.draw(st.integers(0, len(raw) - 1))
+        raw[k] = data.draw(st.integers(0, 255))
+    return bytes(raw)
 
 
 @SETTINGS
 @given(st.data())
 def test_patients_mutated_xlsx(data):
-    global _XLSX_PATIENTS
-    from evidencegui.io.patients import read_patients
-    if _XLSX_PATIENTS is None:
-        _XLSX_PATIENTS = _valid_xlsx([["time", "event", "arm"], [1.5, 1, "Drug"], [2, 0, "Placebo"],
-                                      [3, 1, "Drug"], [4, 0, "Placebo"]])
-    raw = bytearray(_XLSX_PATIENTS)
-    for _ in range(data.draw(st.integers(1, 4))):
-        k = data.draw(st.integers(0, len(raw) - 1))
-        raw[k] = data.draw(st.integers(0, 255))
-    p = _tmp(bytes(raw), ".xlsx")
-    try:
-        _outcome("patients XLSX: corrupted bytes",
-                 lambda: read_patients(p, "time", "event", "arm"), _check_patients(4))
-    finally:
-        p.unlink()
+    raw = _corrupted_xlsx(data, "patients", XLSX_ROWS["patients"])
+    _on_file("patients XLSX: corrupted bytes", raw, ".xlsx", _read_patients, _check_patients(4))
 
 
 # ---------------------------------------------------------------------------- summary
@@ -204,44 +208,23 @@ def _check_summary(res):
 @given(st.binary(max_size=2000))
 def test_summary_arbitrary_bytes(data):
     from evidencegui.io.summary import read_summary
-    p = _tmp(data, ".csv")
-    try:
-        _outcome("summary CSV: arbitrary bytes", lambda: read_summary(p), _check_summary)
-    finally:
-        p.unlink()
+    _on_file("summary CSV: arbitrary bytes", data, ".csv", read_summary, _check_summary)
 
 
 @SETTINGS
 @given(mutated(SUMMARY))
 def test_summary_mutated(data):
     from evidencegui.io.summary import read_summary
-    p = _tmp(data, ".csv")
-    try:
-        _outcome("summary CSV: mutations of a valid file", lambda: read_summary(p), _check_summary)
-    finally:
-        p.unlink()
-
-
-_XLSX_SUMMARY = None
+    _on_file("summary CSV: mutations of a valid file", data, ".csv", read_summary, _check_summary)
 
 
 @SETTINGS
 @given(st.data())
 def test_summary_mutated_xlsx(data):
-    global _XLSX_SUMMARY
     from evidencegui.io.summary import read_summary
-    if _XLSX_SUMMARY is None:
-        rows = [r.split(",") for r in SUMMARY.decode().strip().split("\n")]
-        _XLSX_SUMMARY = _valid_xlsx(rows)
-    raw = bytearray(_XLSX_SUMMARY)
-    for _ in range(data.draw(st.integers(1, 4))):
-        k = data.draw(st.integers(0, len(raw) - 1))
-        raw[k] = data.draw(st.integers(0, 255))
-    p = _tmp(bytes(raw), ".xlsx")
-    try:
-        _outcome("summary XLSX: corrupted bytes", lambda: read_summary(p), _check_summary)
-    finally:
-        p.unlink()
+    rows = [r.split(",") for r in SUMMARY.decode().strip().split("\n")]
+    raw = _corrupted_xlsx(data, "summary", rows)
+    _on_file("summary XLSX: corrupted bytes", raw, ".xlsx", read_summary, _check_summary)
 
 
 # ---------------------------------------------------------------------------- digitizer
@@ -263,12 +246,8 @@ def _check_curves(res):
 @given(st.binary(max_size=2000))
 def test_digitizer_arbitrary_bytes(data):
     from evidencegui.io.digitizer import read_at_risk, read_digitized
-    p = _tmp(data, ".csv")
-    try:
-        _outcome("digitizer CSV/JSON: arbitrary bytes", lambda: read_digitized(p), _check_curves)
-        _outcome("numbers at risk: arbitrary bytes", lambda: read_at_risk(p))
-    finally:
-        p.unlink()
+    _on_file("digitizer CSV/JSON: arbitrary bytes", data, ".csv", read_digitized, _check_curves)
+    _on_file("numbers at risk: arbitrary bytes", data, ".csv", read_at_risk)
 
 
 @SETTINGS
@@ -343,11 +322,7 @@ def _check_project(res):
 @given(st.binary(max_size=2000))
 def test_project_arbitrary_bytes(data):
     from evidencegui.io.project_file import load_project
-    p = _tmp(data, ".evidence.json")
-    try:
-        _outcome("project file: arbitrary bytes", lambda: load_project(p), _check_project)
-    finally:
-        p.unlink()
+    _on_file("project file: arbitrary bytes", data, ".evidence.json", load_project, _check_project)
 
 
 @SETTINGS
@@ -376,8 +351,5 @@ def test_project_structured_mutations(data):
 def test_project_text_mutations(data):
     from evidencegui.io.project_file import load_project
     base = _valid_project_text().encode()
-    p = _tmp(base[: len(base) // 2] + data + base[len(base) // 2:], ".evidence.json")
-    try:
-        _outcome("project file: text mutations", lambda: load_project(p), _check_project)
-    finally:
-        p.unlink()
+    _on_file("project file: text mutations", base[: len(base) // 2] + data + base[len(base) // 2:],
+             ".evidence.json", load_project, _check_project)

@@ -59,10 +59,13 @@ def test_project_bad_patient_data_and_ci_method_are_field_errors(tmp_path):
         Arm("A", "control", patients=PatientData([1.0, 2.0], [1, 0])),
         Arm("B", patients=PatientData([1.0, 2.0], [1, 0]))])])])
     doc = json.loads(dumps_project(pr))
+    def pat(d):
+        return d["project"]["trials"][0]["endpoints"][0]["arms"][0]["patients"]
+
     for mutate, where in [
-        (lambda d: d["project"]["trials"][0]["endpoints"][0]["arms"][0]["patients"]["event"].__setitem__(0, 2), "event[0]"),
-        (lambda d: d["project"]["trials"][0]["endpoints"][0]["arms"][0]["patients"]["time"].append(3.0), "patients"),
-        (lambda d: d["project"]["trials"][0]["endpoints"][0]["arms"][0]["patients"]["time"].__setitem__(1, -1.0), "time[1]"),
+        (lambda d: pat(d)["event"].__setitem__(0, 2), "event[0]"),
+        (lambda d: pat(d)["time"].append(3.0), "patients"),
+        (lambda d: pat(d)["time"].__setitem__(1, -1.0), "time[1]"),
         (lambda d: d["project"].__setitem__("ci_method", "bogus"), "ci_method"),
     ]:
         d = json.loads(json.dumps(doc))
@@ -78,7 +81,8 @@ def test_project_bad_patient_data_and_ci_method_are_field_errors(tmp_path):
 
 def test_project_lone_surrogate_and_overflowing_ratio(tmp_path):
     f = tmp_path / "p.evidence.json"
-    f.write_text('{"format_version": 1, "project": {"trials": [{"name": "T\\ud800", "endpoints": []}]}}')
+    f.write_text('{"format_version": 1, "project": {"trials": '
+                 '[{"name": "T\\ud800", "endpoints": []}]}}')
     rc, _, err = _cli("report", f, "--json")
     assert rc == 2 and "surrogate" in err
     s = tmp_path / "s.csv"
@@ -101,22 +105,17 @@ def _xlsx(path, rows, error_cell=None):
     wb.save(path)
 
 
-def test_summary_xlsx_error_cell_is_not_not_reached(tmp_path):
+@pytest.mark.parametrize("median,error_cell,expected", [
+    (1, "F2", "#N/A"),             # an Excel error: read as blank it became "not reached"
+    ("=40+16.5", None, "formula"),  # a formula with no saved value
+])
+def test_summary_xlsx_error_or_formula_cell_named(tmp_path, median, error_cell, expected):
     p = tmp_path / "s.xlsx"
     _xlsx(p, [SUMMARY_HEAD.strip().split(","),
-              ["CLEOPATRA", "OS", "Pertuzumab", "experimental", 402, 1, 0.68, 0.56, 0.84],
-              ["CLEOPATRA", "OS", "Placebo", "control", 406, 40.8, None, None, None]], "F2")
+              ["CLEOPATRA", "OS", "Pertuzumab", "experimental", 402, median, 0.68, 0.56, 0.84],
+              ["CLEOPATRA", "OS", "Placebo", "control", 406, 40.8, None, None, None]], error_cell)
     rc, out, err = _cli("report", p, "--json")
-    assert rc == 2 and "F2" in err and "#N/A" in err
-
-
-def test_summary_xlsx_formula_without_value(tmp_path):
-    p = tmp_path / "s.xlsx"
-    _xlsx(p, [SUMMARY_HEAD.strip().split(","),
-              ["CLEOPATRA", "OS", "Pertuzumab", "experimental", 402, "=40+16.5", 0.68, 0.56, 0.84],
-              ["CLEOPATRA", "OS", "Placebo", "control", 406, 40.8, None, None, None]])
-    rc, out, err = _cli("report", p, "--json")
-    assert rc == 2 and "F2" in err and "formula" in err
+    assert rc == 2 and "F2" in err and expected in err
 
 
 def test_patients_xlsx_error_and_formula_cells_named(tmp_path):

@@ -80,6 +80,9 @@ def _read_rows(path: Path) -> list[list[Any]]:
                          na_values=[], skip_blank_lines=False, sep=sep, engine="python")
     except Exception as e:
         msg = str(e).strip().splitlines()[-1][:160] if str(e).strip() else type(e).__name__
+        if "field larger than field limit" in msg:
+            msg = ("a cell holds more than 131,072 characters; a name or label may have at most "
+                   f"{bounded.MAX_NAME_CHARS:,}")
         m = re.search(r"line (\d+)", msg)
         raise InputError(f"cannot read it as CSV ({msg})", file=str(path),
                          row=int(m.group(1)) if m else None) from None

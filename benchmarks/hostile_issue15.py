@@ -25,6 +25,7 @@ LIMIT = 60.0
 HEAD = "trial,endpoint,arm,role,n,median,hr,hr_lower,hr_upper\n"
 EXP = "CLEOPATRA,OS,Pertuzumab,experimental,402,56.5,0.68,0.56,0.84\n"
 CTL = "CLEOPATRA,OS,Placebo,control,406,40.8,,,\n"
+COLS = ("--time", "time", "--event", "event", "--arm", "arm")   # main needed them
 
 
 def cli(*args) -> tuple[int | None, str, str, float]:
@@ -103,7 +104,7 @@ def cases(d: Path, big: bool):
         g = d / f"perr_{len(out)}.xlsx"
         xlsx(g, [["time", "event", "arm"], [1, 1, "A"], [2, 0, "B"], [3, 1, "A"]], "A3", err)
         add("XLSX error cells / formulas without values", f"patients {err}",
-            ["analyze", g, "--control", "A"], "refuse")
+            ["analyze", g, "--control", "A", *COLS], "refuse")
     f = d / "formula.xlsx"
     xlsx(f, [HEAD.strip().split(","), EXP.strip().split(",")[:5] + ["=40+16.5", 0.68, 0.56, 0.84],
              CTL.strip().split(",")])
@@ -111,14 +112,15 @@ def cases(d: Path, big: bool):
     g = d / "pformula.xlsx"
     xlsx(g, [["time", "event", "arm"], [1, 1, "A"], ["=1+1", 0, "B"], [3, 1, "B"]])
     add("XLSX error cells / formulas without values", "patients formula",
-        ["analyze", g, "--control", "A"], "refuse")
+        ["analyze", g, "--control", "A", *COLS], "refuse")
     # extra fields and NUL bytes
     for name, raw in (("extra field", b"time,event,arm\n1,1,A\n0.37,1,B, 5 mg\n2,0,A\n3,1,B\n"),
                       ("NUL in a time", b"time,event,arm\n1,1,A\n9\x00.5,1,B\n2,0,A\n3,1,B\n"),
-                      ("NUL in a label", b"time,event,arm\n1,1,A\n9,1,Plac\x00ebo\n2,0,A\n3,1,B\n")):
+                      ("NUL in a label",
+                       b"time,event,arm\n1,1,A\n9,1,Plac\x00ebo\n2,0,A\n3,1,B\n")):
         f = d / f"pt_{len(out)}.csv"
         f.write_bytes(raw)
-        add("extra fields, NUL bytes", name, ["analyze", f, "--control", "A"], "refuse")
+        add("extra fields, NUL bytes", name, ["analyze", f, "--control", "A", *COLS], "refuse")
     # plausibility
     c = d / "curve.csv"
     c.write_text("".join(f"{t}, {0.97 ** t:.4f}\n" for t in range(0, 31, 2)))
@@ -126,7 +128,8 @@ def cases(d: Path, big: bool):
     n.write_text("time,curve\n0,4020\n10,280\n20,190\n30,120\n")
     add("plausibility", "number at risk 4020 for 402",
         ["reconstruct", c, "--at-risk", n, "--out", d / "o1.csv", "--json"],
-        lambda rc, o, e: rc == 0 and any("out of line" in w for w in json.loads(o)["arms"][0]["warnings"]))
+        lambda rc, o, e: rc == 0 and any("out of line" in w
+                                         for w in json.loads(o)["arms"][0]["warnings"]))
     c2 = d / "curve16.csv"
     c2.write_text("0, 1.0\n2, 0.95\n4, 1.6\n6, 0.8\n8, 0.7\n10, 0.6\n")
     n2 = d / "nar.csv"
@@ -146,7 +149,8 @@ def cases(d: Path, big: bool):
                       ("time and event of different lengths",
                        lambda doc: pat(doc)["time"].append(9.0)),
                       ("negative time", lambda doc: pat(doc)["time"].__setitem__(0, -1.0)),
-                      ("unknown ci_method", lambda doc: doc["project"].__setitem__("ci_method", "x")),
+                      ("unknown ci_method",
+                       lambda doc: doc["project"].__setitem__("ci_method", "x")),
                       ("lone surrogate in a name",
                        lambda doc: doc["project"]["trials"][0].__setitem__("name", "T\ud800"))):
         f = project(d / f"p{len(out)}.evidence.json", mut)
@@ -162,22 +166,21 @@ def cases(d: Path, big: bool):
     # bombs and devices
     b = d / "laughs.xlsx"
     xlsx(b, [["time", "event", "arm"], [1, 1, "A"], [2, 0, "B"]])
+    ents = b"".join(b'<!ENTITY %s "%s">' % (bytes([98 + k]), (b"&" + bytes([97 + k]) + b";") * 10)
+                    for k in range(8))
     rewrite_sheet(b, lambda x: (b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'
-                                + b"".join(b'<!ENTITY %s "%s">' % (bytes([98 + k]),
-                                                                    (b"&" + bytes([97 + k]) + b";") * 10)
-                                           for k in range(8)) + b"]>"
-                                + x.split(b"?>", 1)[-1]))
-    add("bombs, devices, limits", "XLSX billion laughs (analyze)", ["analyze", b, "--control", "A"],
-        "refuse")
+                                + ents + b"]>" + x.split(b"?>", 1)[-1]))
+    add("bombs, devices, limits", "XLSX billion laughs (analyze)",
+        ["analyze", b, "--control", "A", *COLS], "refuse")
     add("bombs, devices, limits", "XLSX billion laughs (report)", ["report", b], "refuse")
     z = d / "zip.xlsx"
     xlsx(z, [["time", "event", "arm"], [1, 1, "A"]])
     size = 1_200_000_000 if big else 80_000_000
     rewrite_sheet(z, lambda x: b"<x>" + b" " * size + b"</x>")
     add("bombs, devices, limits", f"XLSX unpacking to {size / 1e6:.0f} MB",
-        ["analyze", z, "--control", "A"], "refuse")
-    add("bombs, devices, limits", "analyze /dev/zero", ["analyze", "/dev/zero", "--control", "A"],
-        "refuse")
+        ["analyze", z, "--control", "A", *COLS], "refuse")
+    add("bombs, devices, limits", "analyze /dev/zero",
+        ["analyze", "/dev/zero", "--control", "A", *COLS], "refuse")
     n9 = d / "nar9.csv"
     n9.write_text("time,curve\n0,1000000000\n")
     add("bombs, devices, limits", "reconstruct with 10^9 at risk",
@@ -203,7 +206,7 @@ def cases(d: Path, big: bool):
         lambda rc, o, e: rc == 0 and len(json.loads(o)["comparisons"]) == 1)
     bl = d / "blank.csv"
     bl.write_text("\n  \n\n")
-    add("unclear messages", "file of blank lines", ["analyze", bl, "--control", "A"],
+    add("unclear messages", "file of blank lines", ["analyze", bl, "--control", "A", *COLS],
         lambda rc, o, e: rc == 2 and "blank" in e and "'  '" not in e)
     # reconstruct: no silent drops, medians and follow-up the figure supports
     w = d / "wpd.csv"

@@ -208,13 +208,19 @@ def _check_structure(project: Project) -> None:
                 if len(p.time) != len(p.event):
                     raise _Bad(path, f"'time' holds {len(p.time)} values but 'event' holds "
                                f"{len(p.event)}: one of each per patient")
-                for n, v in enumerate(p.time):
-                    if not math.isfinite(v) or v < 0:
-                        raise _Bad(f"{path}.time[{n}]", f"a time must be a number ≥ 0, not {v!r}")
-                for n, v in enumerate(p.event):
-                    if v not in (0, 1):
-                        raise _Bad(f"{path}.event[{n}]", f"an event must be 1 (event) or 0 "
-                                   f"(censored), not {v!r}")
+                import numpy as np
+                t = np.asarray(p.time, dtype=float)
+                bad = np.flatnonzero(~np.isfinite(t) | (t < 0))
+                if bad.size:
+                    n = int(bad[0])
+                    raise _Bad(f"{path}.time[{n}]", f"a time must be a number ≥ 0, not "
+                               f"{p.time[n]!r}")
+                e = np.asarray(p.event, dtype=np.int64)
+                bad = np.flatnonzero((e != 0) & (e != 1))
+                if bad.size:
+                    n = int(bad[0])
+                    raise _Bad(f"{path}.event[{n}]", f"an event must be 1 (event) or 0 "
+                               f"(censored), not {p.event[n]!r}")
 
 
 # ----------------------------------------------------------------------------- migration

@@ -674,38 +674,38 @@ def patient_rows_count(project: Project) -> int:
                if a.patients is not None)
 
 
-def write_patients_csv(project: Project, path: str | os.PathLike) -> int:
-    """Every patient as one CSV row (the Patients sheet's columns), written atomically; text
-    neutralised against formula injection as in every CSV we write. Returns the row count."""
-    import numpy as np
-    import pandas as pd
+def _csv_cells(cells) -> str:
+    """One CSV line (no line end) of text cells, neutralised against formula injection."""
+    import csv
 
     from evidencegui.io.safe_text import csv_safe
-    parts = []
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="").writerow([csv_safe(c) for c in cells])
+    return buf.getvalue()
+
+
+def write_patients_csv(project: Project, path: str | os.PathLike) -> int:
+    """Every patient as one CSV row (the Patients sheet's columns), written atomically; text
+    neutralised against formula injection as in every CSV we write; times at full precision
+    (repr). Returns the row count. The text of an arm is the same on each of its rows, so it is
+    formatted once (a million rows in about a second)."""
+    from evidencegui.io.safe_text import atomic_write_bytes as _write
+    parts = [_csv_cells(_patient_header(project)), "\r\n"]
+    n = 0
     for t in project.trials:
         for e in t.endpoints:
             for a in ordered_arms(e):
                 p = a.patients
                 if p is None or not len(p.time):
                     continue
-                n = len(p.time)
-                parts.append(pd.DataFrame({
-                    "Trial": pd.Categorical.from_codes(np.zeros(n, int), [csv_safe(t.name)]),
-                    "Endpoint": pd.Categorical.from_codes(np.zeros(n, int), [csv_safe(e.name)]),
-                    "Arm": pd.Categorical.from_codes(np.zeros(n, int), [csv_safe(a.label)]),
-                    "Time": np.asarray(p.time, dtype=float),
-                    "Event": np.asarray(p.event, dtype=np.int64),
-                    "Origin": pd.Categorical.from_codes(np.zeros(n, int), [csv_safe(p.origin)]),
-                    "Source": pd.Categorical.from_codes(np.zeros(n, int),
-                                                        [csv_safe(p.source or " ")]),
-                }))
-    df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["Trial", "Endpoint", "Arm", "Time", "Event", "Origin", "Source"])
-    df.columns = _patient_header(project)
-    from evidencegui.io.safe_text import atomic_write_bytes as _write
-    _write(path, df.to_csv(index=False, lineterminator="\r\n")
-           .encode("utf-8"))
-    return len(df)
+                pre = _csv_cells([t.name, e.name, a.label]) + ","
+                post = "," + _csv_cells([p.origin, p.source]) + "\r\n"
+                ev = {0: "0", 1: "1"}
+                parts.append("".join([f"{pre}{float(tm)!r},{ev[int(x)]}{post}"
+                                      for tm, x in zip(p.time, p.event)]))
+                n += len(p.time)
+    _write(path, "".join(parts).encode("utf-8"))
+    return n
 
 
 def _write_patients_note(ws, project: Project, st: _Styles, csv_name: str, n: int) -> None:

@@ -300,6 +300,8 @@ def build_presentation(project: Project, figures: Figures | None = None,
                        size=12 if len(rows) <= 9 else 10)
             _textbox(s, Inches(0.45), Inches(6.62), Inches(12.4), Inches(0.75),
                      _footnote(project, t, e, checks(comps, t, e)), 9, color=GREY)
+    from evidencegui.io.pptx_across import add_across_slides
+    add_across_slides(prs, project, figures)      # forest, across-trials summary, overlay slides
     prs.core_properties.title = clean_text(title)[:250]
     prs.core_properties.author = f"{prov.PROGRAM} {prov.__version__}"
     return prs

@@ -808,6 +808,8 @@ def build_workbook(project: Project, figures: Figures | None = None, input_files
     sheets."""
     from openpyxl import Workbook
 
+    from evidencegui.io.across_table import split_figures
+    figures, across_figures = split_figures(figures)     # forest plots and overlay: own sheets
     st = _Styles()
     wb = Workbook()
     ws = wb.active
@@ -824,6 +826,8 @@ def build_workbook(project: Project, figures: Figures | None = None, input_files
     wf = wb.create_sheet("Figure")
     _write_figures(wf, project, figures, st)
     _page_setup(wf)
+    from evidencegui.io.xlsx_across import add_across_sheets
+    add_across_sheets(wb, project, across_figures, st)    # "Across trials", "Forest" (2+ trials)
     wp = wb.create_sheet("Patients")
     n_pat = patient_rows_count(project)
     if beside is not None and n_pat > MAX_ROWS_IN_WORKBOOK:

@@ -45,6 +45,8 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._restore_window()
         self._update_title()
+        from evidencegui.ui.across_view import install as install_across_trials
+        install_across_trials(self)     # the "Across trials" tab, View → Across trials, its exports
 
     # ------------------------------------------------------------------ layout
     @property

@@ -3,14 +3,48 @@ drops, the number censored adjusted until the number at risk at the interval's e
 from __future__ import annotations
 
 import math
+from contextvars import ContextVar
 
 import numpy as np
 
+from evidencegui.core.errors import InputError
 from evidencegui.core.reconstruct.constants import EVEN, ZERO_S
 
 
+# censor marks of the curve being reconstructed (reconstruct(censor_times=...)); a context
+# variable so that reconstructions in other threads are not affected
+_MARKS: ContextVar[np.ndarray | None] = ContextVar("censor_marks", default=None)
+
+
+def _marks_array(censor_times) -> np.ndarray:
+    try:
+        m = np.asarray(list(censor_times), dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise InputError("censoring times must be numbers", field="censor_times") from None
+    return np.unique(m[np.isfinite(m) & (m >= 0)])
+
+
+def _grid_from_marks(marks: np.ndarray, t_start: float, t_end: float, c: int) -> np.ndarray | None:
+    """c censoring times at the censor marks in [t_start, t_end): every mark used once before
+    any is used twice, spread along the interval; None when the interval has no mark."""
+    mk = marks[(marks >= t_start) & (marks < t_end)]
+    k = mk.size
+    if k == 0:
+        return None
+    base = np.repeat(mk, c // k)
+    r = c - base.size
+    pick = mk[np.floor((np.arange(r) + 0.5) * k / r).astype(int)] if r else np.zeros(0)
+    return np.sort(np.concatenate([base, pick]))
+
+
 def _censor_grid(t_start: float, t_end: float, c: int, win=EVEN) -> np.ndarray:
-    """c censoring times spread evenly over the part (win[0], win[1]) of (t_start, t_end)."""
+    """c censoring times spread evenly over the part (win[0], win[1]) of (t_start, t_end); at
+    the curve's censor marks instead when reconstruct() was given them (even spread only)."""
+    marks = _MARKS.get()
+    if marks is not None and win == EVEN and c > 0:
+        placed = _grid_from_marks(marks, t_start, t_end, c)
+        if placed is not None:
+            return placed
     a = t_start + win[0] * (t_end - t_start)
     b = t_start + win[1] * (t_end - t_start)
     return a + np.arange(1, c + 1) * ((b - a) / (c + 1))

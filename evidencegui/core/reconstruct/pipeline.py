@@ -16,8 +16,8 @@ from evidencegui.core.reconstruct.clean import (_clean_table, _curve_before, _im
 from evidencegui.core.reconstruct.constants import (END_MARGIN, END_TIE, FEASIBILITY_ABS,
                                                     FEASIBILITY_REL, FEASIBILITY_X, FIT_SD, TIE_X,
                                                     ZERO_S)
-from evidencegui.core.reconstruct.intervals import (_censor_counts, _censor_times, _trend,
-                                                    _walk)
+from evidencegui.core.reconstruct.intervals import (_MARKS, _censor_counts, _censor_times,
+                                                    _marks_array, _trend, _walk)
 from evidencegui.core.reconstruct.result import Reconstruction, _fit, _fmt
 
 
@@ -338,15 +338,30 @@ def _assemble(inp: _Inputs, w: _Walk, remaining: int, t_end: float,
 
 
 def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = None,
-                progress: Callable[[float], object] | None = None, *,
-                figure_end: float | None = None) -> Reconstruction:
+                progress: Callable[[float], object] | None = None,
+                censor_times=None, *, figure_end: float | None = None) -> Reconstruction:
     """Rebuild patient-level data from digitized clicks (t, s) of one Kaplan–Meier curve and
     its numbers at risk (times starting at 0, counts). ``total_events`` (optional) fixes the
     censoring after the last time of the table. ``progress(fraction)`` is called as the
     intervals are done; an exception raised in it cancels the reconstruction. ``figure_end``
     (optional): the last time any curve of the figure shows (the other arms' last clicks); no
     patient is censored later than it, the curve's last click or the risk table's last time
-    with patients at risk, whichever is latest (within the clicks' precision)."""
+    with patients at risk, whichever is latest (within the clicks' precision).
+
+    ``censor_times`` (optional): times of the censor marks read on the curve (a vector PDF's
+    "+" or "|" marks, core/digitize). What changes: HOW MANY are censored in each interval of
+    the table is still solved as before; WHERE they fall is no longer an even spread across the
+    interval but at the marks inside it (several per mark when there are more censorings than
+    marks, a spread-out subset when fewer); an interval without marks keeps the even spread.
+    On simulated trials this halves the error of the number at risk at each event time (tests/
+    core/test_digitize_censor_marks.py)."""
+    if censor_times is not None:
+        token = _MARKS.set(_marks_array(censor_times))
+        try:
+            return reconstruct(t, s, at_risk_times, at_risk_counts, total_events, progress,
+                               figure_end=figure_end)
+        finally:
+            _MARKS.reset(token)
     inp = _prepare(t, s, at_risk_times, at_risk_counts, total_events)
     w = _start_walk(inp)
     _walk_table(inp, w, progress)

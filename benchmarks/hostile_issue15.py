@@ -205,9 +205,9 @@ def cases(d: Path, big: bool):
     add("unclear messages", "UTF-16 summary CSV", ["report", u, "--json"],
         lambda rc, o, e: rc == 0 and len(json.loads(o)["comparisons"]) == 1)
     bl = d / "blank.csv"
-    bl.write_text("\n  \n\n")
+    bl.write_text("  \n  \n\n")
     add("unclear messages", "file of blank lines", ["analyze", bl, "--control", "A", *COLS],
-        lambda rc, o, e: rc == 2 and "blank" in e and "'  '" not in e)
+        lambda rc, o, e: rc == 2 and "only blank lines" in e and "'  '" not in e)
     # reconstruct: no silent drops, medians and follow-up the figure supports
     w = d / "wpd.csv"
     w.write_text("Pembrolizumab, Q2W,,Pembrolizumab, Q3W,,Ipilimumab,\nX,Y,X,Y,X,Y\n"

@@ -146,10 +146,10 @@ def test_patients_extra_field_and_nul(tmp_path):
 def test_patients_blank_lines_message(tmp_path):
     from evidencegui.io.patients import read_patients
     p = tmp_path / "p.csv"
-    p.write_text("\n  \n\n")
+    p.write_text("  \n  \n\n")            # main listed the columns as '  '
     with pytest.raises(InputError) as ei:
         read_patients(p, "time", "event", "arm")
-    assert "'  '" not in str(ei.value) and "blank" in str(ei.value)
+    assert "'  '" not in ei.value.message and "only blank lines" in ei.value.message
 
 
 def test_analyze_dev_zero_ends():

@@ -75,11 +75,11 @@ def table_rows(project: Project, trial: Trial, ep: Endpoint, comps: dict) -> tup
     rows.append(["Median, experimental"] + [_median_text(a, project.time_unit) for a in exps])
 
     def gain(c) -> str:
-        if c is None or c.median_gain is None:
+        if c is None or c.gain_shown is None:
             return "–"
-        s = f"{c.median_gain:+.1f} {unit}"
+        s = f"{c.gain_shown:+.1f} {unit}"
         if c.median_gain_estimated:
-            s = "≈ " + s + " (estimated from HR)"
+            s = "≈ " + s + " (estimated from the HR)"
         if c.median_ratio is not None:
             s += f"; ratio {c.median_ratio:.2f}"
         return s

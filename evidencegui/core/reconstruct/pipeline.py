@@ -376,8 +376,10 @@ def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = 
 
 
 def reconstruct_many(curves: dict, tables: dict, total_events: dict | None = None,
-                     progress: Callable[[float], object] | None = None) -> dict[str, Reconstruction]:
-    """Reconstruct several arms: ``curves[name] = (t, s)``, ``tables[name] = (times, counts)``;
+                     progress: Callable[[float], object] | None = None,
+                     censor_times: dict | None = None) -> dict[str, Reconstruction]:
+    """Reconstruct several arms: ``curves[name] = (t, s)``, ``tables[name] = (times, counts)``,
+    optionally ``censor_times[name]`` (censor marks read on that curve; see ``reconstruct``);
     no arm is censored past the last time any of the curves shows."""
     out = {}
     names = [n for n in curves if n in tables]
@@ -390,5 +392,6 @@ def reconstruct_many(curves: dict, tables: dict, total_events: dict | None = Non
         times, counts = tables[name]
         out[name] = reconstruct(t, s, times, counts,
                                 total_events=(total_events or {}).get(name), progress=sub,
+                                censor_times=(censor_times or {}).get(name) or None,
                                 figure_end=end)
     return out

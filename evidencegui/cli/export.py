@@ -88,6 +88,8 @@ def render_all(project, dpi: int = EMBED_DPI) -> dict[tuple[str, str], bytes]:
         for e in t.endpoints:
             if e.arms:
                 out[(t.name, e.name)] = fig.render_png(project, t.name, e.name, dpi=dpi)
+    from evidencegui.ui.across_exports import forest_figures
+    out.update(forest_figures(project, dpi))            # forest plots of endpoints shared by trials
     return out
 
 

@@ -69,24 +69,3 @@ def logrank_cox_of(experimental, control, conf_level: float = 0.95):
         mask = np.concatenate([np.ones(len(experimental.time), bool), np.zeros(len(control.time), bool)])
         return sv.logrank_cox(t, e, mask, conf_level=conf_level)
     return _cached("pair", (experimental, control), (conf_level,), fit)
-
-
-def values_problem(patients) -> str | None:
-    """What is wrong with the values of an arm's patient-level data (None: nothing), checked once
-    per change of the data and in numpy (a Python loop over 100,000 patients took a keystroke's
-    whole budget)."""
-    def check():
-        import numpy as np
-        if len(patients.time) != len(patients.event):
-            return "time and event lists differ in length"
-        try:
-            t = np.asarray(patients.time, dtype=float)
-        except (TypeError, ValueError):
-            return "patient times must be numbers ≥ 0"
-        if t.size and not (np.isfinite(t).all() and (t >= 0).all()):
-            return "patient times must be numbers ≥ 0"
-        e = np.asarray(patients.event)
-        if e.size and not np.isin(e, (0, 1)).all():
-            return "events must be 0 (censored) or 1 (event)"
-        return None
-    return _cached("check", (patients,), (), check)

@@ -14,6 +14,10 @@ EXPERIMENTAL = "experimental"
 ROLES = (CONTROL, EXPERIMENTAL)
 STANDARD_ENDPOINTS = ("OS", "PFS", "DFS", "EFS", "TTP", "ORR")
 CI_METHODS = ("log-log", "log", "plain")
+# Plausible ranges of typed times (any unit from days to years) and hazard ratios: values outside
+# are typing or file errors, and their quotients would overflow (1e300 / 1e-300).
+MIN_TIME, MAX_TIME = 1e-6, 1e6
+MIN_HR, MAX_HR = 1e-6, 1e6
 
 # Flags the user sets for ESMO-MCBS adjustments (keys of Endpoint.esmo_flags).
 ESMO_FLAGS = (
@@ -67,6 +71,21 @@ class PatientData:
 
 
 @dataclass
+class SubgroupResult:
+    """One level of one subgroup variable (e.g. age / "< 65") of an experimental arm against the
+    endpoint's control: the HR with its 95% CI, and optionally n and events per arm."""
+    variable: str
+    level: str
+    hr: float | None = None
+    hr_lower: float | None = None
+    hr_upper: float | None = None
+    n_experimental: int | None = None
+    events_experimental: int | None = None
+    n_control: int | None = None
+    events_control: int | None = None
+
+
+@dataclass
 class Arm:
     label: str
     role: str = EXPERIMENTAL
@@ -90,6 +109,10 @@ class Arm:
     dor: float | None = None
     source: str = ""                  # publication, figure, page
     patients: PatientData | None = None
+    # Subgroup results (experimental arms, against the endpoint's control).
+    subgroups: list[SubgroupResult] = field(default_factory=list)
+    # Control arms: the name of an equivalent comparator in another trial (indirect comparisons).
+    comparator: str = ""
 
     @property
     def is_control(self) -> bool:
@@ -180,6 +203,22 @@ def _finite(x: Any) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
 
 
+def _times_ok(times) -> bool:
+    """Every time a finite number ≥ 0 (one numpy pass for a million floats)."""
+    if all(type(t) is float for t in times):
+        import numpy as np
+        a = np.asarray(times, dtype=float)
+        return bool(np.all(np.isfinite(a) & (a >= 0)))
+    return all(_finite(t) and t >= 0 for t in times)
+
+
+def _events_ok(events) -> bool:
+    try:
+        return set(events) <= {0, 1}
+    except TypeError:          # an unhashable item: not an event code
+        return False
+
+
 def _check_ci(out: list[Problem], name: str, est: float | None, lo: float | None,
               hi: float | None, ctx: dict) -> None:
     if est is None:
@@ -213,6 +252,9 @@ def validate_arm(arm: Arm, trial: str | None = None, endpoint: str | None = None
         v = getattr(arm, name)
         if v is not None and (not _finite(v) or v <= 0):
             out.append(Problem(name, f"must be a positive number of months, not {v!r}", **ctx))
+        elif v is not None and not MIN_TIME <= v <= MAX_TIME:
+            out.append(Problem(name, f"{v:g} is not a plausible time (between {MIN_TIME:g} and "
+                               f"{MAX_TIME:g})", **ctx))
     if arm.median_not_reached and arm.median is not None:
         out.append(Problem("median", "is marked 'not reached' but has a value", **ctx))
     if not arm.median_not_reached:  # a median not reached may still have a lower limit
@@ -221,6 +263,9 @@ def validate_arm(arm: Arm, trial: str | None = None, endpoint: str | None = None
         v = getattr(arm, name)
         if v is not None and (not _finite(v) or v <= 0):
             out.append(Problem(name, f"a hazard ratio must be > 0, not {v!r}", **ctx))
+        elif v is not None and not MIN_HR <= v <= MAX_HR:
+            out.append(Problem(name, f"{v:g} is not a plausible hazard ratio (between {MIN_HR:g} "
+                               f"and {MAX_HR:g})", **ctx))
     _check_ci(out, "hr", arm.hr, arm.hr_lower, arm.hr_upper, ctx)
     if (arm.hr_lower is None) != (arm.hr_upper is None):
         out.append(Problem("hr_lower" if arm.hr_lower is None else "hr_upper",
@@ -271,10 +316,52 @@ def validate_arm(arm: Arm, trial: str | None = None, endpoint: str | None = None
                 and p.n != arm.n):
             out.append(Problem("patients", f"the patient-level data hold {p.n} patients but n is "
                                f"{arm.n:g}", severity="warning", **ctx))
-        from evidencegui.core.fit_cache import values_problem   # checked once per change of the data
-        problem = values_problem(p)
-        if problem:
-            out.append(Problem("patients", problem, **ctx))
+        if len(p.time) != len(p.event):
+            out.append(Problem("patients", "time and event lists differ in length", **ctx))
+        elif not _times_ok(p.time):
+            out.append(Problem("patients", "patient times must be numbers ≥ 0", **ctx))
+        elif not _events_ok(p.event):
+            out.append(Problem("patients", "events must be 0 (censored) or 1 (event)", **ctx))
+    out.extend(_validate_subgroups(arm, ctx))
+    if arm.comparator.strip() and not arm.is_control:
+        out.append(Problem("comparator", "an equivalent comparator is named on the control arm, "
+                           "not on an experimental arm", severity="warning", **ctx))
+    return out
+
+
+def _validate_subgroups(arm: Arm, ctx: dict) -> list[Problem]:
+    """Subgroup rows: fields named ``subgroups[i].field`` (i 0-based, as stored)."""
+    out: list[Problem] = []
+    if arm.subgroups and arm.is_control:
+        out.append(Problem("subgroups", "subgroup results belong on the experimental arm (they "
+                           "compare it with the control)", severity="warning", **ctx))
+    seen: dict[tuple[str, str], int] = {}
+    for i, sg in enumerate(arm.subgroups):
+        f = f"subgroups[{i}]"
+        for name in ("variable", "level"):
+            if not str(getattr(sg, name) or "").strip():
+                out.append(Problem(f"{f}.{name}", f"a subgroup row needs a {name}", **ctx))
+        key = (sg.variable.strip().lower(), sg.level.strip().lower())
+        if key in seen and all(key):
+            out.append(Problem(f"{f}.level", f"{sg.variable} / {sg.level} is given twice "
+                               f"(also subgroup row {seen[key] + 1})", **ctx))
+        seen.setdefault(key, i)
+        for name in ("hr", "hr_lower", "hr_upper"):
+            v = getattr(sg, name)
+            if v is not None and (not _finite(v) or v <= 0):
+                out.append(Problem(f"{f}.{name}", f"a hazard ratio must be > 0, not {v!r}", **ctx))
+        sub: list[Problem] = []
+        _check_ci(sub, "hr", sg.hr, sg.hr_lower, sg.hr_upper, ctx)
+        out.extend(Problem(f"{f}.{p.field}", p.message, **ctx) for p in sub)
+        for name in ("n_experimental", "events_experimental", "n_control", "events_control"):
+            v = getattr(sg, name)
+            if v is not None and (not _finite(v) or v < 0 or int(v) != v):
+                out.append(Problem(f"{f}.{name}", f"must be a whole number ≥ 0, not {v!r}", **ctx))
+        for side in ("experimental", "control"):
+            n, ev = getattr(sg, f"n_{side}"), getattr(sg, f"events_{side}")
+            if _finite(n) and _finite(ev) and ev > n:
+                out.append(Problem(f"{f}.events_{side}", f"{ev:g} events exceed the {n:g} "
+                                   "patients", **ctx))
     return out
 
 

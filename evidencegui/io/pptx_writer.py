@@ -75,11 +75,11 @@ def table_rows(project: Project, trial: Trial, ep: Endpoint, comps: dict) -> tup
     rows.append(["Median, experimental"] + [_median_text(a, project.time_unit) for a in exps])
 
     def gain(c) -> str:
-        if c is None or c.median_gain is None:
+        if c is None or c.gain_shown is None:
             return "–"
-        s = f"{c.median_gain:+.1f} {unit}"
+        s = f"{c.gain_shown:+.1f} {unit}"
         if c.median_gain_estimated:
-            s = "≈ " + s + " (estimated from HR)"
+            s = "≈ " + s + " (estimated from the HR)"
         if c.median_ratio is not None:
             s += f"; ratio {c.median_ratio:.2f}"
         return s
@@ -300,6 +300,8 @@ def build_presentation(project: Project, figures: Figures | None = None,
                        size=12 if len(rows) <= 9 else 10)
             _textbox(s, Inches(0.45), Inches(6.62), Inches(12.4), Inches(0.75),
                      _footnote(project, t, e, checks(comps, t, e)), 9, color=GREY)
+    from evidencegui.io.pptx_across import add_across_slides
+    add_across_slides(prs, project, figures)      # forest, across-trials summary, overlay slides
     prs.core_properties.title = clean_text(title)[:250]
     prs.core_properties.author = f"{prov.PROGRAM} {prov.__version__}"
     return prs

@@ -44,6 +44,8 @@ def _figures(window) -> dict:
                 out[(t.name, e.name)] = render_png(window.project, t, e, dpi=EMBED_DPI, **_view(window))
             except Exception as exc:    # the workbook still goes out, without this figure
                 window.statusBar().showMessage(f"No figure for {t.name} {e.name}: {exc}", 8000)
+    from evidencegui.ui.across_exports import window_figures
+    out.update(window_figures(window, EMBED_DPI))      # forest plots and the overlay shown
     return out
 
 

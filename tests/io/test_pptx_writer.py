@@ -82,4 +82,4 @@ def test_table_rows_estimated_gain_when_not_reached():
     d = {r[0]: r[1] for r in rows}
     assert d["Median, experimental"] == "not reached"
     # 40.8 / 0.68 − 40.8 = 19.2
-    assert d["Median gain"].startswith("≈ +19.2 mo (estimated from HR)")
+    assert d["Median gain"].startswith("≈ +19.2 mo (estimated from the HR)")

@@ -93,8 +93,24 @@ def copy_cells(window) -> bool:
 
 
 def copy_focused(window) -> bool:
-    """Ctrl+C: the table's cells, the figure, or the comparison, by where the focus is."""
+    """Ctrl+C: the table's cells, the figure, or the comparison, by where the focus is; any other
+    widget with the focus (a view another module adds, a text field) gets its own Ctrl+C."""
     pane = current_pane(window)
+    focus = window.focusWidget()
+    if pane is None and focus is not None:
+        from PySide6.QtGui import QKeyEvent
+        from PySide6.QtCore import QEvent
+        from PySide6.QtWidgets import QApplication
+        action = getattr(window, "act_copy", None)
+        if action is not None:
+            action.setEnabled(False)          # not this action again
+        try:
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                QApplication.sendEvent(focus, QKeyEvent(kind, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier, "c"))
+        finally:
+            if action is not None:
+                action.setEnabled(True)
+        return True
     if pane is window.table:
         return copy_cells(window)
     if pane is not None and _contains(window.plot, pane):

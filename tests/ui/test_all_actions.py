@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QFileDialog, QInputDialog,
-                               QMessageBox, QToolBar)
+                               QMenu, QMessageBox, QToolBar)
 
 from evidencegui.core.model import Arm, Endpoint, Landmark, Trial
 from evidencegui.resources import resource
@@ -255,6 +255,11 @@ def test_every_shortcut_pressed(make_window, qtbot, answers, state):
     for a in actions:
         if a.text().replace("&", "") == "Quit" or not a.isEnabled():
             continue
+        for other in QApplication.topLevelWidgets():      # a window an action opened (digitizer)
+            if other is not window and other.isWindow() and other.isVisible() and not isinstance(other, QMenu):
+                other.close()
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
         window.tree.setFocus()
         before = len(fired)
         ks = a.shortcuts()[0]

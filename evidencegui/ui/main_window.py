@@ -348,28 +348,36 @@ class MainWindow(QMainWindow):
             self.table.setColumnWidth(0, self.ARM_COLUMN_MAX)
 
     def _build_start_page(self) -> None:
-        from evidencegui.ui.start_page import StartPage
-        self.start_page = StartPage(self)
-        self.centre.addWidget(self.start_page)
+        """The start page is built when first shown (start-up with a project never builds it)."""
+        from PySide6.QtCore import QTimer
+        self.start_page = None
         self._start_requested = False
-        self._update_centre()
+        QTimer.singleShot(0, self._update_centre)
+
+    def _ensure_start_page(self):
+        if self.start_page is None:
+            from evidencegui.ui.start_page import StartPage
+            self.start_page = StartPage(self)
+            self.centre.addWidget(self.start_page)
+        return self.start_page
 
     def show_start_page(self) -> None:
         """View → Start page (shown anyway while the project has no trial)."""
         self._start_requested = True
-        self.start_page.rebuild()
+        self._ensure_start_page().rebuild()
         self._update_centre()
         self.start_page.setFocus()
 
     def _update_centre(self) -> None:
-        start = getattr(self, "start_page", None)
-        if start is None:
-            return
-        want = start if (self._start_requested or not self.project.trials) else self.plot
-        if self.centre.currentWidget() is not want:
-            if want is start:
+        if not hasattr(self, "_start_requested"):
+            return                                   # still building the window
+        if self._start_requested or not self.project.trials:
+            start = self._ensure_start_page()
+            if self.centre.currentWidget() is not start:
                 start.rebuild()
-            self.centre.setCurrentWidget(want)
+                self.centre.setCurrentWidget(start)
+        elif self.centre.currentWidget() is not self.plot:
+            self.centre.setCurrentWidget(self.plot)
 
     def _refresh_all(self) -> None:
         self._start_requested = False

@@ -78,14 +78,19 @@ def test_start_page_shows_while_the_project_is_empty(window, monkeypatch):
 
 
 def test_start_page_offers_digitize_a_figure_when_the_program_has_it(window):
-    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QApplication
+
+    from evidencegui.ui.start_page import _digitize_action
+    action = _digitize_action(window)          # File → Digitize a figure (ui/digitize_window.py)
+    assert action is not None
     hit = []
-    a = QAction("Digitize a &figure…", window)
-    a.triggered.connect(lambda: hit.append(1))
-    window.menuBar().actions()[0].menu().addAction(a)
+    action.triggered.connect(lambda *_: hit.append(1))
     window.show_start_page()
     window.start_page.buttons["digitize"].click()
     assert hit == [1]
+    for w in QApplication.topLevelWidgets():
+        if w is not window and w.isWindow() and w.isVisible():
+            w.close()
 
 
 def test_getting_started_has_task_pages_with_pictures(qtbot):

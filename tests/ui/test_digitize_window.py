@@ -179,11 +179,17 @@ def test_into_an_existing_endpoint_replaces_the_modelled_curves(window, monkeypa
     """A trial typed from the paper (Edit → Add trial; reported medians only, so its curves are
     modelled): the reconstructed patients go into its arms (chosen by name), one undo step
     takes them out again."""
-    from PySide6.QtWidgets import QInputDialog
 
     from evidencegui.core import commands as cmd
     path, arms = figure_png
-    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("Typed trial", True)))
+    from PySide6.QtWidgets import QDialog
+
+    from evidencegui.ui.dialogs.new_trial import NewTrialDialog
+
+    def typed(dialog):            # Edit → Add trial asks the name, endpoints and arms together
+        dialog.name.setText("Typed trial")
+        return QDialog.DialogCode.Accepted
+    monkeypatch.setattr(NewTrialDialog, "exec", typed)
     next(a for a in window.findChildren(type(window.act_new))
          if a.text().replace("&", "").rstrip("…") == "Add trial").trigger()
     ti = len(window.project.trials) - 1

@@ -137,13 +137,19 @@ def rename(window, path: Path | None = None, name: str | None = None) -> bool:
     return window.push(cmd.SetArmField(ti, ei, ai, "label", name, "rename arm"))
 
 
+def _target(window, path: Path | None) -> Path | None:
+    """``path``, or the selected item; None (said in the status bar) when there is none or it is gone."""
+    path = path if path is not None else selected(window)
+    if path is not None and not exists(window, path):
+        return _gone(window) or None
+    return path
+
+
 def remove(window, path: Path | None = None) -> bool:
     """Remove the trial, endpoint or arm at ``path`` (default: the selected item); undoable."""
-    path = path if path is not None else selected(window)
+    path = _target(window, path)
     if path is None:
         return False
-    if not exists(window, path):
-        return _gone(window)
     ti, ei, ai = path
     what, old = kind(path), _name(window, path)
     if what == "trial":
@@ -159,11 +165,9 @@ def remove(window, path: Path | None = None) -> bool:
 
 def move(window, step: int, path: Path | None = None) -> bool:
     """Move the selected trial, endpoint or arm up (-1) or down (+1) among its siblings."""
-    path = path if path is not None else selected(window)
+    path = _target(window, path)
     if path is None:
         return False
-    if not exists(window, path):
-        return _gone(window)
     ti, ei, ai = path
     what = kind(path)
     if what == "trial":

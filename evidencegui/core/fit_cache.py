@@ -69,3 +69,21 @@ def logrank_cox_of(experimental, control, conf_level: float = 0.95):
         mask = np.concatenate([np.ones(len(experimental.time), bool), np.zeros(len(control.time), bool)])
         return sv.logrank_cox(t, e, mask, conf_level=conf_level)
     return _cached("pair", (experimental, control), (conf_level,), fit)
+
+
+def values_problem(patients) -> str | None:
+    """What is wrong with the values of an arm's patient-level data (None: nothing): the checks
+    of core.model, run once per change of the data (each keystroke validated every arm's
+    100,000 times again in a Python loop)."""
+    return _cached("check", (patients,), (), lambda: _check(patients))
+
+
+def _check(p) -> str | None:
+    from evidencegui.core.model import _events_ok, _times_ok
+    if len(p.time) != len(p.event):
+        return "time and event lists differ in length"
+    if not _times_ok(p.time):
+        return "patient times must be numbers ≥ 0"
+    if not _events_ok(p.event):
+        return "events must be 0 (censored) or 1 (event)"
+    return None

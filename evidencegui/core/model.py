@@ -316,12 +316,10 @@ def validate_arm(arm: Arm, trial: str | None = None, endpoint: str | None = None
                 and p.n != arm.n):
             out.append(Problem("patients", f"the patient-level data hold {p.n} patients but n is "
                                f"{arm.n:g}", severity="warning", **ctx))
-        if len(p.time) != len(p.event):
-            out.append(Problem("patients", "time and event lists differ in length", **ctx))
-        elif not _times_ok(p.time):
-            out.append(Problem("patients", "patient times must be numbers ≥ 0", **ctx))
-        elif not _events_ok(p.event):
-            out.append(Problem("patients", "events must be 0 (censored) or 1 (event)", **ctx))
+        from evidencegui.core.fit_cache import values_problem   # once per change of the data
+        problem = values_problem(p)
+        if problem:
+            out.append(Problem("patients", problem, **ctx))
     out.extend(_validate_subgroups(arm, ctx))
     if arm.comparator.strip() and not arm.is_control:
         out.append(Problem("comparator", "an equivalent comparator is named on the control arm, "

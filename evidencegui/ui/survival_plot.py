@@ -15,6 +15,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from evidencegui.core import curves as cc
+from evidencegui.io import format as fmt
 from evidencegui.ui import style as st
 
 UNIT_WORD = {"months": "Months", "years": "Years", "weeks": "Weeks", "days": "Days"}
@@ -121,34 +122,61 @@ class DrawnArm:
     legend_text: str = ""
 
 
-def short_labels(keys: Sequence[str]) -> list[str]:
-    """Shortest distinct leading parts of arm names ("Pertuzumab+…", "Placebo+…") for the table."""
-    import re
-    parts = [re.findall(r"[^+/,;\s]+[+/,;\s]*", k) or [k] for k in keys]
-    for n in range(1, max((len(p) for p in parts), default=1) + 1):
-        short = ["".join(p[:n]) for p in parts]
-        if len(set(s.strip() for s in short)) == len(short):
-            return [s.rstrip() + ("…" if len(p) > n else "") if len(p) > n else k
-                    for s, p, k in zip(short, parts, keys)]
-    return list(keys)
+ZWSP = "\u200b"
 
 
-def _fmt_t(v: float | None) -> str:
-    return "NR" if v is None else f"{v:.1f}"
+def breakable(name: str) -> str:
+    """An arm name that may wrap after "+", "/" and "," (drug combinations have no spaces)."""
+    for ch in "+/,":
+        name = name.replace(ch, ch + ZWSP)
+    return name
+
+
+def segments_hit(segs: np.ndarray, rect: tuple[float, float, float, float]) -> np.ndarray:
+    """Which segments (rows x0, y0, x1, y1) cross the rectangle (left, top, right, bottom).
+
+    Separating axes: the rectangle's two axes (bounding boxes) and the segment's normal (all
+    four corners on one side of the segment's line)."""
+    if len(segs) == 0:
+        return np.zeros(0, bool)
+    left, top, right, bottom = rect
+    xa, ya, xb, yb = segs.T
+    boxes = ((np.minimum(xa, xb) <= right) & (np.maximum(xa, xb) >= left)
+             & (np.minimum(ya, yb) <= bottom) & (np.maximum(ya, yb) >= top))
+    dx, dy = xb - xa, yb - ya
+    side = np.stack([dx * (cy - ya) - dy * (cx - xa)
+                     for cx, cy in ((left, top), (right, top), (left, bottom), (right, bottom))])
+    apart = np.all(side > 0, axis=0) | np.all(side < 0, axis=0)
+    return boxes & ~apart
+
+
+class _TextOnly:
+    """A legend entry without a line sample (the HR annotation)."""
+    opts = {"pen": None}
+
+    def isVisible(self) -> bool:  # noqa: N802 (pyqtgraph's ItemSample asks)
+        return True
+
+    def setVisible(self, visible: bool) -> None:  # noqa: N802
+        pass
 
 
 def legend_parts(curve: cc.CurveData) -> tuple[str, str]:
-    """The legend's two lines: arm name, then n, events and median (with its CI)."""
-    n = "?" if curve.n is None else str(curve.n)
-    ev = "?" if curve.events is None else str(curve.events)
+    """The legend's two lines: arm name, then n, events and median (with its CI). A number that is
+    not known is left out, never shown as "?"."""
     ab = cc.UNIT_ABBREV.get(curve.time_unit, curve.time_unit)
-    if curve.median is None:
-        med = "median NR" if curve.median_not_reached or curve.km is not None else "median ?"
-    else:
-        med = f"median {curve.median:.1f} {ab}"
-        if curve.median_lower is not None or curve.median_upper is not None:
-            med += f" ({_fmt_t(curve.median_lower)}–{_fmt_t(curve.median_upper)})"
-    return curve.label, f"n={n}, events={ev}, {med}"
+    parts = []
+    if curve.n is not None:
+        parts.append(f"n={curve.n}")
+    if curve.events is not None:
+        parts.append(f"events={curve.events}")
+    if curve.median is not None:
+        med = f"median {fmt.fmt_time(curve.median)} {ab}"
+        ci = fmt.fmt_ci(curve.median_lower, curve.median_upper, fmt.fmt_time, "NR")
+        parts.append(med + (f" ({ci})" if ci else ""))
+    elif curve.median_not_reached or curve.km is not None:
+        parts.append(f"median {fmt.NOT_REACHED}")
+    return curve.label, ", ".join(parts)
 
 
 def legend_text(curve: cc.CurveData) -> str:
@@ -182,7 +210,15 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         self.hover_text = ""
         self.hover_values: dict[str, float] = {}
         self._updating_risk = False
-        self.legend_corner = "bottom-left"
+        self.legend_corner = "bottom-left"   # or "inside" / "outside"
+        self.show_hr = True                   # the HR (95% CI) and p annotation
+        self.show_median = True               # median drop-lines
+        self.annotation: list[str] = []
+        self.legend_outside = False
+        self._legend_mode_dirty = True
+        self._name_pool: list[pg.TextItem] = []
+        self._name_lines: list[int] = []
+        self._row_y: list[float] = []
 
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -213,7 +249,10 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         self.vb.sigXRangeChanged.connect(self._range_changed)
         self.vb.sigResized.connect(self._range_changed)
         self.legend = pg.LegendItem()
-        self.legend.setParentItem(self.vb)
+        self.legend.setParentItem(self.plot_item)    # inside the axes or above them
+        self.legend.setZValue(100)
+        self._top_row = (self.plot_item.layout.rowMinimumHeight(1),
+                         self.plot_item.layout.rowMaximumHeight(1))
         self.hover_line = pg.InfiniteLine(angle=90, movable=False,
                                           pen=pg.mkPen("#888888", width=1, style=QtCore.Qt.PenStyle.DotLine))
         self.hover_line.setVisible(False)
@@ -271,9 +310,14 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         self.set_view(show_ci=show)
 
     def set_view(self, time_unit: str | None = None, style: str | st.PlotStyle | None = None,
-                 show_ci: bool | None = None, redraw: bool = True) -> None:
+                 show_ci: bool | None = None, redraw: bool = True, show_hr: bool | None = None,
+                 show_median: bool | None = None) -> None:
         """Several view settings at once, with at most one redraw (the window sets all three)."""
         changed = False
+        for name, value in (("show_hr", show_hr), ("show_median", show_median)):
+            if value is not None and bool(value) != getattr(self, name):
+                setattr(self, name, bool(value))
+                changed = True
         if time_unit is not None and time_unit != self.time_unit:
             if time_unit not in cc.TIME_UNITS:
                 raise ValueError(f"unknown time unit {time_unit!r}")
@@ -338,6 +382,7 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
     def redraw(self) -> None:
         self.plot_item.clear()
         self.legend.clear()
+        self._legend_entries: list[tuple] = []
         self.drawn = {}
         s = self.style
         arms, reported = self._compute()
@@ -347,8 +392,9 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         lm_times = sorted({round(m.time, 9) for _, ms in reported for m in ms})
         beam = max((c.max_time for c in self.curves), default=1.0) * 0.012
         self.landmark_times = lm_times
+        vector = not self.interactive       # a figure: symbols as paths, not cached pixmaps
         for key, c, i in arms:
-            col = st.colour(i)
+            col = st.colour(i, s)
             d = DrawnArm(key, c, col)
             if self.show_ci and c.lower is not None and c.upper is not None:
                 lo = pg.PlotCurveItem(c.time, c.lower, pen=None)
@@ -357,18 +403,20 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
                 d.ci_item = pg.FillBetweenItem(lo, hi, brush=s.ci_brush(col))
                 d.ci_item.setZValue(-10)
                 self.plot_item.addItem(d.ci_item)
-            d.curve_item = pg.PlotCurveItem(c.time, c.survival, pen=s.pen(col, c.modelled),
+            d.curve_item = pg.PlotCurveItem(c.time, c.survival,
+                                            pen=s.pen(col, c.modelled, dash=st.dashes(i, s)),
                                             antialias=True)
             d.curve_item.setZValue(10)
             self.plot_item.addItem(d.curve_item)
             if len(c.censor_time):
                 d.censor_item = pg.ScatterPlotItem(
                     c.censor_time, c.censor_survival, symbol="|", size=s.px(s.censor_pt),
-                    pen=pg.mkPen(col, width=max(1.0, s.px(s.censor_line_pt))), brush=pg.mkBrush(col))
+                    pen=pg.mkPen(col, width=max(1.0, s.px(s.censor_line_pt))), brush=pg.mkBrush(col),
+                    useCache=not vector)
                 d.censor_item.setZValue(11)
                 self.plot_item.addItem(d.censor_item)
             m = cc.median_marker(c)
-            if m is not None:
+            if m is not None and self.show_median:
                 d.median_item = pg.PlotCurveItem([0.0, m.time, m.time], [0.5, 0.5, 0.0],
                                                  pen=s.pen(col, width_pt=s.guide_pt,
                                                            style=QtCore.Qt.PenStyle.DotLine))
@@ -380,7 +428,7 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
                     it = pg.ScatterPlotItem([p.time for p in pts], [p.survival for p in pts],
                                             symbol="o", size=s.px(s.marker_pt),
                                             pen=pg.mkPen(col, width=max(1.0, s.px(s.guide_pt))),
-                                            brush=pg.mkBrush("w"))
+                                            brush=pg.mkBrush("w"), useCache=not vector)
                     it.setZValue(12)
                     self.plot_item.addItem(it)
                     d.landmark_items.append(it)
@@ -394,21 +442,23 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
                     self.plot_item.addItem(eb)
                     d.landmark_items.append(eb)
                 it = pg.ScatterPlotItem([rm.time], [rm.survival], symbol="d", size=s.px(s.marker_pt) * 1.2,
-                                        pen=pg.mkPen(col), brush=pg.mkBrush(col))
+                                        pen=pg.mkPen(col), brush=pg.mkBrush(col), useCache=not vector)
                 it.setZValue(13)
                 self.plot_item.addItem(it)
                 d.landmark_items.append(it)
             d.legend_text = legend_text(c)
             name, numbers = legend_parts(c)
-            if self._origin.get(key) == "reconstructed":
-                # Say so: these numbers come from the digitized curve, not the paper's table.
-                numbers += " · reconstructed"
-            # three short lines (name; n and events; median): a narrow box finds a free corner
-            counts, _, median_part = numbers.partition(", median")
-            lines = [html.escape(counts)] + ([html.escape("median" + median_part)] if _ else [])
-            self.legend.addItem(LegendSample(d.curve_item, s.px(s.legend_pt) * 2.2, s.px(s.legend_pt) * 3.6),
-                                f"<b>{html.escape(name)}</b><br>" + "<br>".join(lines))
+            # two short lines (name; median): a small box finds a free spot. n is the risk
+            # table's first column; n and events stay in legend_text (hover, tests).
+            med = numbers[numbers.index("median"):] if "median" in numbers else ""
+            self._legend_entries.append((d.curve_item, html.escape(name), html.escape(med)))
             self.drawn[key] = d
+        self.annotation = self._annotation_lines() if self.show_hr else []
+        if any(self._origin.get(k) == "reconstructed" for k in self.drawn):
+            # Say so: these curves come from a digitized figure, not from the trial's data.
+            self.annotation.append("Reconstructed from the published figure")
+        self._fill_legend(compact=False)
+        self._legend_mode_dirty = True
         self.plot_item.addItem(self.hover_line, ignoreBounds=True)
         self.plot_item.setLabel("bottom", f"{UNIT_WORD.get(self.time_unit, self.time_unit)} since randomisation",
                                 **self._label_css())
@@ -485,52 +535,187 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         lg.layout.setHorizontalSpacing(s.ipx(4))
         lg.layout.setVerticalSpacing(0)
 
-    _CORNERS = {  # name: (itemPos, parentPos, offset signs)
-        "bottom-left": ((0, 1), (0, 1), (1, -1)),
-        "top-right": ((1, 0), (1, 0), (-1, 1)),
-        "bottom-right": ((1, 1), (1, 1), (-1, -1)),
-        "top-left": ((0, 0), (0, 0), (1, 1)),
-    }
+    # ------------------------------------------------------------------ legend placement
+    def curve_segments_px(self, guides: bool = True) -> np.ndarray:  # noqa: C901
+        """Every drawn line as segments (x0, y0, x1, y1) in the view box's pixels: the curves, and
+        with ``guides`` the median drop-lines."""
+        W, H = self.vb.width(), self.vb.height()
+        (x0, x1), (y0, y1) = self.vb.viewRange()
+        if W <= 0 or H <= 0 or x1 == x0 or y1 == y0:
+            return np.zeros((0, 4))
+        out = []
+        for d in self.drawn.values():
+            for item in (d.curve_item, d.median_item if guides else None):
+                if item is None:
+                    continue
+                x, y = item.getData()
+                if x is None or len(x) < 2:
+                    continue
+                px = (np.asarray(x, float) - x0) / (x1 - x0) * W
+                py = (y1 - np.asarray(y, float)) / (y1 - y0) * H
+                out.append(np.column_stack([px[:-1], py[:-1], px[1:], py[1:]]))
+        return np.concatenate(out) if out else np.zeros((0, 4))
+
+    def _band_cover(self, rect, W: float, H: float) -> float:
+        """Share of sample points of ``rect`` (view-box pixels) that lie inside a CI band."""
+        (x0, x1), (y0, y1) = self.vb.viewRange()
+        gx, gy = np.meshgrid(np.linspace(rect[0], rect[2], 9), np.linspace(rect[1], rect[3], 5))
+        tx = x0 + gx.ravel() / W * (x1 - x0)
+        sy = y1 - gy.ravel() / H * (y1 - y0)
+        inside = np.zeros(tx.shape, bool)
+        for d in self.drawn.values():
+            c = d.curve
+            if d.ci_item is None or c.lower is None or c.upper is None:
+                continue
+            idx = np.clip(np.searchsorted(c.time, tx, side="right") - 1, 0, len(c.time) - 1)
+            ok = (tx >= 0) & (tx <= c.max_time)
+            inside |= ok & (sy >= np.asarray(c.lower)[idx]) & (sy <= np.asarray(c.upper)[idx])
+        return float(inside.mean())
+
+    def _free_spot(self, bw: float, bh: float, off: float) -> tuple[float, float] | None:
+        """Top-left corner (view-box pixels) of a legend box that crosses no curve (and, if it
+        can, no median line): corners first, then a grid of positions; the one over the least CI
+        band. None when there is none."""
+        for guides in (True, False):
+            spot = self._free_spot_among(bw, bh, off, self.curve_segments_px(guides))
+            if spot is not None:
+                return spot
+        return None
+
+    def _free_spot_among(self, bw, bh, off, segs) -> tuple[float, float] | None:
+        W, H = self.vb.width(), self.vb.height()
+        if W - 2 * off < bw or H - 2 * off < bh:
+            return None
+        pad = self.style.px(self.style.censor_pt) / 2 + self.style.px(self.style.line_pt)
+        xs = np.linspace(off, W - off - bw, 7)
+        ys = np.linspace(off, H - off - bh, 6)
+        best, best_cost = None, None
+        for x in xs:
+            for y in ys:
+                rect = (x - pad, y - pad, x + bw + pad, y + bh + pad)
+                if segments_hit(segs, rect).any():
+                    continue
+                corner = x in (xs[0], xs[-1]) and y in (ys[0], ys[-1])
+                cost = self._band_cover((x, y, x + bw, y + bh), W, H) + (0.0 if corner else 0.05)
+                if best_cost is None or cost < best_cost - 1e-9:
+                    best, best_cost = (float(x), float(y)), cost
+        return best
+
+    def _fill_legend(self, compact: bool) -> None:
+        """Inside the axes: name and median per arm, then the annotation lines. Above the axes
+        (compact): the names only, side by side where they fit."""
+        s = self.style
+        self.legend.clear()
+        for item, name, med in self._legend_entries:
+            two = bool(med) and not compact
+            self.legend.addItem(LegendSample(item, s.px(s.legend_pt) * 2.2,
+                                             s.px(s.legend_pt) * (2.6 if two else 1.4)),
+                                f"<b>{name}</b>" + (f"<br>{med}" if two else ""))
+        for line in self.annotation:
+            self.legend.addItem(LegendSample(_TextOnly(), s.px(s.legend_pt) * (0.5 if compact else 2.2),
+                                             s.px(s.legend_pt) * 1.4), html.escape(line))
+
+    def _set_legend_outside(self, outside: bool) -> None:
+        lay = self.plot_item.layout
+        self._fill_legend(compact=outside)
+        if outside:
+            cols = 2 if len(self.legend.items) > 1 else 1
+            self.legend.setColumnCount(cols)
+            self.legend.updateSize()
+            if self.legend.boundingRect().width() > self.plot_item.width() - self.style.px(8) and cols > 1:
+                self.legend.setColumnCount(1)
+                self.legend.updateSize()
+            h = self.legend.boundingRect().height() + self.style.px(4)
+            lay.setRowMinimumHeight(1, h)
+            lay.setRowMaximumHeight(1, h)
+        else:
+            self.legend.setColumnCount(1)
+            self.legend.updateSize()
+            lay.setRowMinimumHeight(1, self._top_row[0])
+            lay.setRowMaximumHeight(1, self._top_row[1])
+        self.legend_outside = outside
+        lay.activate()
+        self.glw.ci.layout.activate()
 
     def _place_legend(self) -> None:
-        """The corner where the legend covers the fewest curve and band vertices (bottom left wins
-        ties: survival curves are rarely there)."""
+        """Inside the axes where the box crosses no curve (nor median line), over the least CI
+        band; else above the axes, in columns. The choice is made again after each redraw or
+        resize of the widget; range changes only move the box."""
+        if not self.legend.items:
+            self.legend.setVisible(False)
+            return
+        self.legend.setVisible(True)
         off = self.style.ipx(8, 4)
-        corner = self._best_corner(off)
-        self.legend_corner = corner
-        item_pos, parent_pos, (sx, sy) = self._CORNERS[corner]
-        self.legend.anchor(itemPos=item_pos, parentPos=parent_pos, offset=(sx * off, sy * off))
-
-    def _best_corner(self, off: float) -> str:
-        W, H = self.vb.width(), self.vb.height()
+        if self._legend_mode_dirty:
+            self._legend_mode_dirty = False
+            if self.legend_outside:
+                self._set_legend_outside(False)
         br = self.legend.boundingRect()
-        if not self.curves or W <= 0 or H <= 0 or br.width() <= 0:
-            return "bottom-left"
-        (x0, x1), (y0, y1) = self.vb.viewRange()
-        xs, ys, ws = [], [], []
-        for c in self.curves:
-            for arr_y, weight in ((c.survival, 1.0), (c.lower, 0.3), (c.upper, 0.3)):
-                if arr_y is None:
-                    continue
-                # Dense enough to catch a long flat step under the box: resample each curve.
-                t = np.linspace(0.0, c.max_time, 200)
-                idx = np.clip(np.searchsorted(c.time, t, side="right") - 1, 0, len(c.time) - 1)
-                xs.append(t)
-                ys.append(np.asarray(arr_y)[idx])
-                ws.append(np.full(len(t), weight))
-        px = (np.concatenate(xs) - x0) / (x1 - x0) * W
-        py = (y1 - np.concatenate(ys)) / (y1 - y0) * H
-        w = np.concatenate(ws)
-        bw, bh = br.width(), br.height()
-        best, best_cost = "bottom-left", None
-        for name, (_, _, (sx, sy)) in self._CORNERS.items():
-            left = off if sx > 0 else W - off - bw
-            top = H - off - bh if sy < 0 else off
-            inside = (px >= left) & (px <= left + bw) & (py >= top) & (py <= top + bh)
-            cost = float(w[inside].sum())
-            if best_cost is None or cost < best_cost - 1e-9:
-                best, best_cost = name, cost
-        return best
+        vb_geo = self.vb.geometry()
+        spot = None if self.legend_outside else self._free_spot(br.width(), br.height(), off)
+        if spot is None and not self.legend_outside:
+            self._set_legend_outside(True)
+            br = self.legend.boundingRect()
+            vb_geo = self.vb.geometry()
+        if self.legend_outside:
+            self.legend_corner = "outside"
+            x = vb_geo.left() + (vb_geo.width() - br.width()) / 2
+            x = max(self.style.px(4), min(x, self.plot_item.width() - br.width() - self.style.px(4)))
+            self.legend.setPos(x, vb_geo.top() - br.height() - self.style.px(2))
+        else:
+            self.legend_corner = "inside"
+            self.legend.setPos(vb_geo.left() + spot[0], vb_geo.top() + spot[1])
+        self._pad_y()
+
+    def _pad_y(self) -> None:
+        """Room above 1.0 and below 0 for half a tick label: an axis drops labels that overflow it."""
+        h = self.vb.height()
+        if h <= 0:
+            return
+        half = QtGui.QFontMetricsF(self.style.font(self.style.tick_pt)).height() / 2 + self.style.px(1)
+        pad = min(0.2, half / h)
+        self.vb.setLimits(yMin=-pad - 0.05, yMax=1.0 + pad + 0.1)
+        self.plot_item.setYRange(-pad, 1.0 + pad, padding=0)
+
+    def resizeEvent(self, ev):  # noqa: N802
+        self._legend_mode_dirty = True
+        super().resizeEvent(ev)
+
+    # ------------------------------------------------------------------ HR annotation
+    def _annotation_lines(self) -> list[str]:
+        """'HR 0.68 (95% CI 0.56–0.84); p <0.001' per experimental arm of the endpoint shown: the
+        reported values, else those computed from the patient data (marked as such). Never for
+        a cross-trial overlay (arms of different trials have no HR between them)."""
+        if not self._source or self._source[0] != "endpoint":
+            return []
+        _, _project, trial, ep = self._source
+        ctl = getattr(ep, "control", None)
+        if ep is None or ctl is None:
+            return []
+        exps = [a for a in ep.arms if a is not ctl]
+        lines = []
+        for a in exps:
+            hr, lo, hi, p, bound, tag = a.hr, a.hr_lower, a.hr_upper, a.p_value, a.p_value_upper_bound, ""
+            if hr is None and a.patients is not None and ctl.patients is not None:
+                try:
+                    from evidencegui.core.effects import compare_arms
+                    comp = compare_arms(trial, ep, a, ctl, grade=False).computed or {}
+                except Exception:       # noqa: BLE001 — no annotation rather than no plot
+                    comp = {}
+                if comp.get("hr") is not None:
+                    hr, (lo, hi) = comp["hr"], comp.get("hr_ci") or (None, None)
+                    p, bound = comp.get("logrank_p"), False
+                    origins = {x.patients.origin for x in (a, ctl)}
+                    tag = " (reconstructed)" if "reconstructed" in origins else " (patient data)"
+            if hr is None:
+                continue
+            text = "HR " + fmt.fmt_hr(hr, lo, hi)
+            if fmt.finite(p):
+                pt = fmt.fmt_p(p, bound)
+                text += "; p " + (pt if pt.startswith("<") else "= " + pt)
+            text += tag
+            lines.append(text if len(exps) == 1 else f"{a.label} vs {ctl.label}: {text}")
+        return lines
 
     def _y_ticks(self) -> None:
         vals = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
@@ -546,38 +731,50 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         fm_lab = QtGui.QFontMetricsF(s.font(s.label_pt))
         main_w = fm_lab.height() + fm_tick.horizontalAdvance("100%" if self.percent else "0.0") \
             + s.px(2.5) + s.px(3.5) + s.px(6)
-        fm_row = QtGui.QFontMetricsF(s.font(s.at_risk_pt, bold=True))
-        row_w = max((fm_row.horizontalAdvance(r) for r in self.risk_axis.colours), default=0.0) + s.px(8)
-        w = int(math.ceil(max(main_w, row_w)))
+        w = int(math.ceil(main_w))
         left.setWidth(w)
         self.risk_axis.setWidth(w)
 
     # ------------------------------------------------------------------ numbers at risk
-    def _row_label(self, key: str) -> str:
-        """Short row label: the table's left column must not eat the plot (the legend has it all)."""
+    def _name_font(self) -> QtGui.QFont:
+        return self.style.font(self.style.at_risk_pt, bold=True)
+
+    def _line_px(self) -> float:
+        return QtGui.QFontMetricsF(self.style.font(self.style.at_risk_pt)).lineSpacing() * 1.1
+
+    def _measure_name_lines(self) -> list[int]:
+        """Lines each arm's full name takes above its row of numbers, wrapped at the plot's width
+        (never cut)."""
+        fm = QtGui.QFontMetricsF(self._name_font())
+        width = max(self.vb.width(), self.style.px(self.style.at_risk_pt) * 12)
+        flags = int(QtCore.Qt.TextFlag.TextWordWrap)
+        out = []
+        for key in self.drawn:
+            r = fm.boundingRect(QtCore.QRectF(0, 0, width, 1e6), flags, breakable(key))
+            out.append(max(1, round(r.height() / fm.lineSpacing())))
+        return out
+
+    def _layout_risk_rows(self, name_lines: list[int]) -> None:
+        """Rows in line units: each arm's name (full, in its colour) over its numbers."""
         s = self.style
-        fm = QtGui.QFontMetricsF(s.font(s.at_risk_pt, bold=True))
-        limit = s.px(s.at_risk_pt) * 11
-        return fm.elidedText(key, QtCore.Qt.TextElideMode.ElideRight, limit)
+        self._name_lines = list(name_lines)
+        self._row_y, y = [], 0.0
+        for k in name_lines:
+            self._row_y.append(y)
+            y += k + 1 + 0.3
+        total = max(y - 0.3, 1.0)
+        self.risk_item.setYRange(0, total, padding=0)
+        title_px = s.px(s.at_risk_pt) * 2.0
+        h = self._line_px() * total + title_px + s.px(6)
+        self.risk_item.setMinimumHeight(h)
+        self.risk_item.setMaximumHeight(h)
 
     def _build_risk_rows(self) -> None:
         s = self.style
-        n = len(self.curves)
-        self.risk_axis.colours = {}
-        ticks = []
-        for i, ((key, d), short) in enumerate(zip(self.drawn.items(), short_labels(list(self.drawn)))):
-            lab = self._row_label(short)
-            while lab in self.risk_axis.colours:
-                lab += " "
-            self.risk_axis.colours[lab] = d.colour
-            ticks.append((i, lab))
-        self.risk_axis.setTicks([ticks, []])
-        self.risk_item.setYRange(-0.6, max(n, 1) - 0.4, padding=0)
-        row_px = s.px(s.at_risk_pt) * 1.75
+        self.risk_axis.colours = {key: d.colour for key, d in self.drawn.items()}
+        self.risk_axis.setTicks([[], []])
+        self._layout_risk_rows(self._measure_name_lines())
         title_px = s.px(s.at_risk_pt) * 2.0
-        h = row_px * max(n, 1) + title_px + s.px(6)
-        self.risk_item.setMinimumHeight(h)
-        self.risk_item.setMaximumHeight(h)
         self.risk_item.setTitle("Number at risk", justify="left", color=st.TEXT,
                                 size=f"{s.ipx(s.at_risk_pt, 6)}px", bold=True)
         self.risk_item.titleLabel.setMaximumHeight(title_px)
@@ -602,10 +799,14 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         # Text items are reused, never removed: this runs inside resize and range signals, and
         # deleting scene items there crashed PySide6 6.12 (a refcount error at garbage collection).
         rvb = self.risk_item.getViewBox()
+        lines = self._measure_name_lines()
+        if lines != self._name_lines:
+            self._layout_risk_rows(lines)
         times = self.at_risk_times()
         self.at_risk = cc.at_risk_rows(self.curves, times) if self.curves else []
         font = self.style.font(self.style.at_risk_pt)
         self.at_risk_items = []
+        self._update_risk_names(rvb)
         for i, row in enumerate(self._cell_pool):
             if i >= len(self.at_risk):
                 for it in row:
@@ -619,16 +820,48 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
                 it = pg.TextItem("", anchor=(0.5, 0.5))
                 rvb.addItem(it, ignoreBounds=True)
                 pool.append(it)
+            y = self._numbers_y(i)
             for j, it in enumerate(pool):
                 if j >= len(cells):
                     it.setVisible(False)
                     continue
                 it.setText(cells[j], color=d.colour)
                 it.setFont(font)
-                it.setPos(row.times[j], i)
+                it.setPos(row.times[j], y)
                 it.setVisible(True)
             self.at_risk_items.append(pool[:len(cells)])
         self._update_risk_notes(rvb)
+
+    def _numbers_y(self, i: int) -> float:
+        return self._row_y[i] + self._name_lines[i] + 0.5 if i < len(self._row_y) else float(i)
+
+    def _update_risk_names(self, rvb) -> None:
+        """Each arm's full name, wrapped (never elided), left-aligned over its numbers."""
+        lo = self.vb.viewRange()[0][0]
+        width = max(self.vb.width(), self.style.px(self.style.at_risk_pt) * 12)
+        font = self._name_font()
+        keys = list(self.drawn)
+        while len(self._name_pool) < len(keys):
+            it = pg.TextItem("", anchor=(0, 0))
+            it.textItem.document().setDocumentMargin(0)
+            opt = it.textItem.document().defaultTextOption()
+            opt.setWrapMode(QtGui.QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+            it.textItem.document().setDefaultTextOption(opt)
+            rvb.addItem(it, ignoreBounds=True)
+            self._name_pool.append(it)
+        for k, it in enumerate(self._name_pool):
+            if k >= len(keys):
+                it.setVisible(False)
+                continue
+            it.setText(breakable(keys[k]), color=self.drawn[keys[k]].colour)
+            it.setFont(font)
+            it.textItem.setTextWidth(width)
+            it.setPos(lo, self._row_y[k] if k < len(self._row_y) else k)
+            it.setVisible(True)
+
+    def at_risk_names(self) -> list[str]:
+        """The row names as drawn (wrapping marks removed), for tests: never cut."""
+        return [it.toPlainText().replace(ZWSP, "") for it in self._name_pool if it.isVisible()]
 
     def _update_risk_notes(self, rvb) -> None:
         """A grey note in rows with no numbers at all (modelled arms), so the row is not just empty."""
@@ -646,7 +879,7 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
                 continue
             it.setText("not reported (modelled curve)")
             it.setFont(font)
-            it.setPos((lo + hi) / 2, rows[k])
+            it.setPos((lo + hi) / 2, self._numbers_y(rows[k]))
             it.setVisible(True)
 
     def at_risk_cells(self) -> list[dict]:

@@ -94,3 +94,24 @@ def fmt_nnt(n, kind: str = "benefit") -> str:
     if not finite(n):
         return MISSING
     return f"{'NNT' if kind == 'benefit' else 'NNH'} {math.ceil(abs(n) - 1e-9)}"
+
+
+def fmt_landmark(t) -> str:
+    """A landmark time as people write it: 24, 1.5 (no trailing .0)."""
+    return MISSING if not finite(t) else minus(f"{t:g}")
+
+
+def fmt_points(d, digits: int = 1) -> str:
+    """A difference of two proportions in percentage points: 0.116 → '+11.6 pts'."""
+    return MISSING if not finite(d) else minus(f"{d * 100:+.{digits}f} pts")
+
+
+def fmt_p_phrase(p, upper_bound: bool = False) -> str:
+    """'p = 0.0002', 'p <0.0001': a p-value inside a sentence or an annotation."""
+    text = fmt_p(p, upper_bound)
+    return "p " + (text if text.startswith("<") or text == MISSING else "= " + text)
+
+
+def fmt_prob(x, digits: int = 3) -> str:
+    """A probability in [0, 1]: 0.713."""
+    return MISSING if not finite(x) else f"{x:.{digits}f}"

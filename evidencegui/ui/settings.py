@@ -14,7 +14,7 @@ from PySide6.QtCore import QByteArray, QSettings
 from evidencegui.core.model import CI_METHODS
 
 TIME_UNITS = ("months", "years")
-STYLES = ("screen", "presentation")
+STYLES = ("screen", "presentation", "journal")
 MAX_RECENT = 8
 
 
@@ -128,6 +128,35 @@ class Settings:
     @show_ci.setter
     def show_ci(self, v: bool) -> None:
         self._set("view/show_ci", "1" if v else "0")
+
+    @property
+    def show_hr(self) -> bool:
+        """The HR (95% CI) and p annotation on the plot and the exported figures."""
+        return self._str("view/show_hr", "1") == "1"
+
+    @show_hr.setter
+    def show_hr(self, v: bool) -> None:
+        self._set("view/show_hr", "1" if v else "0")
+
+    @property
+    def show_median(self) -> bool:
+        """Median drop-lines on the plot and the exported figures."""
+        return self._str("view/show_median", "1") == "1"
+
+    @show_median.setter
+    def show_median(self, v: bool) -> None:
+        self._set("view/show_median", "1" if v else "0")
+
+    def export_choices(self) -> dict:
+        """The export dialog's last choices (plain JSON values; unknown keys ignored by the dialog)."""
+        try:
+            v = json.loads(self._str("export/choices", "{}"))
+        except ValueError:
+            return {}
+        return v if isinstance(v, dict) else {}
+
+    def set_export_choices(self, choices: dict) -> None:
+        self._set("export/choices", json.dumps(choices))
 
     # ------------------------------------------------------------------ window
     def geometry(self) -> QByteArray | None:

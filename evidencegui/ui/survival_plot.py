@@ -87,24 +87,94 @@ class RowLabelAxis(pg.AxisItem):
             p.drawText(rect, int(flags), text)
 
 
-class LegendSample(pg.ItemSample):
-    """Legend line sample sized with the style (pyqtgraph's is a fixed 20 × 20 px)."""
+class FigureLegend(QtWidgets.QGraphicsObject):
+    """The legend box: per entry a line sample (or none) and lines of text, in one or more
+    columns. Drawn with QPainter primitives only (lines, rectangles, text), so that PNG, SVG and
+    PDF show the same box."""
 
-    def __init__(self, item, w: float, h: float):
-        super().__init__(item)
-        self._w, self._h = w, h
-        self.setFixedWidth(w)
-        self.setFixedHeight(h)
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.entries: list[tuple] = []      # (pen or None, [(text, bold), ...])
+        self.columns = 1
+        self._style: st.PlotStyle | None = None
+        self._rect = QtCore.QRectF()
+        self._cells: list[tuple] = []       # (x, y, pen, lines)
+
+    def set_entries(self, entries: list[tuple], style: st.PlotStyle, columns: int = 1) -> None:
+        self.prepareGeometryChange()
+        self.entries, self._style, self.columns = list(entries), style, max(1, columns)
+        self._layout()
+        self.update()
+
+    def texts(self) -> list[str]:
+        """Each entry's text, its lines joined by newlines (for tests and the hover)."""
+        return ["\n".join(t for t, _ in lines) for _, lines in self.entries]
+
+    def _fonts(self):
+        s = self._style
+        return s.font(s.legend_pt), s.font(s.legend_pt, bold=True)
+
+    def _layout(self) -> None:
+        s = self._style
+        if s is None or not self.entries:
+            self._rect, self._cells = QtCore.QRectF(), []
+            return
+        normal, bold = self._fonts()
+        fm_n, fm_b = QtGui.QFontMetricsF(normal), QtGui.QFontMetricsF(bold)
+        line_h = max(fm_n.lineSpacing(), fm_b.lineSpacing())
+        sample_w = s.px(s.legend_pt) * 2.0
+        gap = s.px(4)
+        pad = s.px(4)
+        sizes = []
+        for pen, lines in self.entries:
+            w = max((fm_b if b else fm_n).horizontalAdvance(t) for t, b in lines)
+            sizes.append(((sample_w + gap if pen is not None or self.columns == 1 else 0) + w,
+                          line_h * len(lines)))
+        ncol = self.columns
+        col_w = [0.0] * ncol
+        row_h: list[float] = []
+        for k, (w, h) in enumerate(sizes):
+            r, c = divmod(k, ncol)
+            col_w[c] = max(col_w[c], w)
+            if r == len(row_h):
+                row_h.append(0.0)
+            row_h[r] = max(row_h[r], h)
+        self._cells = []
+        for k, (pen, lines) in enumerate(self.entries):
+            r, c = divmod(k, ncol)
+            x = pad + sum(col_w[:c]) + c * gap * 3
+            y = pad + sum(row_h[:r]) + r * s.px(1.5)
+            self._cells.append((x, y, pen, lines, line_h, sample_w, gap))
+        width = pad * 2 + sum(col_w) + (ncol - 1) * gap * 3
+        height = pad * 2 + sum(row_h) + (len(row_h) - 1) * s.px(1.5)
+        self._rect = QtCore.QRectF(0, 0, width, height)
 
     def boundingRect(self):  # noqa: N802
-        return QtCore.QRectF(0, 0, self._w, self._h)
+        return QtCore.QRectF(self._rect)
 
     def paint(self, p, *args):
-        pen = self.item.opts.get("pen") if hasattr(self.item, "opts") else None
-        p.setRenderHint(p.RenderHint.Antialiasing)
-        if pen is not None:
-            p.setPen(pg.mkPen(pen))
-            p.drawLine(QtCore.QPointF(0, self._h / 2), QtCore.QPointF(self._w, self._h / 2))
+        if self._style is None or not self.entries:
+            return
+        p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        p.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
+        p.setPen(pg.mkPen("#bbbbbb", width=1))
+        p.setBrush(pg.mkBrush(255, 255, 255, 225))
+        p.drawRect(self._rect)
+        normal, bold = self._fonts()
+        ascent = max(QtGui.QFontMetricsF(normal).ascent(), QtGui.QFontMetricsF(bold).ascent())
+        text_pen = pg.mkPen(st.TEXT)
+        for x, y, pen, lines, line_h, sample_w, gap in self._cells:
+            tx = x
+            if pen is not None:
+                p.setPen(pen)
+                mid = y + line_h / 2
+                p.drawLine(QtCore.QPointF(x, mid), QtCore.QPointF(x + sample_w, mid))
+            if pen is not None or self.columns == 1:
+                tx = x + sample_w + gap
+            p.setPen(text_pen)
+            for k, (text, is_bold) in enumerate(lines):
+                p.setFont(bold if is_bold else normal)
+                p.drawText(QtCore.QPointF(tx, y + k * line_h + ascent), text)
 
 
 @dataclass
@@ -148,17 +218,6 @@ def segments_hit(segs: np.ndarray, rect: tuple[float, float, float, float]) -> n
                      for cx, cy in ((left, top), (right, top), (left, bottom), (right, bottom))])
     apart = np.all(side > 0, axis=0) | np.all(side < 0, axis=0)
     return boxes & ~apart
-
-
-class _TextOnly:
-    """A legend entry without a line sample (the HR annotation)."""
-    opts = {"pen": None}
-
-    def isVisible(self) -> bool:  # noqa: N802 (pyqtgraph's ItemSample asks)
-        return True
-
-    def setVisible(self, visible: bool) -> None:  # noqa: N802
-        pass
 
 
 def legend_parts(curve: cc.CurveData) -> tuple[str, str]:
@@ -215,6 +274,8 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         self.show_median = True               # median drop-lines
         self.annotation: list[str] = []
         self.legend_outside = False
+        self._legend_compact = False
+        self._legend_entries: list[tuple] = []
         self._legend_mode_dirty = True
         self._name_pool: list[pg.TextItem] = []
         self._name_lines: list[int] = []
@@ -248,7 +309,7 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         self.vb.setLimits(yMin=-0.05, yMax=1.1)
         self.vb.sigXRangeChanged.connect(self._range_changed)
         self.vb.sigResized.connect(self._range_changed)
-        self.legend = pg.LegendItem()
+        self.legend = FigureLegend()
         self.legend.setParentItem(self.plot_item)    # inside the axes or above them
         self.legend.setZValue(100)
         self._top_row = (self.plot_item.layout.rowMinimumHeight(1),
@@ -381,7 +442,6 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
 
     def redraw(self) -> None:
         self.plot_item.clear()
-        self.legend.clear()
         self._legend_entries: list[tuple] = []
         self.drawn = {}
         s = self.style
@@ -451,7 +511,7 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
             # two short lines (name; median): a small box finds a free spot. n is the risk
             # table's first column; n and events stay in legend_text (hover, tests).
             med = numbers[numbers.index("median"):] if "median" in numbers else ""
-            self._legend_entries.append((d.curve_item, html.escape(name), html.escape(med)))
+            self._legend_entries.append((d.curve_item, name, med))
             self.drawn[key] = d
         self.annotation = self._annotation_lines() if self.show_hr else []
         if any(self._origin.get(k) == "reconstructed" for k in self.drawn):
@@ -525,17 +585,9 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         self.hover_label.setFont(s.at(st.SCREEN_PX_PER_PT).font(s.legend_pt))
 
     def _style_legend(self) -> None:
-        s = self.style
-        lg = self.legend
-        lg.setLabelTextColor(st.TEXT)
-        lg.setLabelTextSize(f"{s.ipx(s.legend_pt, 6)}px")
-        lg.setBrush(pg.mkBrush(255, 255, 255, 225))
-        lg.setPen(pg.mkPen("#bbbbbb", width=1))
-        lg.layout.setContentsMargins(*(s.ipx(3),) * 4)
-        lg.layout.setHorizontalSpacing(s.ipx(4))
-        lg.layout.setVerticalSpacing(0)
+        """The legend follows the style (fonts and sizes are read when it is filled)."""
+        self._legend_compact = False
 
-    # ------------------------------------------------------------------ legend placement
     def curve_segments_px(self, guides: bool = True) -> np.ndarray:  # noqa: C901
         """Every drawn line as segments (x0, y0, x1, y1) in the view box's pixels: the curves, and
         with ``guides`` the median drop-lines."""
@@ -601,36 +653,51 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
                     best, best_cost = (float(x), float(y)), cost
         return best
 
-    def _fill_legend(self, compact: bool) -> None:
-        """Inside the axes: name and median per arm, then the annotation lines. Above the axes
-        (compact): the names only, side by side where they fit."""
+    SHORT_NOTES = {"Reconstructed from the published figure": "Reconstructed curves"}
+
+    def _wrapped_name(self, name: str, max_px: float) -> list[str]:
+        """An arm name broken after '+', '/' or spaces into lines of at most max_px (never cut)."""
+        fm = QtGui.QFontMetricsF(self.style.font(self.style.legend_pt, bold=True))
+        if fm.horizontalAdvance(name) <= max_px:
+            return [name]
+        import re
+        parts = re.findall(r"[^+/ ]+[+/ ]*", name) or [name]
+        lines, cur = [], ""
+        for part in parts:
+            if cur and fm.horizontalAdvance((cur + part).rstrip()) > max_px:
+                lines.append(cur.rstrip())
+                cur = ""
+            cur += part
+        lines.append(cur.rstrip())
+        return lines
+
+    def _fill_legend(self, compact: bool, columns: int = 1) -> None:
+        """Full: name and median per arm, then the annotation lines. Compact: the names only and
+        short notes. Long names wrap, so that the box stays narrow."""
         s = self.style
-        self.legend.clear()
+        self._legend_compact = compact
+        max_px = max(self.vb.width() * 0.42, s.px(s.legend_pt) * 14)
+        entries = []
         for item, name, med in self._legend_entries:
-            two = bool(med) and not compact
-            self.legend.addItem(LegendSample(item, s.px(s.legend_pt) * 2.2,
-                                             s.px(s.legend_pt) * (2.6 if two else 1.4)),
-                                f"<b>{name}</b>" + (f"<br>{med}" if two else ""))
+            lines = [(x, True) for x in self._wrapped_name(name, max_px)]
+            if med and not compact:
+                lines.append((med, False))
+            entries.append((item.opts["pen"], lines))
         for line in self.annotation:
-            self.legend.addItem(LegendSample(_TextOnly(), s.px(s.legend_pt) * (0.5 if compact else 2.2),
-                                             s.px(s.legend_pt) * 1.4), html.escape(line))
+            entries.append((None, [(self.SHORT_NOTES.get(line, line) if compact else line, False)]))
+        self.legend.set_entries(entries, s, columns)
 
     def _set_legend_outside(self, outside: bool) -> None:
         lay = self.plot_item.layout
-        self._fill_legend(compact=outside)
         if outside:
-            cols = 2 if len(self.legend.items) > 1 else 1
-            self.legend.setColumnCount(cols)
-            self.legend.updateSize()
-            if self.legend.boundingRect().width() > self.plot_item.width() - self.style.px(8) and cols > 1:
-                self.legend.setColumnCount(1)
-                self.legend.updateSize()
+            self._fill_legend(compact=True, columns=2)
+            if self.legend.boundingRect().width() > self.plot_item.width() - self.style.px(8):
+                self._fill_legend(compact=True, columns=1)
             h = self.legend.boundingRect().height() + self.style.px(4)
             lay.setRowMinimumHeight(1, h)
             lay.setRowMaximumHeight(1, h)
         else:
-            self.legend.setColumnCount(1)
-            self.legend.updateSize()
+            self._fill_legend(compact=False)
             lay.setRowMinimumHeight(1, self._top_row[0])
             lay.setRowMaximumHeight(1, self._top_row[1])
         self.legend_outside = outside
@@ -638,10 +705,11 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         self.glw.ci.layout.activate()
 
     def _place_legend(self) -> None:
-        """Inside the axes where the box crosses no curve (nor median line), over the least CI
-        band; else above the axes, in columns. The choice is made again after each redraw or
-        resize of the widget; range changes only move the box."""
-        if not self.legend.items:
+        """Inside the axes where the box crosses no curve (nor, if it can, a median line), over
+        the least CI band: first with names and medians, then names only; else above the axes,
+        in columns. The choice is made again after each redraw or resize of the widget; range
+        changes only move the box (or give up a spot that no longer is free)."""
+        if not self._legend_entries and not self.annotation:
             self.legend.setVisible(False)
             return
         self.legend.setVisible(True)
@@ -650,22 +718,27 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
             self._legend_mode_dirty = False
             if self.legend_outside:
                 self._set_legend_outside(False)
+            self._fill_legend(compact=False)
+        self._pad_y()
+        if not self.legend_outside:
+            for compact in ((False, True) if not self._legend_compact else (True,)):
+                if compact != self._legend_compact:
+                    self._fill_legend(compact)
+                br = self.legend.boundingRect()
+                spot = self._free_spot(br.width(), br.height(), off)
+                if spot is not None:
+                    vb_geo = self.vb.geometry()
+                    self.legend_corner = "inside"
+                    self.legend.setPos(vb_geo.left() + spot[0], vb_geo.top() + spot[1])
+                    return
+            self._set_legend_outside(True)
+            self._pad_y()
         br = self.legend.boundingRect()
         vb_geo = self.vb.geometry()
-        spot = None if self.legend_outside else self._free_spot(br.width(), br.height(), off)
-        if spot is None and not self.legend_outside:
-            self._set_legend_outside(True)
-            br = self.legend.boundingRect()
-            vb_geo = self.vb.geometry()
-        if self.legend_outside:
-            self.legend_corner = "outside"
-            x = vb_geo.left() + (vb_geo.width() - br.width()) / 2
-            x = max(self.style.px(4), min(x, self.plot_item.width() - br.width() - self.style.px(4)))
-            self.legend.setPos(x, vb_geo.top() - br.height() - self.style.px(2))
-        else:
-            self.legend_corner = "inside"
-            self.legend.setPos(vb_geo.left() + spot[0], vb_geo.top() + spot[1])
-        self._pad_y()
+        self.legend_corner = "outside"
+        x = vb_geo.left() + (vb_geo.width() - br.width()) / 2
+        x = max(self.style.px(4), min(x, self.plot_item.width() - br.width() - self.style.px(4)))
+        self.legend.setPos(x, vb_geo.top() - br.height() - self.style.px(2))
 
     def _pad_y(self) -> None:
         """Room above 1.0 and below 0 for half a tick label: an axis drops labels that overflow it."""
@@ -711,8 +784,7 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
                 continue
             text = "HR " + fmt.fmt_hr(hr, lo, hi)
             if fmt.finite(p):
-                pt = fmt.fmt_p(p, bound)
-                text += "; p " + (pt if pt.startswith("<") else "= " + pt)
+                text += "; " + fmt.fmt_p_phrase(p, bound)
             text += tag
             lines.append(text if len(exps) == 1 else f"{a.label} vs {ctl.label}: {text}")
         return lines
@@ -909,10 +981,11 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         for key, d in self.drawn.items():
             v = float(d.curve.evaluate(t)[0])
             self.hover_values[key] = v
-            shown = "—" if not math.isfinite(v) else (f"{v * 100:.1f}%" if self.percent else f"{v:.3f}")
+            shown = fmt.fmt_pct(v, digits=1) if self.percent else fmt.fmt_prob(v)
             parts.append((key, d.colour, shown))
-        self.hover_text = f"t = {t:.1f} {ab}: " + "; ".join(f"{k} {v}" for k, _, v in parts)
-        self.hover_label.setText(f"<b>t = {t:.1f} {ab}</b>&nbsp;&nbsp;" + "&nbsp;&nbsp;".join(
+        tt = fmt.fmt_time(t)
+        self.hover_text = f"t = {tt} {ab}: " + "; ".join(f"{k} {v}" for k, _, v in parts)
+        self.hover_label.setText(f"<b>t = {tt} {ab}</b>&nbsp;&nbsp;" + "&nbsp;&nbsp;".join(
             f"<span style='color:{c}'>■</span> {html.escape(k)}: <b>{v}</b>" for k, c, v in parts))
         self.hover_line.setPos(t)
         self.hover_line.setVisible(True)

@@ -97,7 +97,7 @@ def test_hr_annotation_and_median_lines_can_be_turned_off(qtbot, project):
     plot.set_view(show_hr=False, show_median=False)
     assert not any(x.startswith("HR") for x in plot.annotation)
     assert not plot.median_items
-    texts = [lab.text for _, lab in plot.legend.items]
+    texts = plot.legend.texts()
     assert not any(x.startswith("HR") for x in texts)
 
 

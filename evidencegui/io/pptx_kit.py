@@ -63,8 +63,10 @@ def text_width_pt(text: str, size_pt: float, bold: bool = False) -> float:
 
 
 def breakable(text: str) -> str:
-    """Arm names wrap after '+' and '/' (drug combinations have no spaces)."""
-    return text.replace("+", "+" + ZWSP).replace("/", "/" + ZWSP)
+    """Arm names wrap after '+' and '/' before a letter (drug combinations have no spaces;
+    "+15.7" stays whole)."""
+    import re
+    return re.sub(r"([+/])(?=[^\W\d_])", "\\1" + ZWSP, text)
 
 
 def wrap(text: str, size_pt: float, width_pt: float, bold: bool = False) -> list[str]:

@@ -11,7 +11,6 @@ from pathlib import Path
 from evidencegui.core.errors import InputError
 
 SUMMARY_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".tsv", ".txt")
-EMBED_DPI = 150          # figures inside the workbook and the slides
 FIGURE_STYLES = ("screen", "presentation", "journal")
 
 
@@ -82,28 +81,16 @@ def _figure_module():
     return figure
 
 
-def render_all(project, dpi: int = EMBED_DPI, view=None, slides: bool = False,
+def render_all(project, dpi: int | None = None, view=None, slides: bool = False,
                include=None) -> dict[tuple[str, str], bytes]:
-    """PNG of every trial/endpoint that has arms, in ``view`` (ui.figure.FigureView: the style and
-    options the user chose). ``slides``: without the title line, at the slide's figure size.
-    ``include``: (trial, endpoint) names to draw (None: all)."""
+    """PNG of every trial/endpoint that has arms (ui.figure.render_endpoints); {} with a message
+    when Qt is not available (the workbook and slides then go without figures)."""
     try:
         fig = _figure_module()
-    except ImportError as e:          # no Qt here: the workbook and slides go without the figure
+    except ImportError as e:
         sys.stderr.write(f"evidencegui export: no figure ({e}); writing without it\n")
         return {}
-    kw = {}
-    if slides:
-        from evidencegui.io.pptx_writer import FIGURE_SCALE, FIGURE_SIZE_IN
-        kw = {"width_in": FIGURE_SIZE_IN[0], "height_in": FIGURE_SIZE_IN[1], "title": False}
-        dpi = round(dpi * FIGURE_SCALE)
-    keep = None if include is None else {tuple(k) for k in include}
-    out = {}
-    for t in project.trials:
-        for e in t.endpoints:
-            if e.arms and (keep is None or (t.name, e.name) in keep):
-                out[(t.name, e.name)] = fig.render_png(project, t.name, e.name, dpi=dpi, view=view, **kw)
-    return out
+    return fig.render_endpoints(project, dpi or fig.EMBED_DPI, view, slides, include)
 
 
 def export(project, source: str | None = None, xlsx=None, png=None, svg=None, pptx=None,

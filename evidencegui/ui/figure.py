@@ -23,6 +23,7 @@ DEFAULT_WIDTH_IN = 8.0
 DEFAULT_HEIGHT_IN = 5.5
 SVG_DPI = 96                      # SVG user units: CSS pixels
 PDF_DPI = 300                     # the PDF's coordinate grid (vector output; fonts embedded)
+EMBED_DPI = 150                   # figures inside the workbook and the slides
 
 
 @dataclass(frozen=True)
@@ -244,6 +245,26 @@ def render_pdf(project, trial=None, endpoint=None, style: str | None = None,
     return data
 
 
+def render_endpoints(project, dpi: int = EMBED_DPI, view: FigureView | None = None,
+                     slides: bool = False, include=None) -> dict[tuple[str, str], bytes]:
+    """PNG of every trial/endpoint that has arms, in ``view`` (the style and options chosen in the
+    window), for the workbook and the slides. ``slides``: no title line, at the slide's figure
+    size (io/pptx_writer). ``include``: (trial, endpoint) names to draw (None: all)."""
+    kw: dict = {}
+    if slides:
+        from evidencegui.io.pptx_writer import FIGURE_SCALE, FIGURE_SIZE_IN
+        kw = {"width_in": FIGURE_SIZE_IN[0], "height_in": FIGURE_SIZE_IN[1], "title": False}
+        dpi = round(dpi * FIGURE_SCALE)
+    keep = None if include is None else {tuple(k) for k in include}
+    view = replace(view or FigureView(), overlay=())    # each endpoint's own arms
+    out = {}
+    for t in project.trials:
+        for e in t.endpoints:
+            if e.arms and (keep is None or (t.name, e.name) in keep):
+                out[(t.name, e.name)] = render_png(project, t, e, dpi=dpi, view=view, **kw)
+    return out
+
+
 # ---------------------------------------------------------------------------- portable SVG
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -369,8 +390,10 @@ def portable_svg(data: bytes) -> bytes:
             if tag == "text":
                 fill = child.get("fill") or g.get("fill") or "#000000"
                 opacity = child.get("fill-opacity") or g.get("fill-opacity")
+                # the words stay readable by programs and screen readers, not only as outlines
                 new = ET.Element(q + "path", {"d": _text_path(child, inherited, m), "fill": fill,
-                                              "stroke": "none"})
+                                              "stroke": "none",
+                                              "aria-label": "".join(child.itertext()).replace("\u200b", "").strip()})
                 if opacity:
                     new.set("fill-opacity", opacity)
                 g.insert(list(g).index(child), new)

@@ -234,6 +234,8 @@ class MainWindow(QMainWindow):
             a.setIconText(a.text().replace("&", "").replace("Import ", "").rstrip("…")
                           .replace("Copy the comparison as text", "Copy comparison").capitalize())
         self._update_recent_menu()
+        from evidencegui.ui.exports import install as install_exports
+        install_exports(self)     # File → Export…, Edit → Copy figure, plot context menu, view toggles
 
     def edit_esmo_context(self, values: dict | None = None) -> bool:
         """The ESMO-MCBS context of the shown endpoint (dialog unless ``values`` are given), as

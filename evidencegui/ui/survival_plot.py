@@ -72,19 +72,23 @@ class ProbabilityAxis(pg.AxisItem):
 
 
 class RowLabelAxis(pg.AxisItem):
-    """Left axis of the at-risk table: one label a row, coloured like its arm."""
+    """Left axis of the at-risk table. With the names over the rows it is empty; as a colour key
+    (little room) each row starts with its arm's line sample, as in the legend."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.colours: dict[str, str] = {}
+        self.colours: dict[str, str] = {}       # arm name: colour
+        self.samples: dict[str, QtGui.QPen] = {}   # tick label: the arm's pen (colour-key mode)
 
     def drawPicture(self, p, axisSpec, tickSpecs, textSpecs):  # noqa: N802
-        p.setRenderHint(p.RenderHint.TextAntialiasing, True)
-        if self.style["tickFont"] is not None:
-            p.setFont(self.style["tickFont"])
+        p.setRenderHint(p.RenderHint.Antialiasing, True)
         for rect, flags, text in textSpecs:
-            p.setPen(pg.mkPen(self.colours.get(text, st.TEXT)))
-            p.drawText(rect, int(flags), text)
+            pen = self.samples.get(text)
+            if pen is None:
+                continue
+            p.setPen(pen)
+            y = rect.center().y()
+            p.drawLine(QtCore.QPointF(rect.right() - rect.width() * 0.9, y), QtCore.QPointF(rect.right(), y))
 
 
 class FigureLegend(QtWidgets.QGraphicsObject):
@@ -274,6 +278,8 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         self.show_median = True               # median drop-lines
         self.annotation: list[str] = []
         self.legend_outside = False
+        self.risk_key = False                 # at-risk rows keyed by line samples (little room)
+        self._risk_layout_for: tuple = ()
         self._legend_compact = False
         self._legend_entries: list[tuple] = []
         self._legend_mode_dirty = True
@@ -827,13 +833,22 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         return out
 
     def _layout_risk_rows(self, name_lines: list[int]) -> None:
-        """Rows in line units: each arm's name (full, in its colour) over its numbers."""
+        """Rows in line units: each arm's name (full, in its colour) over its numbers; where that
+        would take more than 30 % of the figure's height, one line a row with the arm's line
+        sample as a key (the legend names the arms in full)."""
         s = self.style
+        self._risk_layout_for = (tuple(name_lines), round(self.height()))
+        named_total = sum(k + 1.3 for k in name_lines) - 0.3
+        self.risk_key = bool(name_lines) and \
+            self._line_px() * named_total > 0.30 * max(self.height(), 1) and self.height() > 0
+        if self.risk_key:
+            name_lines = [0] * len(name_lines)
+        self._set_key_samples()
         self._name_lines = list(name_lines)
         self._row_y, y = [], 0.0
         for k in name_lines:
             self._row_y.append(y)
-            y += k + 1 + 0.3
+            y += k + 1 + (0.3 if k else 0.15)
         total = max(y - 0.3, 1.0)
         self.risk_item.setYRange(0, total, padding=0)
         title_px = s.px(s.at_risk_pt) * 2.0
@@ -841,8 +856,24 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         self.risk_item.setMinimumHeight(h)
         self.risk_item.setMaximumHeight(h)
 
+    def _set_key_samples(self) -> None:
+        """The risk axis' line samples, one a row, in colour-key mode (none otherwise)."""
+        self.risk_axis.samples = {}
+        ticks = []
+        if self.risk_key:
+            for i, d in enumerate(self.drawn.values()):
+                label = "\u2014\u2014" + ZWSP * (i + 1)      # distinct, sample-wide labels
+                pen = QtGui.QPen(d.curve_item.opts["pen"])
+                self.risk_axis.samples[label] = pen
+                ticks.append((self._numbers_y_for(i), label))
+        self.risk_axis.setTicks([ticks, []])
+
+    def _numbers_y_for(self, i: int) -> float:
+        return i * 1.15 + 0.5          # colour-key rows: one line each
+
     def _build_risk_rows(self) -> None:
         s = self.style
+        self.risk_key = False
         self.risk_axis.colours = {key: d.colour for key, d in self.drawn.items()}
         self.risk_axis.setTicks([[], []])
         self._layout_risk_rows(self._measure_name_lines())
@@ -872,7 +903,7 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         # deleting scene items there crashed PySide6 6.12 (a refcount error at garbage collection).
         rvb = self.risk_item.getViewBox()
         lines = self._measure_name_lines()
-        if lines != self._name_lines:
+        if (tuple(lines), round(self.height())) != self._risk_layout_for:
             self._layout_risk_rows(lines)
         times = self.at_risk_times()
         self.at_risk = cc.at_risk_rows(self.curves, times) if self.curves else []
@@ -922,7 +953,7 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
             rvb.addItem(it, ignoreBounds=True)
             self._name_pool.append(it)
         for k, it in enumerate(self._name_pool):
-            if k >= len(keys):
+            if k >= len(keys) or self.risk_key:
                 it.setVisible(False)
                 continue
             it.setText(breakable(keys[k]), color=self.drawn[keys[k]].colour)
@@ -932,7 +963,8 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
             it.setVisible(True)
 
     def at_risk_names(self) -> list[str]:
-        """The row names as drawn (wrapping marks removed), for tests: never cut."""
+        """The row names as drawn (wrapping marks removed), for tests: never cut. Empty in
+        colour-key mode (then the legend names the arms)."""
         return [it.toPlainText().replace(ZWSP, "") for it in self._name_pool if it.isVisible()]
 
     def _update_risk_notes(self, rvb) -> None:

@@ -74,18 +74,30 @@ def test_figure_legend_crosses_no_curve(qapp, project):
 
 
 def test_at_risk_names_are_never_cut(qtbot, project):
-    for width in (1500, 700, 420):
-        plot = _widget(qtbot, width, 560, "presentation")
+    modes = set()
+    for width, height in ((1500, 900), (700, 560), (420, 900), (900, 420)):
+        plot = _widget(qtbot, width, height, "presentation")
         t = project.trials[0]
         arms = [(t, e, a) for e in t.endpoints for a in e.arms]
         plot.set_arms(arms, project=project)
         qtbot.wait(20)
+        if plot.risk_key:
+            # colour key: each row starts with its arm's line sample; the legend names it in full
+            assert len(plot.risk_axis.samples) == len(plot.drawn)
+            pens = [p.color().name() for p in plot.risk_axis.samples.values()]
+            assert pens == [d.colour.lower() for d in plot.drawn.values()]
+            legend = ["".join(x.split()) for x in plot.legend.texts()]     # wrapped lines joined
+            assert all(any("".join(k.split()) == x for x in legend) for k in plot.drawn)
+            modes.add("key")
+            continue
+        modes.add("names")
         assert plot.at_risk_names() == list(plot.drawn)       # full names, in order
         assert not any("…" in n for n in plot.at_risk_names())
         view = plot.glw.viewport().rect()
         for it in plot._name_pool[:len(plot.drawn)]:
             r = plot.glw.mapFromScene(it.sceneBoundingRect()).boundingRect()
             assert r.right() <= view.right() + 1 and r.left() >= -1, (width, r, view)
+    assert modes == {"key", "names"}          # both ways were drawn and checked
 
 
 def test_hr_annotation_and_median_lines_can_be_turned_off(qtbot, project):

@@ -129,29 +129,37 @@ class FigureLegend(QtWidgets.QGraphicsObject):
         sample_w = s.px(s.legend_pt) * 2.0
         gap = s.px(4)
         pad = s.px(4)
-        sizes = []
-        for pen, lines in self.entries:
-            w = max((fm_b if b else fm_n).horizontalAdvance(t) for t, b in lines)
-            sizes.append(((sample_w + gap if pen is not None or self.columns == 1 else 0) + w,
-                          line_h * len(lines)))
         ncol = self.columns
+        # In columns, the arms fill the grid and the notes (no line sample) follow, a row each
+        # across the whole box; in one column everything is one list.
+        grid = [e for e in self.entries if e[0] is not None or ncol == 1]
+        notes = [e for e in self.entries if e[0] is None and ncol > 1]
+
+        def width_of(pen, lines):
+            w = max((fm_b if b else fm_n).horizontalAdvance(t) for t, b in lines)
+            return (sample_w + gap if pen is not None or ncol == 1 else 0) + w
         col_w = [0.0] * ncol
         row_h: list[float] = []
-        for k, (w, h) in enumerate(sizes):
+        for k, (pen, lines) in enumerate(grid):
             r, c = divmod(k, ncol)
-            col_w[c] = max(col_w[c], w)
+            col_w[c] = max(col_w[c], width_of(pen, lines))
             if r == len(row_h):
                 row_h.append(0.0)
-            row_h[r] = max(row_h[r], h)
+            row_h[r] = max(row_h[r], line_h * len(lines))
         self._cells = []
-        for k, (pen, lines) in enumerate(self.entries):
+        for k, (pen, lines) in enumerate(grid):
             r, c = divmod(k, ncol)
             x = pad + sum(col_w[:c]) + c * gap * 3
             y = pad + sum(row_h[:r]) + r * s.px(1.5)
             self._cells.append((x, y, pen, lines, line_h, sample_w, gap))
-        width = pad * 2 + sum(col_w) + (ncol - 1) * gap * 3
-        height = pad * 2 + sum(row_h) + (len(row_h) - 1) * s.px(1.5)
-        self._rect = QtCore.QRectF(0, 0, width, height)
+        width = sum(col_w) + (ncol - 1) * gap * 3
+        y = pad + sum(row_h) + len(row_h) * s.px(1.5)
+        for pen, lines in notes:
+            self._cells.append((pad, y, pen, lines, line_h, sample_w, gap))
+            width = max(width, width_of(pen, lines))
+            y += line_h * len(lines)
+        height = y - (s.px(1.5) if not notes else 0) + pad
+        self._rect = QtCore.QRectF(0, 0, width + 2 * pad, height)
 
     def boundingRect(self):  # noqa: N802
         return QtCore.QRectF(self._rect)
@@ -279,6 +287,7 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         self.annotation: list[str] = []
         self.legend_outside = False
         self.risk_key = False                 # at-risk rows keyed by line samples (little room)
+        self._force_risk_key = False
         self._risk_layout_for: tuple = ()
         self._legend_compact = False
         self._legend_entries: list[tuple] = []
@@ -679,18 +688,30 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
 
     def _fill_legend(self, compact: bool, columns: int = 1) -> None:
         """Full: name and median per arm, then the annotation lines. Compact: the names only and
-        short notes. Long names wrap, so that the box stays narrow."""
+        short notes (in columns: the notes on one line). Long names wrap, so that the box stays
+        narrow (in columns: so that the columns fit side by side)."""
         s = self.style
         self._legend_compact = compact
         max_px = max(self.vb.width() * 0.42, s.px(s.legend_pt) * 14)
+        if columns > 1:
+            max_px = max(s.px(s.legend_pt) * 8,
+                         (self.plot_item.width() - s.px(8)) / columns - s.px(s.legend_pt) * 2.0 - s.px(16))
         entries = []
         for item, name, med in self._legend_entries:
             lines = [(x, True) for x in self._wrapped_name(name, max_px)]
             if med and not compact:
                 lines.append((med, False))
             entries.append((item.opts["pen"], lines))
-        for line in self.annotation:
-            entries.append((None, [(self.SHORT_NOTES.get(line, line) if compact else line, False)]))
+        notes = [self.SHORT_NOTES.get(x, x) if compact else x for x in self.annotation]
+        if compact and "Reconstructed curves" in notes:   # said once, not after each HR
+            notes = [x.replace(" (reconstructed)", "") for x in notes]
+        if compact and columns > 1 and notes:
+            fm = QtGui.QFontMetricsF(s.font(s.legend_pt))
+            joined = "  ·  ".join(notes)
+            if fm.horizontalAdvance(joined) <= self.plot_item.width() - s.px(16):
+                notes = [joined]
+        for line in notes:
+            entries.append((None, [(line, False)]))
         self.legend.set_entries(entries, s, columns)
 
     def _set_legend_outside(self, outside: bool) -> None:
@@ -722,6 +743,9 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         off = self.style.ipx(8, 4)
         if self._legend_mode_dirty:
             self._legend_mode_dirty = False
+            if self._force_risk_key:
+                self._force_risk_key = False
+                self._relayout_risk()
             if self.legend_outside:
                 self._set_legend_outside(False)
             self._fill_legend(compact=False)
@@ -738,6 +762,10 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
                     self.legend.setPos(vb_geo.left() + spot[0], vb_geo.top() + spot[1])
                     return
             self._set_legend_outside(True)
+            if self.vb.height() < 0.4 * self.height() and not self.risk_key and self.drawn:
+                # the curves first: the at-risk rows give up their name lines (colour key)
+                self._force_risk_key = True
+                self._relayout_risk()
             self._pad_y()
         br = self.legend.boundingRect()
         vb_geo = self.vb.geometry()
@@ -745,6 +773,12 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         x = vb_geo.left() + (vb_geo.width() - br.width()) / 2
         x = max(self.style.px(4), min(x, self.plot_item.width() - br.width() - self.style.px(4)))
         self.legend.setPos(x, vb_geo.top() - br.height() - self.style.px(2))
+
+    def _relayout_risk(self) -> None:
+        self._layout_risk_rows(self._measure_name_lines())
+        self._update_risk_cells()
+        self.plot_item.layout.activate()
+        self.glw.ci.layout.activate()
 
     def _pad_y(self) -> None:
         """Room above 1.0 and below 0 for half a tick label: an axis drops labels that overflow it."""
@@ -839,8 +873,8 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         s = self.style
         self._risk_layout_for = (tuple(name_lines), round(self.height()))
         named_total = sum(k + 1.3 for k in name_lines) - 0.3
-        self.risk_key = bool(name_lines) and \
-            self._line_px() * named_total > 0.30 * max(self.height(), 1) and self.height() > 0
+        self.risk_key = bool(name_lines) and (self._force_risk_key or (
+            self._line_px() * named_total > 0.30 * max(self.height(), 1) and self.height() > 0))
         if self.risk_key:
             name_lines = [0] * len(name_lines)
         self._set_key_samples()

@@ -114,7 +114,7 @@ def test_the_overlay_shown_is_what_is_exported(window, tmp_path, monkeypatch, er
     title = root.find("{http://www.w3.org/2000/svg}title").text
     assert title.startswith("Cross-trial overlay")
     labels = " ".join(p.get("aria-label") or "" for p in root.iter("{http://www.w3.org/2000/svg}path"))
-    assert labels.count("Pertuzumab+Trastuzumab+Docetaxel") >= 2              # OS and PFS arms
+    assert "CLEOPATRA OS: Pertuzumab+" in labels and "CLEOPATRA PFS: Pertuzumab+" in labels
 
 
 def test_endpoint_without_data_is_named_as_left_out(window, tmp_path, monkeypatch, errors):

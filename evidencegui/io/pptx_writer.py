@@ -352,9 +352,14 @@ def comparison_slide(prs, project: Project, plan: SlidePlan, comps: dict, png: b
     s = add_slide(prs)
     y = add_title(s, headline(project, t, e, exp, comps))
     src = sources(project, [t], [e])
+    foot = "Source: " + "; ".join(src) if src else ""
+    c = comps.get((t.name, e.name, exp.label)) if exp is not None else None
+    if c is not None and getattr(c, "input_errors", None):
+        # said on the slide, explained in the notes: a number typed in was not used
+        foot += (" · " if foot else "") + "⚠ invalid input left out (see the speaker notes)"
     foot_h = 0.0
-    if src:
-        _, foot_h = add_footnote(s, "Source: " + "; ".join(src))
+    if foot:
+        _, foot_h = add_footnote(s, foot)
     bottom = SLIDE_H_IN - 0.15 - foot_h - 0.05
     left, fig_w, fig_h = FIGURE_BOX_IN
     fig_h = min(fig_h, bottom - y)

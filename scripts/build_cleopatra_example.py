@@ -1,6 +1,10 @@
-"""Build resources/examples/cleopatra.evidence.json (and the summary templates) from the
-published CLEOPATRA results; attach reconstructed patient-level data when
-resources/examples/cleopatra/{os,pfs}_ipd.csv (columns time,event,arm) exist.
+"""Build the example projects from published results:
+- resources/examples/cleopatra.evidence.json: CLEOPATRA (and the summary templates, CLEOPATRA
+  alone), with reconstructed patient-level data when resources/examples/cleopatra/{os,pfs}_ipd.csv
+  (columns time,event,arm) exist; and PHILA (PFS), which shares CLEOPATRA's control, so that the
+  indirect comparison shows on first launch;
+- resources/examples/cdk46.evidence.json: PALOMA-2, MONALEESA-2 and MONARCH 3, first-line PFS.
+Each source field says where its numbers come from and what was or was not checked.
 
 Run from the repository root: .venv/bin/python scripts/build_cleopatra_example.py
 """
@@ -50,7 +54,73 @@ def _ipd(name: str) -> dict[str, PatientData] | None:
     return out
 
 
+PHILA_EXP = "Pyrotinib+Trastuzumab+Docetaxel"
+PHILA_SOURCE = ("PHILA: Ma F et al. BMJ 2023;383:e076065, investigator-assessed progression-free "
+                "survival. Medians 24.3 vs 10.4 months, HR 0.41 and n 297 vs 293 as in the "
+                "abstract and its summaries; the 95% CI 0.32-0.53 as entered, not checked against "
+                "the article here")
+
+
+def build_phila() -> Trial:
+    exp = Arm(PHILA_EXP, "experimental", n=297, median=24.3, hr=0.41, hr_lower=0.32,
+              hr_upper=0.53, hr_stratified=True, source=PHILA_SOURCE)
+    ctl = Arm(CTL, "control", n=293, median=10.4, source=PHILA_SOURCE)
+    return Trial(
+        "PHILA",
+        endpoints=[Endpoint("PFS", [exp, ctl], primary=True,
+                            note="investigator assessment; stratified HR 0.41 (95% CI 0.32-0.53); "
+                                 "overall survival immature at this analysis")],
+        setting="non-curative", source=PHILA_SOURCE,
+        note="NCT03863223; first-line HER2-positive metastatic breast cancer; 590 patients "
+             "randomised 1:1 at 40 centres in China; same control regimen as CLEOPATRA")
+
+
 def build() -> Project:
+    """The CLEOPATRA example as it ships: CLEOPATRA, then PHILA."""
+    project = build_cleopatra()
+    project.trials.append(build_phila())
+    project.title = "CLEOPATRA and PHILA (example)"
+    return project
+
+
+def build_cdk46() -> Project:
+    """CDK4/6 inhibitor + aromatase inhibitor, first line, PFS (HR-positive, HER2-negative
+    advanced breast cancer). Medians and n only where a source for them was at hand."""
+    paloma = ("PALOMA-2: Finn RS et al. N Engl J Med 2016;375:1925-36, investigator-assessed PFS. "
+              "HR 0.58 (95% CI 0.46-0.72) and medians 24.8 vs 14.5 months as quoted from it by "
+              "Rugo HS et al. Breast Cancer Res Treat 2019;174:719-29 (HR 0.576, 0.463-0.718); "
+              "n 444 vs 222 (2:1) from the same report")
+    monaleesa = ("MONALEESA-2: Hortobagyi GN et al. N Engl J Med 2016;375:1738-48, preplanned "
+                 "interim analysis, investigator-assessed PFS. HR 0.56 (95% CI 0.43-0.72) checked "
+                 "against the abstract; 668 patients randomised 1:1 (334 per arm); medians not "
+                 "entered (not checked here)")
+    monarch = ("MONARCH 3: Goetz MP et al. J Clin Oncol 2017;35:3638-46, interim analysis, "
+               "investigator-assessed PFS. HR 0.54 and the lower 95% limit 0.41 seen in the "
+               "abstract; the upper limit 0.72 as entered, not checked here; n 328 vs 165 (493 "
+               "randomised 2:1) as in the final PFS report, Johnston S et al. NPJ Breast Cancer "
+               "2019;5:5; medians not entered (not checked here)")
+    trials = [
+        ("PALOMA-2", "Palbociclib+Letrozole", "Placebo+Letrozole", 444, 222, 24.8, 14.5,
+         (0.58, 0.46, 0.72), paloma, "NCT01740427"),
+        ("MONALEESA-2", "Ribociclib+Letrozole", "Placebo+Letrozole", 334, 334, None, None,
+         (0.56, 0.43, 0.72), monaleesa, "NCT01958021"),
+        ("MONARCH 3", "Abemaciclib+NSAI", "Placebo+NSAI", 328, 165, None, None,
+         (0.54, 0.41, 0.72), monarch, "NCT02246621; NSAI: anastrozole or letrozole"),
+    ]
+    project = Project(title="CDK4/6 inhibitors + aromatase inhibitor, first-line PFS (example)",
+                      time_unit="months")
+    for name, exp_label, ctl_label, n_e, n_c, m_e, m_c, (hr, lo, hi), src, note in trials:
+        exp = Arm(exp_label, "experimental", n=n_e, median=m_e, hr=hr, hr_lower=lo, hr_upper=hi,
+                  source=src)
+        ctl = Arm(ctl_label, "control", n=n_c, median=m_c, source=src)
+        project.trials.append(Trial(
+            name, [Endpoint("PFS", [exp, ctl], primary=True)], setting="non-curative",
+            source=src, note=note + "; postmenopausal, HR-positive HER2-negative advanced breast "
+                                    "cancer, no previous systemic therapy for advanced disease"))
+    return project
+
+
+def build_cleopatra() -> Project:
     os_ipd, pfs_ipd = _ipd("os"), _ipd("pfs")
     os_e = Arm(EXP, "experimental", n=402, events=168, median=56.5, median_lower=49.3,
                median_upper=None, hr=0.68, hr_lower=0.56, hr_upper=0.84, p_value=0.0002,
@@ -84,9 +154,10 @@ def main() -> int:
     project = build()
     out = ROOT / "resources" / "examples" / "cleopatra.evidence.json"
     save_project(project, out)
+    save_project(build_cdk46(), ROOT / "resources" / "examples" / "cdk46.evidence.json")
     templates = ROOT / "resources" / "templates"
     templates.mkdir(parents=True, exist_ok=True)
-    bare = build()
+    bare = build_cleopatra()
     for t in bare.trials:
         for e in t.endpoints:
             for a in e.arms:
@@ -95,7 +166,8 @@ def main() -> int:
     write_summary(bare, templates / "summary_template.xlsx")
     with_ipd = [a.label + "/" + e.name for t in project.trials for e in t.endpoints for a in e.arms
                 if a.patients is not None]
-    print(f"wrote {out.relative_to(ROOT)}; patient-level data attached: {with_ipd or 'none'}")
+    print(f"wrote {out.relative_to(ROOT)} and cdk46.evidence.json; patient-level data attached: "
+          f"{with_ipd or 'none'}")
     return 0
 
 

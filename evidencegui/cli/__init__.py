@@ -14,6 +14,8 @@ SUBCOMMANDS = {
     "report": "derived measures and ESMO-MCBS grades from a project or a summary table",
     "reconstruct": "patient-level data from a digitized Kaplan–Meier figure (Guyot 2012)",
     "export": "write the comparison workbook, figure and slides of a project",
+    "pool": "pooled hazard ratios (common and random effects) of a table of studies",
+    "digitize": "Kaplan–Meier curves and numbers at risk read from a published figure (PDF or image)",
 }
 
 

@@ -82,14 +82,33 @@ def text_report(comparisons) -> str:
     return "\n".join(out) + "\n"
 
 
+def indirect_text(indirect) -> str:
+    """The indirect comparisons (Bucher) with their rule and the transitivity caveat."""
+    from evidencegui.core.across import TRANSITIVITY_CAVEAT
+    from evidencegui.io.format import fmt_hr, fmt_p
+
+    if not indirect:
+        return ""
+    out = ["", "Indirect comparisons (Bucher; A against B through the shared comparator)"]
+    for ic in indirect:
+        out.append(f"  {ic.endpoint}: {ic.trial_a} {ic.arm_a} vs {ic.trial_b} {ic.arm_b}: "
+                   f"HR {fmt_hr(ic.hr, *ic.hr_ci)}, p {fmt_p(ic.p)}")
+        out.append(f"    {ic.rule}")
+    out.append(f"  {TRANSITIVITY_CAVEAT}")
+    return "\n".join(out) + "\n"
+
+
 def run(args) -> int:
+    from evidencegui.core.across import indirect_comparisons
     from evidencegui.core.effects import compare_project
 
     project = load_any(args.file)
     comparisons = compare_project(project)
+    indirect = indirect_comparisons(project)
     if args.json:
-        doc = {"comparisons": [c.to_json() for c in comparisons]}
+        doc = {"comparisons": [c.to_json() for c in comparisons],
+               "indirect_comparisons": [ic.to_json() for ic in indirect]}
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, allow_nan=False) + "\n")
     else:
-        sys.stdout.write(text_report(comparisons))
+        sys.stdout.write(text_report(comparisons) + indirect_text(indirect))
     return 0

@@ -67,6 +67,21 @@ class PatientData:
 
 
 @dataclass
+class SubgroupResult:
+    """One level of one subgroup variable (e.g. age / "< 65") of an experimental arm against the
+    endpoint's control: the HR with its 95% CI, and optionally n and events per arm."""
+    variable: str
+    level: str
+    hr: float | None = None
+    hr_lower: float | None = None
+    hr_upper: float | None = None
+    n_experimental: int | None = None
+    events_experimental: int | None = None
+    n_control: int | None = None
+    events_control: int | None = None
+
+
+@dataclass
 class Arm:
     label: str
     role: str = EXPERIMENTAL
@@ -90,6 +105,10 @@ class Arm:
     dor: float | None = None
     source: str = ""                  # publication, figure, page
     patients: PatientData | None = None
+    # Subgroup results (experimental arms, against the endpoint's control).
+    subgroups: list[SubgroupResult] = field(default_factory=list)
+    # Control arms: the name of an equivalent comparator in another trial (indirect comparisons).
+    comparator: str = ""
 
     @property
     def is_control(self) -> bool:
@@ -277,6 +296,46 @@ def validate_arm(arm: Arm, trial: str | None = None, endpoint: str | None = None
             out.append(Problem("patients", "patient times must be numbers ≥ 0", **ctx))
         elif any(e not in (0, 1) for e in p.event):
             out.append(Problem("patients", "events must be 0 (censored) or 1 (event)", **ctx))
+    out.extend(_validate_subgroups(arm, ctx))
+    if arm.comparator.strip() and not arm.is_control:
+        out.append(Problem("comparator", "an equivalent comparator is named on the control arm, "
+                           "not on an experimental arm", severity="warning", **ctx))
+    return out
+
+
+def _validate_subgroups(arm: Arm, ctx: dict) -> list[Problem]:
+    """Subgroup rows: fields named ``subgroups[i].field`` (i 0-based, as stored)."""
+    out: list[Problem] = []
+    if arm.subgroups and arm.is_control:
+        out.append(Problem("subgroups", "subgroup results belong on the experimental arm (they "
+                           "compare it with the control)", severity="warning", **ctx))
+    seen: dict[tuple[str, str], int] = {}
+    for i, sg in enumerate(arm.subgroups):
+        f = f"subgroups[{i}]"
+        for name in ("variable", "level"):
+            if not str(getattr(sg, name) or "").strip():
+                out.append(Problem(f"{f}.{name}", f"a subgroup row needs a {name}", **ctx))
+        key = (sg.variable.strip().lower(), sg.level.strip().lower())
+        if key in seen and all(key):
+            out.append(Problem(f"{f}.level", f"{sg.variable} / {sg.level} is given twice "
+                               f"(also subgroup row {seen[key] + 1})", **ctx))
+        seen.setdefault(key, i)
+        for name in ("hr", "hr_lower", "hr_upper"):
+            v = getattr(sg, name)
+            if v is not None and (not _finite(v) or v <= 0):
+                out.append(Problem(f"{f}.{name}", f"a hazard ratio must be > 0, not {v!r}", **ctx))
+        sub: list[Problem] = []
+        _check_ci(sub, "hr", sg.hr, sg.hr_lower, sg.hr_upper, ctx)
+        out.extend(Problem(f"{f}.{p.field}", p.message, **ctx) for p in sub)
+        for name in ("n_experimental", "events_experimental", "n_control", "events_control"):
+            v = getattr(sg, name)
+            if v is not None and (not _finite(v) or v < 0 or int(v) != v):
+                out.append(Problem(f"{f}.{name}", f"must be a whole number ≥ 0, not {v!r}", **ctx))
+        for side in ("experimental", "control"):
+            n, ev = getattr(sg, f"n_{side}"), getattr(sg, f"events_{side}")
+            if _finite(n) and _finite(ev) and ev > n:
+                out.append(Problem(f"{f}.events_{side}", f"{ev:g} events exceed the {n:g} "
+                                   "patients", **ctx))
     return out
 
 

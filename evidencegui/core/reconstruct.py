@@ -44,6 +44,7 @@ numpy only; no Qt; deterministic.
 from __future__ import annotations
 
 import math
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
@@ -355,8 +356,40 @@ def _clean_table(times, counts):
 # ----------------------------------------------------------------------------------------------
 # The Guyot walk
 
+# censor marks of the curve being reconstructed (reconstruct(censor_times=...)); a context
+# variable so that reconstructions in other threads are not affected
+_MARKS: ContextVar[np.ndarray | None] = ContextVar("censor_marks", default=None)
+
+
+def _marks_array(censor_times) -> np.ndarray:
+    try:
+        m = np.asarray(list(censor_times), dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise InputError("censoring times must be numbers", field="censor_times") from None
+    return np.unique(m[np.isfinite(m) & (m >= 0)])
+
+
+def _grid_from_marks(marks: np.ndarray, t_start: float, t_end: float, c: int) -> np.ndarray | None:
+    """c censoring times at the censor marks in [t_start, t_end): every mark used once before
+    any is used twice, spread along the interval; None when the interval has no mark."""
+    mk = marks[(marks >= t_start) & (marks < t_end)]
+    k = mk.size
+    if k == 0:
+        return None
+    base = np.repeat(mk, c // k)
+    r = c - base.size
+    pick = mk[np.floor((np.arange(r) + 0.5) * k / r).astype(int)] if r else np.zeros(0)
+    return np.sort(np.concatenate([base, pick]))
+
+
 def _censor_grid(t_start: float, t_end: float, c: int, win=EVEN) -> np.ndarray:
-    """c censoring times spread evenly over the part (win[0], win[1]) of (t_start, t_end)."""
+    """c censoring times spread evenly over the part (win[0], win[1]) of (t_start, t_end); at
+    the curve's censor marks instead when reconstruct() was given them (even spread only)."""
+    marks = _MARKS.get()
+    if marks is not None and win == EVEN and c > 0:
+        placed = _grid_from_marks(marks, t_start, t_end, c)
+        if placed is not None:
+            return placed
     a = t_start + win[0] * (t_end - t_start)
     b = t_start + win[1] * (t_end - t_start)
     return a + np.arange(1, c + 1) * ((b - a) / (c + 1))
@@ -694,11 +727,26 @@ def _solve_spread(ct, cs, lo, hi, t0, t1, n_start, km_last, target):
 
 
 def reconstruct(t, s, at_risk_times, at_risk_counts, total_events: int | None = None,
-                progress: Callable[[float], object] | None = None) -> Reconstruction:
+                progress: Callable[[float], object] | None = None,
+                censor_times=None) -> Reconstruction:
     """Rebuild patient-level data from digitized clicks (t, s) of one Kaplan–Meier curve and
     its numbers at risk (times starting at 0, counts). ``total_events`` (optional) fixes the
     censoring after the last time of the table. ``progress(fraction)`` is called as the
-    intervals are done; an exception raised in it cancels the reconstruction."""
+    intervals are done; an exception raised in it cancels the reconstruction.
+
+    ``censor_times`` (optional): times of the censor marks read on the curve (a vector PDF's
+    "+" or "|" marks, core/digitize). What changes: HOW MANY are censored in each interval of
+    the table is still solved as before; WHERE they fall is no longer an even spread across the
+    interval but at the marks inside it (several per mark when there are more censorings than
+    marks, a spread-out subset when fewer); an interval without marks keeps the even spread.
+    On simulated trials this halves the error of the number at risk at each event time (tests/
+    core/test_digitize_censor_marks.py)."""
+    if censor_times is not None:
+        token = _MARKS.set(_marks_array(censor_times))
+        try:
+            return reconstruct(t, s, at_risk_times, at_risk_counts, total_events, progress)
+        finally:
+            _MARKS.reset(token)
     ct, cs_arr, warnings = clean_curve(t, s)
     T, N, table_warnings, zero_time = _clean_table(at_risk_times, at_risk_counts)
     warnings.extend(table_warnings)

@@ -1,9 +1,12 @@
 """Project files (``*.evidence.json``): readable JSON with a format version, migrated on load,
 checked field by field, and saved atomically.
 
-Format version 1 (current): ``{"format_version": 1, "project": {...}}`` where the project and
+Format version 2 (current): ``{"format_version": 2, "project": {...}}`` where the project and
 everything below it hold exactly the fields of the dataclasses in core.model, under the same
-names (Project → trials → endpoints → arms → landmarks / patients).
+names (Project → trials → endpoints → arms → landmarks / patients / subgroups).
+
+Format version 1: as version 2 without an arm's ``subgroups`` (subgroup results) and
+``comparator`` (a control's equivalent comparator); both take their defaults (none, "").
 
 Format version 0 (files written before versioning; no ``format_version`` key, or 0): the project
 at the top level, and in it
@@ -32,7 +35,7 @@ from evidencegui.core.errors import InputError
 from evidencegui.core.model import Arm, Endpoint, Landmark, PatientData, Project, Trial
 from evidencegui.io.atomic import atomic_write_text
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 KIND = "evidencegui-project"
 
 
@@ -190,6 +193,8 @@ def migrate(data: Any) -> dict:
         raise _Bad("format_version", f"unknown version {version}")
     if version == 0:
         data = _migrate_0_to_1(data)
+    if data.get("format_version") == 1:
+        data = dict(data, format_version=2)      # 1 → 2 only adds fields with defaults
     return data
 
 

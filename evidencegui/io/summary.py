@@ -2,7 +2,8 @@
 
 Columns: trial, endpoint, arm, role (required); n, events, median, median_lower, median_upper,
 hr, hr_lower, hr_upper, p_value, surv_<T>m (+ _lower/_upper; also surv_<T>y), source,
-stratified, orr, dor, setting, primary, single_arm, note and one column per ESMO flag
+stratified, orr, dor, setting, primary, single_arm, note, comparator (control rows: the name of
+an equivalent control in another trial, for indirect comparisons) and one column per ESMO flag
 (core.model.ESMO_FLAGS) — all optional. An empty median means not reached ("NR" too).
 Every error names the file, the 1-based row (header = row 1) and the column. Nothing is
 dropped: an unknown column is an error, as is a value that cannot be read.
@@ -23,7 +24,8 @@ from evidencegui.core.model import (CONTROL, ESMO_FLAGS, EXPERIMENTAL, Arm, Endp
 REQUIRED = ("trial", "endpoint", "arm", "role")
 BASE = REQUIRED + ("n", "events", "median", "median_lower", "median_upper", "hr", "hr_lower",
                    "hr_upper", "p_value")
-EXTRA = ("source", "stratified", "orr", "dor", "setting", "primary", "single_arm", "note")
+EXTRA = ("source", "stratified", "orr", "dor", "setting", "primary", "single_arm", "note",
+         "comparator")
 _SURV = re.compile(r"^surv_(\d+(?:\.\d+)?)([my])(_lower|_upper)?$")
 _ROLES = {"control": CONTROL, "ctl": CONTROL, "comparator": CONTROL, "reference": CONTROL,
           "experimental": EXPERIMENTAL, "exp": EXPERIMENTAL, "treatment": EXPERIMENTAL,
@@ -98,17 +100,16 @@ def _text(v: Any) -> str:
     return s
 
 
-def read_summary(path: str | os.PathLike) -> Project:
-    """A Project from a summary table; raises InputError naming file, row and column."""
-    p = Path(path)
-    f = str(p)
-    rows = _read_rows(p)
+def header_columns(rows: list[list[Any]], f: str, is_known, known_text: str
+                   ) -> tuple[list[str], dict[str, int]]:
+    """The header (lower-cased, trailing blanks dropped) and each known column's index; an
+    empty table, a nameless column with values, a column twice or an unknown column is an
+    InputError on row 1 (known_text lists the columns in that message)."""
     if not rows:
         raise InputError("the table is empty; it needs a header row", file=f, row=1)
     header = [_text(h).lower() for h in rows[0]]
     while header and header[-1] == "":
         header.pop()
-    known = set(BASE) | set(EXTRA) | set(ESMO_FLAGS)
     cols: dict[str, int] = {}
     for i, h in enumerate(header):
         if h == "":
@@ -117,10 +118,22 @@ def read_summary(path: str | os.PathLike) -> Project:
             continue
         if h in cols:
             raise InputError(f"the column {h!r} appears twice", file=f, row=1, field=h)
-        if h not in known and not _SURV.match(h):
-            raise InputError(f"unknown column {h!r}; the columns are {', '.join(BASE)}, "
-                             f"surv_<T>m, and optionally {', '.join(EXTRA)}", file=f, row=1, field=h)
+        if not is_known(h):
+            raise InputError(f"unknown column {h!r}; the columns are {known_text}", file=f, row=1,
+                             field=h)
         cols[h] = i
+    return header, cols
+
+
+def read_summary(path: str | os.PathLike) -> Project:
+    """A Project from a summary table; raises InputError naming file, row and column."""
+    p = Path(path)
+    f = str(p)
+    rows = _read_rows(p)
+    known = set(BASE) | set(EXTRA) | set(ESMO_FLAGS)
+    header, cols = header_columns(
+        rows, f, lambda h: h in known or bool(_SURV.match(h)),
+        f"{', '.join(BASE)}, surv_<T>m, and optionally {', '.join(EXTRA)}")
     for r in REQUIRED:
         if r not in cols:
             raise InputError(f"the column {r!r} is missing", file=f, row=1, field=r)
@@ -196,6 +209,10 @@ def read_summary(path: str | os.PathLike) -> Project:
         arm.orr = parse("orr", model.parse_probability)
         arm.dor = parse("dor", model.parse_number)
         arm.source = _text(cell("source"))
+        arm.comparator = _text(cell("comparator"))
+        if arm.comparator and not arm.is_control:
+            raise InputError("comparator names an equivalent control and belongs on the control "
+                             "row", file=f, row=idx, field="comparator")
         if arm.is_control and any(v is not None for v in (arm.hr, arm.hr_lower, arm.hr_upper, arm.p_value)):
             field = next(n for n in ("hr", "hr_lower", "hr_upper", "p_value")
                          if getattr(arm, n) is not None)
@@ -302,6 +319,8 @@ def summary_rows(project: Project) -> tuple[list[str], list[list[Any]]]:
     flags = [fl for fl in ESMO_FLAGS if any(e.esmo_flags.get(fl) is not None for t in project.trials
                                             for e in t.endpoints)]
     header += flags + ["note"]
+    if any(a.comparator for t in project.trials for e in t.endpoints for a in e.arms):
+        header.append("comparator")
     rows = []
     for t in project.trials:
         for e in t.endpoints:
@@ -319,6 +338,7 @@ def summary_rows(project: Project) -> tuple[list[str], list[list[Any]]]:
                     "single_arm": "yes" if t.single_arm else "no",
                     "primary": "yes" if e.primary else "no",
                     "note": e.note if i == 0 else "",
+                    "comparator": a.comparator,
                 }
                 for fl in flags:
                     v = e.esmo_flags.get(fl)

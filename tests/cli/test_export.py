@@ -125,10 +125,12 @@ def test_the_example_through_the_installed_command(tmp_path):
         assert im.size == (2400, 1650)          # 300 dpi by default
     ET.fromstring(out["svg"].read_bytes())
     wb = openpyxl.load_workbook(out["xlsx"])
-    assert len(wb["Figure"]._images) == 2        # OS and PFS
+    endpoints = sum(len(t.endpoints) for t in project_file.load_project(ex).trials)
+    assert endpoints == 3                        # CLEOPATRA OS and PFS, PHILA PFS
+    assert len(wb["Figure"]._images) == endpoints
     pics = [sh for slide in Presentation(out["pptx"]).slides for sh in slide.shapes
             if sh.shape_type == 13]              # MSO_SHAPE_TYPE.PICTURE
-    assert len(pics) == 2
+    assert len(pics) == endpoints
     with Image.open(io.BytesIO(pics[0].image.blob)) as im:
         # drawn at 1/1.3 of the slide's figure box at 150 × 1.3 dpi: 150 dpi once on the slide
         from evidencegui.io.pptx_writer import FIGURE_SCALE, FIGURE_SIZE_IN

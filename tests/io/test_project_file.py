@@ -45,7 +45,7 @@ def test_migration_from_version_0():
     assert e.median_not_reached and e.median is None and e.median_lower == 30
     assert (e.hr_lower, e.hr_upper, e.p_value, e.hr_stratified) == (0.5, 0.9, 0.01, True)
     assert e.landmarks == [Landmark(24.0, 0.6)] and e.patients.time == [1.0, 2.0]
-    assert pf.project_to_dict(p)["format_version"] == 1
+    assert pf.project_to_dict(p)["format_version"] == pf.FORMAT_VERSION
 
 
 def test_errors_name_line_and_field(tmp_path):

@@ -9,6 +9,7 @@ from evidencegui.core import curves as cc
 def _two_trials(window):
     """The CLEOPATRA example plus a copy of it renamed, as a second trial."""
     project = window.project
+    del project.trials[1:]                   # the example also holds PHILA
     second = copy.deepcopy(project.trials[0])
     second.name = "CLEOPATRA copy"
     project.trials.append(second)

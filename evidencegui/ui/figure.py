@@ -186,20 +186,33 @@ def render_png(project, trial=None, endpoint=None, dpi: int = 300, style: str | 
     return bytes(buf.data())
 
 
+def _render_vector(make_device, project, trial, endpoint, dpi: float, width_in: float,
+                   height_in: float, title: bool, view: FigureView) -> bytes:
+    """The figure laid out at width_in × height_in inches on a ``dpi`` grid and painted onto the
+    device ``make_device(buffer, widget, width_px, height_px)`` returns (SVG or PDF)."""
+    from PySide6 import QtCore
+    w_px, h_px = round(width_in * dpi), round(height_in * dpi)
+    widget = build_widget(project, trial, endpoint, dpi / 72.0, width_px=w_px, height_px=h_px,
+                          title=title, view=view)
+    buf = QtCore.QBuffer()
+    buf.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
+    try:
+        device = make_device(buf, widget, w_px, h_px)
+        _paint(widget, device, w_px, h_px)
+    finally:
+        _dispose(widget)
+    return bytes(buf.data())
+
+
 def render_svg(project, trial=None, endpoint=None, style: str | None = None,
                width_in: float = DEFAULT_WIDTH_IN, height_in: float = DEFAULT_HEIGHT_IN,
                time_unit: str | None = None, show_ci: bool | None = None, title: bool = True,
                view: FigureView | None = None) -> bytes:
     """SVG bytes of the figure: vector paths only (text as outlines), sized in inches, drawn
     alike by browsers, librsvg, Inkscape and LibreOffice (see ``portable_svg``)."""
-    from PySide6 import QtCore
-    from PySide6.QtSvg import QSvgGenerator
-    w_px, h_px = round(width_in * SVG_DPI), round(height_in * SVG_DPI)
-    widget = build_widget(project, trial, endpoint, SVG_DPI / 72.0, width_px=w_px, height_px=h_px,
-                          title=title, view=_view(view, style, time_unit, show_ci))
-    buf = QtCore.QBuffer()
-    buf.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
-    try:
+    def device(buf, widget, w_px, h_px):
+        from PySide6 import QtCore
+        from PySide6.QtSvg import QSvgGenerator
         gen = QSvgGenerator()
         gen.setOutputDevice(buf)
         gen.setSize(QtCore.QSize(w_px, h_px))
@@ -207,10 +220,9 @@ def render_svg(project, trial=None, endpoint=None, style: str | None = None,
         gen.setResolution(SVG_DPI)
         gen.setTitle(widget.title)              # "trial — endpoint"
         gen.setDescription("Survival curves drawn by EvidenceGUI")
-        _paint(widget, gen, w_px, h_px)
-    finally:
-        _dispose(widget)
-    data = bytes(buf.data())
+        return gen
+    data = _render_vector(device, project, trial, endpoint, SVG_DPI, width_in, height_in, title,
+                          _view(view, style, time_unit, show_ci))
     if b"<svg" not in data[:4000]:
         raise RuntimeError("Qt wrote no SVG")
     return portable_svg(data)
@@ -222,13 +234,8 @@ def render_pdf(project, trial=None, endpoint=None, style: str | None = None,
                view: FigureView | None = None, dpi: int = PDF_DPI) -> bytes:
     """PDF bytes of the figure: one page of width_in × height_in inches, vector paths and
     embedded (subset) fonts. ``dpi`` is the layout grid, as for the PNG."""
-    from PySide6 import QtCore, QtGui
-    w_px, h_px = round(width_in * dpi), round(height_in * dpi)
-    widget = build_widget(project, trial, endpoint, dpi / 72.0, width_px=w_px, height_px=h_px,
-                          title=title, view=_view(view, style, time_unit, show_ci))
-    buf = QtCore.QBuffer()
-    buf.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
-    try:
+    def device(buf, widget, w_px, h_px):
+        from PySide6 import QtCore, QtGui
         writer = QtGui.QPdfWriter(buf)
         writer.setPageSize(QtGui.QPageSize(QtCore.QSizeF(width_in, height_in), QtGui.QPageSize.Unit.Inch,
                                            "figure", QtGui.QPageSize.SizeMatchPolicy.ExactMatch))
@@ -236,10 +243,9 @@ def render_pdf(project, trial=None, endpoint=None, style: str | None = None,
         writer.setResolution(dpi)
         writer.setTitle(widget.title)
         writer.setCreator("EvidenceGUI")
-        _paint(widget, writer, w_px, h_px)
-    finally:
-        _dispose(widget)
-    data = bytes(buf.data())
+        return writer
+    data = _render_vector(device, project, trial, endpoint, dpi, width_in, height_in, title,
+                          _view(view, style, time_unit, show_ci))
     if not data.startswith(b"%PDF"):
         raise RuntimeError("Qt wrote no PDF")
     return data

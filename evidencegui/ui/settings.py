@@ -129,23 +129,15 @@ class Settings:
     def show_ci(self, v: bool) -> None:
         self._set("view/show_ci", "1" if v else "0")
 
-    @property
-    def show_hr(self) -> bool:
-        """The HR (95% CI) and p annotation on the plot and the exported figures."""
-        return self._str("view/show_hr", "1") == "1"
+    def _flag(self, key: str, default: bool = True) -> bool:
+        return self._str(key, "1" if default else "0") == "1"
 
-    @show_hr.setter
-    def show_hr(self, v: bool) -> None:
-        self._set("view/show_hr", "1" if v else "0")
-
-    @property
-    def show_median(self) -> bool:
-        """Median drop-lines on the plot and the exported figures."""
-        return self._str("view/show_median", "1") == "1"
-
-    @show_median.setter
-    def show_median(self, v: bool) -> None:
-        self._set("view/show_median", "1" if v else "0")
+    show_hr = property(lambda self: self._flag("view/show_hr"),
+                       lambda self, v: self._set("view/show_hr", "1" if v else "0"),
+                       doc="The HR (95% CI) and p annotation on the plot and the exported figures.")
+    show_median = property(lambda self: self._flag("view/show_median"),
+                           lambda self, v: self._set("view/show_median", "1" if v else "0"),
+                           doc="Median drop-lines on the plot and the exported figures.")
 
     def export_choices(self) -> dict:
         """The export dialog's last choices (plain JSON values; unknown keys ignored by the dialog)."""

@@ -44,7 +44,10 @@ def test_export_everything_through_the_action(window, tmp_path, monkeypatch, err
     window.act_export.trigger()
     for suffix in ("pptx", "xlsx", "png", "svg", "pdf"):
         assert (tmp_path / f"board.{suffix}").stat().st_size > 1000, suffix
-    assert len(Presentation(tmp_path / "board.pptx").slides) == 3       # title, OS, PFS
+    from evidencegui.io.pptx_writer import plan_slides
+    plans = plan_slides(window.project)[0]
+    assert len(plans) >= 2                                              # CLEOPATRA OS and PFS, ...
+    assert len(Presentation(tmp_path / "board.pptx").slides) == 1 + len(plans)
     assert (tmp_path / "board.pdf").read_bytes().startswith(b"%PDF")
     assert "board.pptx" in window.statusBar().currentMessage()
 
@@ -119,15 +122,17 @@ def test_the_overlay_shown_is_what_is_exported(window, tmp_path, monkeypatch, er
 
 def test_endpoint_without_data_is_named_as_left_out(window, tmp_path, monkeypatch, errors):
     from pptx import Presentation
-    window.project.trials.append(Trial("PHILA", endpoints=[
+    from evidencegui.io.pptx_writer import plan_slides
+    before = len(plan_slides(window.project)[0])
+    window.project.trials.append(Trial("NEW-TRIAL", endpoints=[
         Endpoint("OS", arms=[Arm("Placebo+Trastuzumab+Docetaxel", role="control"),
                              Arm("Pyrotinib+Trastuzumab+Docetaxel")])]))
     shown = _answer(monkeypatch, slides=True, workbook=False, png=False, svg=False, pdf=False,
                     folder=tmp_path, name="skip")
     window.act_export.trigger()
-    assert "PHILA OS (no reported results and no patient-level data)" in shown["skipped"]
-    assert "No slide for PHILA OS" in window.statusBar().currentMessage()
-    assert len(Presentation(tmp_path / "skip.pptx").slides) == 3
+    assert "NEW-TRIAL OS (no reported results and no patient-level data)" in shown["skipped"]
+    assert "No slide for NEW-TRIAL OS" in window.statusBar().currentMessage()
+    assert len(Presentation(tmp_path / "skip.pptx").slides) == 1 + before
 
 
 def test_copy_figure_from_the_edit_menu_and_the_plot(window, errors):

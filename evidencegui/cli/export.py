@@ -90,7 +90,10 @@ def render_all(project, dpi: int | None = None, view=None, slides: bool = False,
     except ImportError as e:
         sys.stderr.write(f"evidencegui export: no figure ({e}); writing without it\n")
         return {}
-    return fig.render_endpoints(project, dpi or fig.EMBED_DPI, view, slides, include)
+    out = fig.render_endpoints(project, dpi or fig.EMBED_DPI, view, slides, include)
+    from evidencegui.ui.across_exports import forest_figures
+    out.update(forest_figures(project, dpi or fig.EMBED_DPI))   # forest plots of endpoints shared by trials
+    return out
 
 
 def export(project, source: str | None = None, xlsx=None, png=None, svg=None, pptx=None,

@@ -106,12 +106,38 @@ def fmt_points(d, digits: int = 1) -> str:
     return MISSING if not finite(d) else minus(f"{d * 100:+.{digits}f} pts")
 
 
-def fmt_p_phrase(p, upper_bound: bool = False) -> str:
-    """'p = 0.0002', 'p <0.0001': a p-value inside a sentence or an annotation."""
-    text = fmt_p(p, upper_bound)
-    return "p " + (text if text.startswith("<") or text == MISSING else "= " + text)
-
-
 def fmt_prob(x, digits: int = 3) -> str:
     """A probability in [0, 1]: 0.713."""
     return MISSING if not finite(x) else f"{x:.{digits}f}"
+
+
+def p_equals(p, upper_bound: bool = False) -> str:
+    """'p = 0.32', 'p < 0.0001' (a phrase for running text, annotations); a reported bound
+    (upper_bound) as 'p < 0.001'."""
+    text = fmt_p(p, upper_bound)
+    return f"p < {text[1:]}" if text.startswith("<") else f"p = {text}"
+
+
+def fmt_tick(x) -> str:
+    """A tick of a ratio axis (hazard ratios on a log scale): 0.25, 0.5, 1, 2."""
+    return MISSING if not finite(x) else minus(f"{x:g}")
+
+
+def fmt_weight(w) -> str:
+    """A weight in a meta-analysis (a fraction of 1) as a percentage with one decimal: '42.1%'."""
+    return fmt_pct(w, digits=1)
+
+
+def fmt_heterogeneity(i2, tau2, q, df, p, method: str = "") -> str:
+    """'I² = 12%, τ² = 0.004 (REML), Q = 2.28 on 2 df, p = 0.32' (I² a fraction; parts that do
+    not exist are left out)."""
+    parts = []
+    if finite(i2):
+        parts.append(f"I² = {fmt_pct(i2)}")
+    if finite(tau2):
+        parts.append(f"τ² = {tau2:.3f}" if tau2 >= 0.0005 or tau2 == 0 else f"τ² = {tau2:.1e}")
+        if method:
+            parts[-1] += f" ({method})"
+    if finite(q):
+        parts.append(f"Q = {q:.2f} on {df} df" + (f", {p_equals(p)}" if finite(p) else ""))
+    return ", ".join(parts) if parts else MISSING

@@ -407,6 +407,8 @@ def build_presentation(project: Project, figures: Figures | None = None, created
     title_slide(prs, project, created, plans)
     for plan in plans:
         comparison_slide(prs, project, plan, comps, figures.get((plan.trial.name, plan.endpoint.name)))
+    from evidencegui.io.pptx_across import add_across_slides
+    add_across_slides(prs, project, figures)      # forest, across-trials summary, overlay slides
     for hook in extra:
         hook(prs, project, figures)
     prs.core_properties.title = clean_text(project.title or "Trial comparison")[:250]

@@ -691,6 +691,8 @@ def build_workbook(project: Project, figures: Figures | None = None, input_files
     """The openpyxl Workbook (not saved). ``created`` overrides the date (for reproducible tests)."""
     from openpyxl import Workbook
 
+    from evidencegui.io.across_table import split_figures
+    figures, across_figures = split_figures(figures)     # forest plots and overlay: own sheets
     st = _Styles()
     wb = Workbook()
     ws = wb.active
@@ -706,6 +708,8 @@ def build_workbook(project: Project, figures: Figures | None = None, input_files
     wf = wb.create_sheet("Figure")
     _write_figures(wf, project, figures, st)
     _page_setup(wf)
+    from evidencegui.io.xlsx_across import add_across_sheets
+    add_across_sheets(wb, project, across_figures, st)    # "Across trials", "Forest" (2+ trials)
     wp = wb.create_sheet("Patients")
     _write_patients(wp, project, st)
     _page_setup(wp, landscape=False)

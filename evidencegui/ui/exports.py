@@ -80,10 +80,14 @@ def _figures(window, view=None, slides: bool = False, include=None) -> dict:
     except ImportError:
         return {}
     try:
-        return render_endpoints(window.project, view=view or view_of(window), slides=slides, include=include)
+        out = render_endpoints(window.project, view=view or view_of(window), slides=slides, include=include)
     except Exception as exc:    # the file still goes out, without figures
         window.statusBar().showMessage(f"No figures: {exc}", 8000)
-        return {}
+        out = {}
+    from evidencegui.ui.across_exports import window_figures
+    from evidencegui.ui.figure import EMBED_DPI
+    out.update(window_figures(window, EMBED_DPI))      # forest plots and the overlay shown
+    return out
 
 
 def export(window, module: str, name: str, filt: str, suffix: str) -> bool:

@@ -43,8 +43,12 @@ class MainWindow(QMainWindow):
         self.resize(1400, 860)
         self._build_widgets()
         self._build_actions()
+        from evidencegui.ui.digitize_window import install as install_digitizer
+        install_digitizer(self)            # File → Digitize a figure…
         self._restore_window()
         self._update_title()
+        from evidencegui.ui.across_view import install as install_across_trials
+        install_across_trials(self)     # the "Across trials" tab, View → Across trials, its exports
 
     # ------------------------------------------------------------------ layout
     @property

@@ -348,7 +348,7 @@ class LegendPlacement:
                 continue
             text = "HR " + fmt.fmt_hr(hr, lo, hi)
             if fmt.finite(p):
-                text += "; " + fmt.fmt_p_phrase(p, bound)
+                text += "; " + fmt.p_equals(p, bound)
             text += tag
             lines.append(text if len(exps) == 1 else f"{a.label} vs {ctl.label}: {text}")
         return lines

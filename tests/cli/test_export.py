@@ -130,7 +130,7 @@ def test_the_example_through_the_installed_command(tmp_path):
     assert len(wb["Figure"]._images) == endpoints
     pics = [sh for slide in Presentation(out["pptx"]).slides for sh in slide.shapes
             if sh.shape_type == 13]              # MSO_SHAPE_TYPE.PICTURE
-    assert len(pics) == endpoints
+    assert len(pics) == endpoints + 1            # + the PFS forest plot (CLEOPATRA and PHILA)
     with Image.open(io.BytesIO(pics[0].image.blob)) as im:
         # drawn at 1/1.3 of the slide's figure box at 150 × 1.3 dpi: 150 dpi once on the slide
         from evidencegui.io.pptx_writer import FIGURE_SCALE, FIGURE_SIZE_IN

@@ -16,6 +16,21 @@ from evidencegui.core.curves import TIME_UNITS, convert_time
 from evidencegui.core.model import CONTROL, EXPERIMENTAL, Arm, Endpoint, PatientData, Project, Trial
 
 
+def reconstructed_patients(name, rec, unit: str, source: str, **extra) -> PatientData:
+    """A reconstruction (core.reconstruct) as an arm's patient data, times converted from the
+    figure's axis unit to months; ``extra`` joins the stored reconstruction record."""
+    return PatientData([float(x) for x in convert_time(np.asarray(rec.time, float), unit, "months")],
+                       [int(x) for x in rec.event], origin="reconstructed", source=source,
+                       reconstruction={"dataset": name, "warnings": list(rec.warnings),
+                                       "fit": rec.fit.to_json(), "axis_unit": unit, **extra})
+
+
+def reconstructed_arm(name, rec, label: str, role: str, unit: str, source: str, **extra) -> Arm:
+    """A new arm holding a reconstruction: n and events from the reconstructed patients."""
+    return Arm(label, role=role, n=rec.n, events=rec.events, source=f"reconstructed from {source}",
+               patients=reconstructed_patients(name, rec, unit, source, **extra))
+
+
 class DigitizedImportDialog(QDialog):
     def __init__(self, parent=None, curve_path=None, at_risk_path=None, trial=None, endpoint=None):
         super().__init__(parent)
@@ -250,14 +265,7 @@ class DigitizedImportDialog(QDialog):
                 continue
             label = self.arms.item(i, 1).text().strip() or name
             role = self.arms.cellWidget(i, 2).currentText()
-            src = Path(self.curve_path).name
-            arms.append(Arm(label, role=role, n=rec.n, events=rec.events, source=f"reconstructed from {src}",
-                            patients=PatientData([float(x) for x in convert_time(np.asarray(rec.time, float), unit, "months")],
-                                                 [int(x) for x in rec.event],
-                                                 origin="reconstructed", source=src,
-                                                 reconstruction={"dataset": name, "warnings": list(rec.warnings),
-                                                                 "fit": rec.fit.to_json(),
-                                                                 "axis_unit": unit})))
+            arms.append(reconstructed_arm(name, rec, label, role, unit, Path(self.curve_path).name))
         if sum(a.role == CONTROL for a in arms) > 1:
             for a in arms[:-1]:
                 a.role = EXPERIMENTAL

@@ -1,0 +1,1 @@
+"""Widgets that draw what core computed: the forest plot (more to come)."""

@@ -10,10 +10,12 @@ from evidencegui.core.errors import InputError
 
 def add_arguments(p) -> None:
     p.add_argument("file", metavar="FILE", help="patient-level data, CSV or XLSX, one row a patient")
-    p.add_argument("--time", required=True, metavar="COL", help="column of follow-up times")
-    p.add_argument("--event", required=True, metavar="COL",
-                   help="column of events (1/0 or true/false; other codes with --event-map)")
-    p.add_argument("--arm", required=True, metavar="COL", help="column of arm labels")
+    p.add_argument("--time", default="time", metavar="COL",
+                   help="column of follow-up times (default: time, as reconstruct writes)")
+    p.add_argument("--event", default="event", metavar="COL",
+                   help="column of events (1/0 or true/false; other codes with --event-map; "
+                        "default: event)")
+    p.add_argument("--arm", default="arm", metavar="COL", help="column of arm labels (default: arm)")
     p.add_argument("--control", required=True, metavar="LABEL", help="label of the control arm")
     p.add_argument("--tau", metavar="T", help="RMST horizon (default: the smallest of the arms' "
                    "largest follow-up times)")
@@ -105,8 +107,15 @@ def run(args) -> int:
     landmarks = parse_landmarks(args.landmarks)
     tau = _number(args.tau, "tau") if args.tau is not None else None
     event_map = parse_event_map(args.event_map)
-    data = read_patients(args.file, args.time, args.event, args.arm, event_map=event_map,
-                         sheet=args.sheet)
+    try:
+        data = read_patients(args.file, args.time, args.event, args.arm, event_map=event_map,
+                             sheet=args.sheet)
+    except InputError as e:
+        flag = {args.time: "--time", args.event: "--event", args.arm: "--arm"}.get(e.field)
+        if flag and e.message.startswith("no ") and "column named" in e.message:
+            raise InputError(f"{e.message} (name the column with {flag} COL)", file=e.file,
+                             row=e.row, field=e.field) from None
+        raise
     try:
         doc = analyze(data.time, data.event, data.arm_codes, args.control.strip(), tau=tau,
                       landmarks=landmarks, ci_method=args.ci_method, arm_labels=data.arm_labels)

@@ -46,7 +46,8 @@ def text_report(comparisons) -> str:
     rows = []
     details = []
     for c in comparisons:
-        gain = _num(c.median_gain) + (" (est.)" if c.median_gain_estimated else "")
+        gain = (_num(c.median_gain) if not c.median_gain_estimated else
+                f"— ({_num(c.median_gain_hr)} estimated from the HR)")
         ci = ""
         if c.hr is not None:
             ci = f"{c.hr:.2f}"

@@ -192,8 +192,12 @@ def analyze(time, event, arm, control, tau=None, landmarks=(), ci_method: str = 
     for k in order:
         m = codes == k
         kms[k] = sv.kaplan_meier(time[m], event[m], ci_method=ci_method)
+    tau_source = "given"
     if tau is None:
         tau = min(kms[k].max_time for k in order)
+        tau_source = ("default: the smallest of the arms' largest follow-up times (for data "
+                      "reconstructed from a figure, reconstruct censors no one past the figure, "
+                      "so tau stays within the digitized range)")
     else:
         tau = float(tau)
         if not math.isfinite(tau) or tau <= 0:
@@ -201,5 +205,5 @@ def analyze(time, event, arm, control, tau=None, landmarks=(), ci_method: str = 
     arms = [_arm_summary(kms[k], labels[k], tau, landmarks, warnings) for k in order]
     comparisons = [_comparison(time, event, codes, k, c_code, kms, labels, tau, landmarks, warnings)
                    for k in order[1:]]
-    return {"ci_method": ci_method, "conf_level": 0.95, "tau": float(tau), "arms": arms,
+    return {"ci_method": ci_method, "conf_level": 0.95, "tau": float(tau), "tau_source": tau_source, "arms": arms,
             "comparisons": comparisons, "warnings": warnings}

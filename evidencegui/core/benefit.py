@@ -171,7 +171,7 @@ def _values(comp: Comparison) -> dict[str, float | None]:
     v: dict[str, float | None] = {
         "control_median": comp.median_control if not comp.control_not_reached else None,
         "hr_ll": comp.hr_lower,
-        "gain": comp.median_gain,
+        "gain": comp.gain_shown,   # the estimate from the HR when the median is not reached
     }
     for months in (24, 36, 60):
         v[f"landmark_gain_{months}"] = _landmark_gain(comp, months)
@@ -244,7 +244,7 @@ def grade_esmo(trial: Trial, endpoint: Endpoint, comparison: Comparison,
             g.missing.append("the control median")
         if comp.hr_lower is None:
             g.missing.append("the lower limit of the HR's 95% CI")
-        if comp.median_gain is None and not comp.control_not_reached and comp.median_control is not None:
+        if comp.gain_shown is None and not comp.control_not_reached and comp.median_control is not None:
             g.missing.append("the experimental median (or, if not reached, the HR)")
         if g.missing and comp.computed:
             g.notes.append("ESMO-MCBS grades the published results: type the reported control "

@@ -172,6 +172,9 @@ def _patients_curve(arm: Arm, ci_method: str, conf_level: float, label: str,
     med = med_lo = med_hi = None
     if q is not None:
         med, med_lo, med_hi = _opt(q.estimate), _opt(q.lower), _opt(q.upper)
+    floor = (arm.patients.reconstruction or {}).get("curve_min")
+    if arm.patients.origin == "reconstructed" and isinstance(floor, (int, float)) and floor > 0.5:
+        med = None   # the figure never reaches 0.5: not reached (core.reconstruct level_time)
     return CurveData(
         label=label, time=x, survival=y, lower=lo, upper=hi,
         censor_time=times[cens], censor_survival=surv[cens],

@@ -49,7 +49,8 @@ def gain_from_hr(median_ctl: float, hr: float) -> float:
 def median_ratio(median_exp: float | None, median_ctl: float | None) -> float | None:
     if median_exp is None or median_ctl is None or median_ctl == 0:
         return None
-    return median_exp / median_ctl
+    r = median_exp / median_ctl
+    return r if math.isfinite(r) else None
 
 
 def relative_reduction(hr: float | None) -> float | None:
@@ -171,7 +172,10 @@ class Comparison:
     experimental_not_reached: bool = False
     control_not_reached: bool = False
     median_gain: float | None = None
-    median_gain_estimated: bool = False   # True: control/HR − control (experimental not reached)
+    # True when the experimental median is not reached and median_gain_hr holds the estimate
+    # control/HR − control; median_gain itself is then None (a value that does not exist)
+    median_gain_estimated: bool = False
+    median_gain_hr: float | None = None
     median_ratio: float | None = None
     hr: float | None = None
     hr_ci: tuple[float | None, float | None] | None = None
@@ -190,6 +194,12 @@ class Comparison:
     esmo: EsmoGrade | None = None
     notes: list[str] = field(default_factory=list)
     input_errors: list[str] = field(default_factory=list)   # typed values left out, and why
+
+    @property
+    def gain_shown(self) -> float | None:
+        """The gain to show a person: the difference of the medians, or else the estimate from
+        the HR (label it "estimated from the HR" when median_gain_estimated)."""
+        return self.median_gain if self.median_gain is not None else self.median_gain_hr
 
     @property
     def hr_lower(self) -> float | None:
@@ -214,7 +224,7 @@ class Comparison:
             "hr_se": self.hr_se, "relative_reduction": self.relative_reduction,
             "landmarks": [lm.to_json() for lm in self.landmarks],
             "esmo_mcbs": None if self.esmo is None else self.esmo.to_json(),
-            "median_gain_estimated": self.median_gain_estimated,
+            "median_gain_estimated": self.median_gain_hr,
             "median_experimental": self.median_experimental,
             "median_control": self.median_control,
             "experimental_not_reached": self.experimental_not_reached,
@@ -327,11 +337,13 @@ def compare_arms(trial: Trial, endpoint: Endpoint, exp: Arm, ctl: Arm | None,
         c.median_gain = median_gain(exp.median, ctl.median)
         c.median_ratio = median_ratio(exp.median, ctl.median)
         if exp.median_not_reached and ctl.median is not None and exp.hr is not None and exp.hr > 0:
-            c.median_gain = gain_from_hr(ctl.median, exp.hr)
-            c.median_gain_estimated = True
-            c.notes.append(f"the experimental median is not reached: gain estimated from the HR as "
-                           f"{ctl.median:g} / {exp.hr:g} − {ctl.median:g} = {c.median_gain:.3g} "
-                           "(proportional exponential hazards)")
+            est = gain_from_hr(ctl.median, exp.hr)
+            if math.isfinite(est):
+                c.median_gain_hr = est
+                c.median_gain_estimated = True
+                c.notes.append(f"the experimental median is not reached: no median gain; estimated "
+                               f"from the HR as {ctl.median:g} / {exp.hr:g} − {ctl.median:g} = "
+                               f"{est:.3g} (proportional exponential hazards)")
         elif exp.median_not_reached and ctl.median is not None:
             c.notes.append("the experimental median is not reached and no HR is given: "
                            "no gain can be estimated")
@@ -410,6 +422,16 @@ def _add_patient_level(c: Comparison, exp: Arm, ctl: Arm | None) -> None:
         kms[role] = km
         q = sv.median(km)
         comp[f"median_{role}"] = q.estimate
+        floor = (arm.patients.reconstruction or {}).get("curve_min")
+        if (arm.patients.origin == "reconstructed" and q.estimate is not None
+                and isinstance(floor, (int, float)) and floor > 0.5):
+            # the figure never reaches 0.5: its median is not reached, whatever one rounded event
+            # does to the reconstruction (the reconstructed value is kept beside it, flagged)
+            comp[f"median_{role}"] = None
+            comp[f"median_{role}_reconstructed"] = q.estimate
+            comp[f"median_{role}_not_reached_in_figure"] = True
+            c.notes.append(f"{arm.label}: median not reached: the digitized curve never goes below "
+                           f"{floor:.4g}; the reconstructed curve reaches 0.5 at {q.estimate:.3g}")
         comp[f"median_{role}_ci"] = [q.lower, q.upper]
         comp[f"n_{role}"] = int(len(t))
         comp[f"events_{role}"] = int(e.sum())

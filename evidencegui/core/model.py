@@ -14,6 +14,10 @@ EXPERIMENTAL = "experimental"
 ROLES = (CONTROL, EXPERIMENTAL)
 STANDARD_ENDPOINTS = ("OS", "PFS", "DFS", "EFS", "TTP", "ORR")
 CI_METHODS = ("log-log", "log", "plain")
+# Plausible ranges of typed times (any unit from days to years) and hazard ratios: values outside
+# are typing or file errors, and their quotients would overflow (1e300 / 1e-300).
+MIN_TIME, MAX_TIME = 1e-6, 1e6
+MIN_HR, MAX_HR = 1e-6, 1e6
 
 # Flags the user sets for ESMO-MCBS adjustments (keys of Endpoint.esmo_flags).
 ESMO_FLAGS = (
@@ -199,6 +203,22 @@ def _finite(x: Any) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
 
 
+def _times_ok(times) -> bool:
+    """Every time a finite number ≥ 0 (one numpy pass for a million floats)."""
+    if all(type(t) is float for t in times):
+        import numpy as np
+        a = np.asarray(times, dtype=float)
+        return bool(np.all(np.isfinite(a) & (a >= 0)))
+    return all(_finite(t) and t >= 0 for t in times)
+
+
+def _events_ok(events) -> bool:
+    try:
+        return set(events) <= {0, 1}
+    except TypeError:          # an unhashable item: not an event code
+        return False
+
+
 def _check_ci(out: list[Problem], name: str, est: float | None, lo: float | None,
               hi: float | None, ctx: dict) -> None:
     if est is None:
@@ -232,6 +252,9 @@ def validate_arm(arm: Arm, trial: str | None = None, endpoint: str | None = None
         v = getattr(arm, name)
         if v is not None and (not _finite(v) or v <= 0):
             out.append(Problem(name, f"must be a positive number of months, not {v!r}", **ctx))
+        elif v is not None and not MIN_TIME <= v <= MAX_TIME:
+            out.append(Problem(name, f"{v:g} is not a plausible time (between {MIN_TIME:g} and "
+                               f"{MAX_TIME:g})", **ctx))
     if arm.median_not_reached and arm.median is not None:
         out.append(Problem("median", "is marked 'not reached' but has a value", **ctx))
     if not arm.median_not_reached:  # a median not reached may still have a lower limit
@@ -240,6 +263,9 @@ def validate_arm(arm: Arm, trial: str | None = None, endpoint: str | None = None
         v = getattr(arm, name)
         if v is not None and (not _finite(v) or v <= 0):
             out.append(Problem(name, f"a hazard ratio must be > 0, not {v!r}", **ctx))
+        elif v is not None and not MIN_HR <= v <= MAX_HR:
+            out.append(Problem(name, f"{v:g} is not a plausible hazard ratio (between {MIN_HR:g} "
+                               f"and {MAX_HR:g})", **ctx))
     _check_ci(out, "hr", arm.hr, arm.hr_lower, arm.hr_upper, ctx)
     if (arm.hr_lower is None) != (arm.hr_upper is None):
         out.append(Problem("hr_lower" if arm.hr_lower is None else "hr_upper",
@@ -292,9 +318,9 @@ def validate_arm(arm: Arm, trial: str | None = None, endpoint: str | None = None
                                f"{arm.n:g}", severity="warning", **ctx))
         if len(p.time) != len(p.event):
             out.append(Problem("patients", "time and event lists differ in length", **ctx))
-        elif any((not _finite(t)) or t < 0 for t in p.time):
+        elif not _times_ok(p.time):
             out.append(Problem("patients", "patient times must be numbers ≥ 0", **ctx))
-        elif any(e not in (0, 1) for e in p.event):
+        elif not _events_ok(p.event):
             out.append(Problem("patients", "events must be 0 (censored) or 1 (event)", **ctx))
     out.extend(_validate_subgroups(arm, ctx))
     if arm.comparator.strip() and not arm.is_control:

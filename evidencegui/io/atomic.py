@@ -26,12 +26,47 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+#: A temporary file of ours older than this is left over from a save that was killed.
+STALE_SECONDS = 60.0
+
+
+def remove_stale_temps(path: str | os.PathLike, older_than: float = STALE_SECONDS) -> int:
+    """Remove the temporary files our saves of ``path`` leave behind when killed mid-write
+    (``.NAME.XXXXXXXX.tmp`` beside it, as ``atomic_path`` names them) that are older than
+    ``older_than`` seconds (a save running in another process keeps its fresh file). Returns
+    how many were removed; never raises."""
+    import re
+    import time
+
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    pat = re.compile(r"^\." + re.escape(target.name) + r"\.[A-Za-z0-9_]{8}\.tmp$")
+    removed = 0
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for ent in entries:
+        if not pat.match(ent.name):
+            continue
+        try:
+            st = ent.stat(follow_symlinks=False)
+            if ent.is_file(follow_symlinks=False) and now - st.st_mtime > older_than:
+                os.unlink(ent.path)
+                removed += 1
+        except OSError:
+            pass
+    return removed
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path beside `path`; write it (e.g. ``workbook.save(tmp)``); on a clean
     exit it is fsync'ed and renamed over `path`, on an exception it is removed."""
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
+    remove_stale_temps(target)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     os.close(fd)
     tmp = Path(tmp_name)

@@ -33,6 +33,8 @@ from evidencegui.core.errors import InputError
 SCALES = ("auto", "unit", "percent")
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ABS = 1e9
+#: Largest number at risk in one arm (the largest oncology trials randomise a few thousand).
+MAX_AT_RISK = 1_000_000
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 
 
@@ -70,14 +72,11 @@ class AtRiskTable:
 # Text loading
 
 def _read_text(path) -> tuple[str, str]:
+    from evidencegui.io.bounded import check_file
+
     p = Path(path)
     name = str(path)
-    try:
-        size = p.stat().st_size
-    except FileNotFoundError:
-        raise InputError("the file does not exist", file=name) from None
-    if p.is_dir():
-        raise InputError("this is a folder, not a file", file=name)
+    size = check_file(p, what="digitizer")
     if size > MAX_BYTES:
         raise InputError(f"the file is too large for a digitizer export ({size / 1e6:.0f} MB)",
                          file=name)
@@ -213,14 +212,15 @@ def _finish(raw: list[dict], name: str, scale: str) -> dict[str, DigitizedCurve]
         raise InputError("the file has no digitized points", file=name)
     smax = max(max(r["s"]) for r in curves)
     if scale == "auto":
-        percent = smax > 1.5
+        percent = _looks_percent(curves, name)
     else:
         percent = scale == "percent"
     limit = 150.0 if percent else 1.5
     for r in curves:
         for k, v in enumerate(r["s"]):
             if v > limit or v < -limit / 3:
-                hint = (" (the survival axis looks like percent: use the percent scale)"
+                hint = (" (the survival axis looks like percent: use the percent scale, "
+                        "--scale percent on the command line)"
                         if not percent and v <= 150 else "")
                 raise InputError(f"survival {v:g} is not a probability{hint}", file=name,
                                  row=r["lines"][k] if r["lines"] else None,
@@ -245,6 +245,25 @@ def _finish(raw: list[dict], name: str, scale: str) -> dict[str, DigitizedCurve]
                                   scale="percent" if percent else "unit",
                                   lines=tuple(r["lines"]) if r["lines"] else None, source=name)
     return out
+
+
+def _looks_percent(curves: list[dict], name: str) -> bool:
+    """True when the survival values are on the 0–100 scale. A percent curve starts near 100 and
+    most of its values lie above 1.5; one or two values above 1.5 among values that otherwise
+    stay within 0–1 are typing errors (1.6 for 1.0), not a change of scale: an error naming the
+    value's line, never a silent division of the whole curve by 100."""
+    vals = [(v, r, k) for r in curves for k, v in enumerate(r["s"])]
+    high = [x for x in vals if x[0] > 1.5]
+    if not high:
+        return False
+    unit_like = sum(1 for v, _, _ in vals if 0 <= v <= 1.05)
+    if len(high) <= 2 and unit_like >= max(3, 0.8 * len(vals)) and len(vals) >= 5:
+        v, r, k = high[0]
+        raise InputError(f"survival {v:g} lies above 1 while the other values of the curve stay "
+                         f"between 0 and 1: a typing error? (if the axis is in percent, use the "
+                         f"percent scale, --scale percent on the command line)", file=name,
+                         row=r["lines"][k] if r["lines"] else None, field=r["sfield"](k))
+    return True
 
 
 def _looks_xy(cells: list[str]) -> bool:
@@ -349,6 +368,23 @@ def _parse_export_all(rows, name, decimal_comma):
     n_sets = len([c for c in xy_row if c]) // 2
     sets = []
     named = [c.strip() for c in names_row if c.strip()]
+    if len(names_row) > 2 * n_sets and len(named) > n_sets:
+        # WebPlotDigitizer does not quote names: "Pembrolizumab, Q2W" splits the first line.
+        # Each name is followed by one empty cell, so the cells between two empties are one name
+        groups, cur = [], []
+        for c in list(names_row) + [""]:
+            if c.strip():
+                cur.append(c.strip())
+            elif cur:
+                groups.append(", ".join(cur))
+                cur = []
+        if len(groups) == n_sets:
+            names_row = [x for g in groups for x in (g, "")]
+            named = groups
+        else:
+            raise InputError(f"line 1 names {len(named)} datasets but line 2 has X,Y columns for "
+                             f"{n_sets}: a name with a comma in it? Quote the names or remove "
+                             "the commas", file=name, row=l1)
     in_pairs = all(2 * j < len(names_row) and names_row[2 * j].strip() for j in range(n_sets))
     for j in range(n_sets):
         if in_pairs or len(named) != n_sets:
@@ -486,6 +522,9 @@ def read_at_risk(path) -> AtRiskTable:
             if v < 0 or v != round(v):
                 raise InputError(f"{c!r} is not a number of patients (a whole number ≥ 0)",
                                  file=name, row=line, field=h)
+            if v > MAX_AT_RISK:
+                raise InputError(f"{c} patients at risk is more than the {MAX_AT_RISK:,} this "
+                                 "program reconstructs in one arm", file=name, row=line, field=h)
             counts[h].append(int(round(v)))
     if not times:
         raise InputError("the table has a header but no rows", file=name, row=hline + 1)

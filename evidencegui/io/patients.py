@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from evidencegui.core.errors import InputError
+from evidencegui.io import bounded
 
 # Event codings accepted without a mapping (compared after stripping and lower-casing).
 DEFAULT_EVENT_CODES = {"1": 1, "0": 0, "1.0": 1, "0.0": 0, "true": 1, "false": 0}
@@ -82,6 +83,7 @@ def _read_error(path: Path, e: BaseException) -> InputError:
 
 
 def _check_readable(path: Path) -> None:
+    bounded.check_file(path, what="patient-data")
     try:
         with open(path, "rb") as fh:
             head = fh.read(1)
@@ -173,6 +175,7 @@ def _open_sheet(path: Path, sheet):
     except ImportError:  # pragma: no cover - a runtime dependency
         raise InputError("reading XLSX needs openpyxl", file=str(path)) from None
     import zipfile
+    bounded.check_xlsx(path)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
@@ -213,23 +216,32 @@ def read_table_preview(path, nrows: int = 20, sheet=None) -> tuple[list[str], li
     path = Path(path)
     _check_readable(path)
     if _is_excel(path):
-        wb, ws = _open_sheet(path, sheet)
-        try:
-            hdr_row, header, it = _sheet_rows(ws)
-            if hdr_row is None:
-                raise InputError("the sheet is empty", file=str(path))
-            rows = []
-            for cells in it:
-                if len(rows) >= nrows:
-                    break
-                vals = [_cell_text(v) for v in cells][:len(header)]
-                rows.append(vals + [""] * (len(header) - len(vals)))
-        finally:
-            wb.close()
-        return header, rows
+        with bounded.xlsx_errors(path):
+            return _preview_excel(path, nrows, sheet)
     if path.suffix.lower() == ".xls":
         raise InputError("old .xls workbooks cannot be read; save the sheet as .xlsx or .csv",
                          file=str(path))
+    return _preview_csv(path, nrows)
+
+
+def _preview_excel(path: Path, nrows: int, sheet):
+    wb, ws = _open_sheet(path, sheet)
+    try:
+        hdr_row, header, it = _sheet_rows(ws)
+        if hdr_row is None:
+            raise InputError("the sheet is empty", file=str(path))
+        rows = []
+        for cells in it:
+            if len(rows) >= nrows:
+                break
+            vals = [_cell_text(v) for v in cells][:len(header)]
+            rows.append(vals + [""] * (len(header) - len(vals)))
+    finally:
+        wb.close()
+    return header, rows
+
+
+def _preview_csv(path: Path, nrows: int):
     import pandas as pd
     sep, enc = _sniff(path, check_fields=False)
     try:
@@ -279,7 +291,8 @@ def read_patients(path, time_col: str, event_col: str, arm_col: str, event_map=N
         raise InputError("the time, event and arm columns must be three different columns",
                          file=str(path), field=str(time_col))
     if _is_excel(path):
-        return _read_excel(path, cols, codes, sheet, event_value)
+        with bounded.xlsx_errors(path):
+            return _read_excel(path, cols, codes, sheet, event_value)
     if path.suffix.lower() == ".xls":
         raise InputError("old .xls workbooks cannot be read; save the sheet as .xlsx or .csv",
                          file=str(path))
@@ -290,6 +303,13 @@ def read_patients(path, time_col: str, event_col: str, arm_col: str, event_map=N
 
 def _read_csv(path: Path, cols, codes, event_value) -> PatientData:
     sep, enc = _sniff(path)
+    if enc != "utf-16":
+        nul = bounded.find_nul(path)
+        if nul is not None:
+            with open(path, "rb") as fh:
+                line = fh.read(nul).count(b"\n") + 1
+            raise InputError("the file holds a NUL byte (binary data, or a damaged file): a value "
+                             "would be cut short there", file=str(path), row=line)
     try:
         return _read_csv_as(path, cols, codes, event_value, sep, enc)
     except UnicodeDecodeError:
@@ -317,8 +337,14 @@ def _read_csv_as(path: Path, cols, codes, event_value, sep: str, enc: str) -> Pa
     except OSError as e:
         raise _read_error(path, e) from None
     columns = [str(c) for c in header.columns]
+    if all(not c.strip() or c.startswith("Unnamed: ") for c in columns):
+        raise InputError("the first line (the header) holds no column names"
+                         + (": the file holds only blank lines" if not any(
+                             ln.strip() for ln in _head_lines(path, enc)) else ""),
+                         file=str(path), row=1)
     roles = ("time", "event", "arm")
     tc, ec, ac = (_find_column(columns, c, path, r) for c, r in zip(cols, roles))
+    _check_extra_fields(path, len(columns), sep, common)
     if len(set(columns)) != len(columns) or any(f"{c}.1" in columns for c in (tc, ec, ac)):
         raw = pd.read_csv(path, nrows=1, header=None, dtype=str, keep_default_na=False,
                           **common).iloc[0].tolist()
@@ -349,6 +375,39 @@ def _read_csv_as(path: Path, cols, codes, event_value, sep: str, enc: str) -> Pa
     ecat = pd.Categorical(df[ec].fillna(""))
     acat = pd.Categorical(df[ac].fillna(""))
     return _finish(path, (tc, ec, ac), t, tstr, ecat, acat, None, codes, event_value, t_missing)
+
+
+def _head_lines(path: Path, enc: str) -> list[str]:
+    with open(path, "rb") as fh:
+        return fh.read(65536).decode(enc, errors="replace").lstrip("\ufeff").splitlines()
+
+
+def _check_extra_fields(path: Path, width: int, sep: str, common: dict) -> None:
+    """A row with more fields than the header is an error (pandas would drop the extra field
+    when reading only some columns: "0.37,1,B, 5 mg" would be arm "B")."""
+    import pandas as pd
+
+    try:
+        extra = pd.read_csv(path, header=None, skiprows=1, names=list(range(width + 1)),
+                            usecols=lambda c: c == width, dtype=str, keep_default_na=False,
+                            **common)[width]
+    except pd.errors.ParserError as e:
+        if "Too many columns specified" in str(e):
+            return          # no line has more fields than the header
+        m = re.search(r"line (\d+), saw (\d+)", str(e))
+        if m:
+            raise InputError(f"line {int(m.group(1)) + 1} has {m.group(2)} fields where the header "
+                             f"has {width} (a stray separator or an unquoted text with {sep!r} "
+                             "in it?)", file=str(path), row=int(m.group(1)) + 1) from None
+        raise InputError(f"cannot read the file as a table ({e})", file=str(path)) from None
+    except pd.errors.EmptyDataError:
+        return
+    filled = (extra.fillna("").str.strip() != "").to_numpy()
+    if filled.any():
+        k = int(np.argmax(filled))
+        raise InputError(f"this row has more fields than the {width} columns of the header (the "
+                         f"extra value {str(extra.iloc[k])[:40]!r}); quote a text that holds "
+                         f"{sep!r}, or name the column", file=str(path), row=k + 2)
 
 
 def _times_from_text(tstr: np.ndarray, decimal_comma: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -389,12 +448,36 @@ def _read_excel(path: Path, cols, codes, sheet, event_value) -> PatientData:
     finally:
         wb.close()
     rows = np.arange(hdr_row + 1, hdr_row + 1 + len(tl), dtype=np.int64)
+    _check_cells(path, sheet, rows, names, [header.index(n) + 1 for n in names], (tl, el, al))
     tstr = np.array([_cell_text(v) for v in tl], dtype=object)
     # numbers come as floats already; strings are parsed as in a CSV
     t, t_missing = _times_from_text(tstr)
     ecat = pd.Categorical([_cell_text(v) for v in el])
     acat = pd.Categorical([_cell_text(v) for v in al])
     return _finish(path, tuple(names), t, tstr, ecat, acat, rows, codes, event_value, t_missing)
+
+
+def _check_cells(path: Path, sheet, rows, names, columns, values) -> None:
+    """Excel error cells (#N/A, #VALUE!, …) and formulas without a saved value are errors naming
+    the cell: read as blank or as text they would become a missing value or a new arm."""
+    for name, col, vals in zip(names, columns, values):
+        for k, v in enumerate(vals):
+            if type(v) is str and v[:1] == "#" and bounded.excel_error(v):
+                cell = bounded.cell_name(int(rows[k]), col)
+                raise InputError(f"cell {cell} holds the Excel error {v.strip()}, not a value; "
+                                 "correct the formula or the value in the workbook", file=str(path),
+                                 row=int(rows[k]), field=name)
+    if not any(v is None for vals in values for v in vals) or not bounded.has_formulas(path):
+        return
+    fcells = bounded.formula_cells(path, sheet)
+    for name, col, vals in zip(names, columns, values):
+        for k, v in enumerate(vals):
+            if v is None and (int(rows[k]), col) in fcells:
+                cell = bounded.cell_name(int(rows[k]), col)
+                raise InputError(f"cell {cell} holds a formula with no saved value (the workbook was "
+                                 "written by a program that does not calculate): open and save it "
+                                 "in Excel or LibreOffice, or paste the values", file=str(path),
+                                 row=int(rows[k]), field=name)
 
 
 def _same_code(a: str, b: str) -> bool:
@@ -429,6 +512,10 @@ def _finish(path: Path, cols, t, tstr, ecat, acat, rows, codes, event_value,
     event = evals[ecodes]
     # arm labels: strip, merge labels equal after stripping
     acats = [str(c).strip() for c in acat.categories]
+    for lab in acats:
+        if len(lab) > bounded.MAX_NAME_CHARS:
+            i = int(np.argmax(np.asarray(acat.codes) == acats.index(lab)))
+            bounded.check_name_length(lab, file=str(path), row=int(rows[i]), field=ac)
     uniq = list(dict.fromkeys(acats))
     remap = np.array([uniq.index(c) for c in acats] + [-1], dtype=np.int64) if acats else np.array([-1])
     acodes = remap[np.asarray(acat.codes)]

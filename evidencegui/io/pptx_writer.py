@@ -174,9 +174,9 @@ def table_rows(project: Project, trial: Trial, ep: Endpoint, comps: dict,
     rows.append(["Median, experimental", _median_cell(exp, comp.get("median_experimental"),
                                                             comp.get("median_experimental_ci"), mark)])
     gain = []
-    if c is not None and c.median_gain is not None:
-        g = fmt.fmt_gain(c.median_gain)
-        gain.append(f"≈ {g} (from HR)" if c.median_gain_estimated else g)
+    if c is not None and c.gain_shown is not None:
+        g = fmt.fmt_gain(c.gain_shown)
+        gain.append(f"≈ {g} (estimated from the HR)" if c.median_gain_estimated else g)
     if comp.get("median_gain") is not None:
         gain.append(f"{fmt.fmt_gain(comp['median_gain'])} {mark}")
     rows.append(["Median gain", "\n".join(gain) or fmt.MISSING])
@@ -239,7 +239,7 @@ def headline(project: Project, trial: Trial, ep: Endpoint, exp: Arm | None, comp
     n = comparison_numbers(project, trial, ep, exp, comps)
     c, comp = n["c"], n["computed"]
     who = _agent(exp, ep.control)
-    gain = c.median_gain if c is not None else None
+    gain = c.gain_shown if c is not None else None
     estimated = bool(c is not None and c.median_gain_estimated)
     hr = c.hr if c is not None else None
     lo, hi = (c.hr_ci or (None, None)) if (c is not None and c.hr is not None) else (None, None)

@@ -34,6 +34,7 @@ from evidencegui.core import model
 from evidencegui.core.errors import InputError
 from evidencegui.core.model import Arm, Endpoint, Landmark, PatientData, Project, Trial
 from evidencegui.io.atomic import atomic_write_text
+from evidencegui.io.bounded import MAX_NAME_CHARS, MAX_TEXT_CHARS, check_file
 
 FORMAT_VERSION = 2
 KIND = "evidencegui-project"
@@ -126,12 +127,27 @@ def _convert(value: Any, tp: Any, path: str) -> Any:
         raise _Bad(path, f"must be a whole number, not {json.dumps(value)[:40]}")
     if tp is str:
         if isinstance(value, str):
+            limit = MAX_NAME_CHARS if path.endswith((".name", ".label")) else MAX_TEXT_CHARS
+            if len(value) > limit:
+                raise _Bad(path, f"is {len(value):,} characters long; at most {limit:,} are "
+                           "accepted here")
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as e:
+                raise _Bad(path, f"holds an invalid character at position {e.start + 1} (a lone "
+                           "UTF-16 surrogate: the text was cut in the middle of a character)"
+                           ) from None
             return value
         raise _Bad(path, f"must be text, not {json.dumps(value)[:40]}")
     if origin is list:
         if not isinstance(value, list):
             raise _Bad(path, f"must be a list, not {json.dumps(value)[:40]}")
         (item,) = typing.get_args(tp) or (Any,)
+        # fast path for patient data (a million numbers): one type check per item
+        if item is float and all(type(v) is float or type(v) is int for v in value):
+            return [float(v) for v in value]
+        if item is int and all(type(v) is int for v in value):
+            return list(value)
         return [_convert(v, item, f"{path}[{i}]") for i, v in enumerate(value)]
     if origin is dict or tp is dict:
         if not isinstance(value, dict):
@@ -172,9 +188,42 @@ def project_from_dict(data: Any, file: str | None = None) -> Project:
         extra = sorted(set(data) - {"format_version", "kind", "project"})
         if extra:
             raise _Bad(extra[0], "is not a known field (known: format_version, kind, project)")
-        return _build(Project, data["project"], "project")
+        project = _build(Project, data["project"], "project")
+        _check_structure(project)
+        return project
     except _Bad as e:
         raise InputError(e.message, file=file, field=e.path) from None
+
+
+def _check_structure(project: Project) -> None:
+    """Values no one types by hand and that every computation relies on: a bad one is an error
+    naming its JSON path (patient data, the CI method), not a crash of a later export."""
+    if project.ci_method not in model.CI_METHODS:
+        raise _Bad("project.ci_method", f"must be one of {', '.join(model.CI_METHODS)}, not "
+                   f"{json.dumps(project.ci_method)[:40]}")
+    for i, t in enumerate(project.trials):
+        for j, e in enumerate(t.endpoints):
+            for k, a in enumerate(e.arms):
+                p = a.patients
+                if p is None:
+                    continue
+                path = f"project.trials[{i}].endpoints[{j}].arms[{k}].patients"
+                if len(p.time) != len(p.event):
+                    raise _Bad(path, f"'time' holds {len(p.time)} values but 'event' holds "
+                               f"{len(p.event)}: one of each per patient")
+                import numpy as np
+                t = np.asarray(p.time, dtype=float)
+                bad = np.flatnonzero(~np.isfinite(t) | (t < 0))
+                if bad.size:
+                    n = int(bad[0])
+                    raise _Bad(f"{path}.time[{n}]", f"a time must be a number ≥ 0, not "
+                               f"{p.time[n]!r}")
+                e = np.asarray(p.event, dtype=np.int64)
+                bad = np.flatnonzero((e != 0) & (e != 1))
+                if bad.size:
+                    n = int(bad[0])
+                    raise _Bad(f"{path}.event[{n}]", f"an event must be 1 (event) or 0 "
+                               f"(censored), not {p.event[n]!r}")
 
 
 # ----------------------------------------------------------------------------- migration
@@ -324,6 +373,10 @@ def loads_project(text: str, file: str | None = None) -> Project:
 
 def load_project(path: str | os.PathLike) -> Project:
     p = Path(path)
+    if p.exists() and not p.is_dir():
+        check_file(p, what="project")
+        from evidencegui.io.atomic import remove_stale_temps
+        remove_stale_temps(p)
     try:
         raw = p.read_bytes()
     except IsADirectoryError:

@@ -141,7 +141,8 @@ def methods(project) -> list[tuple[str, str]]:
                             f"{getattr(project, 'time_unit', 'months')}."),
         ("Median gain", "experimental median − control median. When the experimental median is "
                         "not reached: estimated as control median / HR − control median "
-                        "(proportional, exponential hazards), labelled estimated."),
+                        "(proportional, exponential hazards), shown apart and labelled "
+                        "\"estimated from the HR\" (the median gain itself does not exist then)."),
         ("Ratio of medians", "experimental median / control median."),
         ("Relative reduction", "1 − HR (reduction in the hazard of an event)."),
         ("HR standard error", "on the log scale, from the 95% CI: (ln upper − ln lower) / "

@@ -18,6 +18,7 @@ from typing import Any
 
 from evidencegui.core import model
 from evidencegui.core.errors import InputError
+from evidencegui.io import bounded
 from evidencegui.core.model import (CONTROL, ESMO_FLAGS, EXPERIMENTAL, Arm, Endpoint, Landmark,
                                     Project, Trial)
 
@@ -43,45 +44,108 @@ _ENDPOINT_COLS = ("primary",) + ESMO_FLAGS
 
 def _read_rows(path: Path) -> list[list[Any]]:
     """All rows as lists of cells (str, numbers or None), header first."""
+    from evidencegui.io import bounded
+
     suffix = path.suffix.lower()
+    if path.is_dir():
+        raise InputError("is a folder, not a table", file=str(path))
+    if not path.exists():
+        raise InputError("no such file", file=str(path))
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx_rows(path)
+    bounded.check_file(path, max_bytes=64 * 1024 * 1024, what="summary-table")
     try:
         raw = path.read_bytes()
-    except IsADirectoryError:
-        raise InputError("is a folder, not a table", file=str(path)) from None
-    except FileNotFoundError:
-        raise InputError("no such file", file=str(path)) from None
     except OSError as e:
         raise InputError(f"cannot read the file ({e.strerror})", file=str(path)) from None
     import pandas as pd
 
-    if suffix in (".xlsx", ".xlsm"):
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            df = pd.read_excel(io.BytesIO(raw), header=None, dtype=object, keep_default_na=False,
-                               na_values=[], engine="openpyxl")
-        except Exception as e:  # a corrupt workbook raises many kinds of error
-            raise InputError(f"cannot read it as an Excel workbook ({type(e).__name__}: "
-                             f"{str(e)[:120]})", file=str(path)) from None
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError("the file is not readable text (broken UTF-16)", file=str(path)) from None
     else:
-        if b"\x00" in raw[:4096]:
-            raise InputError("this is not a text (CSV) file", file=str(path))
+        if b"\x00" in raw:
+            line = raw[:raw.index(b"\x00")].count(b"\n") + 1
+            raise InputError("the file holds a NUL byte: it is not a text (CSV) file, or it is "
+                             "damaged", file=str(path), row=line)
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = raw.decode("cp1252", errors="replace")
-        first = text.split("\n", 1)[0]
-        sep = ";" if first.count(";") > first.count(",") else "\t" if "\t" in first and "," not in first else ","
-        try:
-            df = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
-                             na_values=[], skip_blank_lines=False, sep=sep, engine="python")
-        except Exception as e:
-            msg = str(e).strip().splitlines()[-1][:160] if str(e).strip() else type(e).__name__
-            m = re.search(r"line (\d+)", msg)
-            raise InputError(f"cannot read it as CSV ({msg})", file=str(path),
-                             row=int(m.group(1)) if m else None) from None
+    text = text.lstrip("\ufeff")
+    first = text.split("\n", 1)[0]
+    sep = ";" if first.count(";") > first.count(",") else "\t" if "\t" in first and "," not in first else ","
+    try:
+        df = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
+                         na_values=[], skip_blank_lines=False, sep=sep, engine="python")
+    except Exception as e:
+        msg = str(e).strip().splitlines()[-1][:160] if str(e).strip() else type(e).__name__
+        if "field larger than field limit" in msg:
+            msg = ("a cell holds more than 131,072 characters; a name or label may have at most "
+                   f"{bounded.MAX_NAME_CHARS:,}")
+        m = re.search(r"line (\d+)", msg)
+        raise InputError(f"cannot read it as CSV ({msg})", file=str(path),
+                         row=int(m.group(1)) if m else None) from None
     rows = []
     for rec in df.itertuples(index=False, name=None):
         rows.append([None if (isinstance(v, float) and v != v) else v for v in rec])
     return rows
+
+
+def _read_xlsx_rows(path: Path) -> list[list[Any]]:
+    """The first sheet's rows through openpyxl (read-only, saved values), after the limits of
+    io.bounded; an Excel error cell or a formula without a saved value is an error naming the
+    cell (pandas would read both as blank: a #N/A median would become "not reached")."""
+    import zipfile
+
+    from evidencegui.io import bounded
+
+    bounded.check_xlsx(path, max_unpacked=256 * 1024 * 1024)
+    try:
+        import openpyxl
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:  # a corrupt workbook raises many kinds of error
+        raise InputError(f"cannot read it as an Excel workbook ({type(e).__name__}: "
+                         f"{str(e)[:120]})", file=str(path)) from None
+    rows: list[list[Any]] = []
+    nones: list[tuple[int, int]] = []
+    try:
+        ws = wb.worksheets[0]
+        if hasattr(ws, "reset_dimensions"):
+            ws.reset_dimensions()
+        for r, cells in enumerate(ws.iter_rows(values_only=True), start=1):
+            if r > 100_000:
+                raise InputError("the table has more than 100,000 rows; a summary table has one "
+                                 "row per arm", file=str(path), row=r)
+            out = []
+            for c, v in enumerate(cells, start=1):
+                if isinstance(v, str) and v[:1] == "#" and bounded.excel_error(v):
+                    raise InputError(f"cell {bounded.cell_name(r, c)} holds the Excel error "
+                                     f"{v.strip()}, not a value; correct it in the workbook",
+                                     file=str(path), row=r)
+                if v is None:
+                    nones.append((r, c))
+                out.append(v)
+            rows.append(out)
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError) as e:
+        if isinstance(e, InputError):
+            raise
+        raise InputError(f"cannot read it as an Excel workbook ({type(e).__name__}: "
+                         f"{str(e)[:120]})", file=str(path)) from None
+    finally:
+        wb.close()
+    if nones and bounded.has_formulas(path):
+        fcells = bounded.formula_cells(path, None)
+        for r, c in nones:
+            if (r, c) in fcells:
+                raise InputError(f"cell {bounded.cell_name(r, c)} holds a formula with no saved "
+                                 "value (the workbook was written by a program that does not "
+                                 "calculate): open and save it in Excel or LibreOffice",
+                                 file=str(path), row=r)
+    width = max((len(r) for r in rows), default=0)
+    return [r + [None] * (width - len(r)) for r in rows]
 
 
 def _blank(v: Any) -> bool:
@@ -164,6 +228,7 @@ def read_summary(path: str | os.PathLike) -> Project:
         for nm, v in (("trial", tname), ("endpoint", ename), ("arm", aname)):
             if not v:
                 raise InputError(f"the {nm} is empty", file=f, row=idx, field=nm)
+            bounded.check_name_length(v, file=f, row=idx, field=nm)
         role_text = _text(cell("role")).lower()
         if role_text not in _ROLES:
             raise InputError(f"role must be 'control' or 'experimental', not {role_text!r}",
@@ -286,8 +351,7 @@ def read_summary(path: str | os.PathLike) -> Project:
             trial.setting = vals["setting"][0]
         if "single_arm" in vals:
             trial.single_arm = bool(vals["single_arm"][0])
-        elif all(ep.control is None and len(ep.arms) == 1 for ep in trial.endpoints):
-            trial.single_arm = True
+    _check_controls(project, where, f)
     for prob in model.errors(model.validate_project(project)):
         row = where.get((prob.trial, prob.endpoint, prob.arm))
         if row is None and prob.trial is not None and prob.endpoint is not None:
@@ -297,6 +361,45 @@ def read_summary(path: str | os.PathLike) -> Project:
             prob.field.split("_")[0] if prob.field and prob.field.split("_")[0] in cols else prob.field)
         raise InputError(prob.message, file=f, row=row, field=fld)
     return project
+
+
+def _loose(text: str) -> str:
+    return "".join(text.split()).casefold()
+
+
+def _check_controls(project: Project, where: dict[tuple, int], f: str) -> None:
+    """Every experimental row needs the control row of its trial and endpoint, unless the trial
+    says it is a single-arm study (``single_arm`` yes, or role ``single``). Without this check a
+    control row with a typo in its endpoint or trial, or a control typed "experimental", would
+    silently turn the comparison into a single-arm result (another ESMO-MCBS form, the HR gone)."""
+    controls = [(t, e, a, r) for (t, e, a), r in where.items()
+                if project.trial(t).endpoint(e).arm(a).is_control]
+    for trial in project.trials:
+        if trial.single_arm:
+            continue
+        for ep in trial.endpoints:
+            if ep.control is not None:
+                continue
+            exp = ep.experimental
+            if not exp:
+                continue
+            row = where[(trial.name, ep.name, exp[0].label)]
+            near = [(t, e, a, r) for t, e, a, r in controls
+                    if (_loose(t) == _loose(trial.name)) + (_loose(e) == _loose(ep.name)) >= 1]
+            others = [where[(trial.name, ep.name, a.label)] for a in exp[1:]]
+            if near:
+                t, e, a, r = min(near, key=lambda x: x[3])
+                hint = (f"; row {r} has the control {a!r} of trial {t!r}, endpoint {e!r}: check "
+                        "the trial and endpoint names of both rows")
+            elif others:
+                hint = (f"; rows {', '.join(map(str, [row] + others))} are all 'experimental': "
+                        "mark the control arm's role 'control'")
+            else:
+                hint = ""
+            raise InputError(
+                f"the experimental arm {exp[0].label!r} of {trial.name} / {ep.name} has no control "
+                f"row (role 'control', same trial and endpoint){hint}; for a single-arm study set "
+                "single_arm to 'yes'", file=f, row=row, field="role")
 
 
 # ----------------------------------------------------------------------------- writing

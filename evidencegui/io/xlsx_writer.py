@@ -33,6 +33,12 @@ FMT_P = '[<0.0001]"<0.0001";0.0000'
 
 Figures = dict[tuple[str, str], bytes]
 
+#: More patient (or curve) rows than this are written as CSV beside the workbook when it has a
+#: path (write_workbook): a sheet of a million rows takes minutes and gigabytes in openpyxl.
+#: Without a path (workbook_bytes) they are split across sheets of SHEET_ROWS rows each.
+MAX_ROWS_IN_WORKBOOK = 100_000
+SHEET_ROWS = 1_000_000          # Excel holds 1,048,576 rows per sheet
+
 
 # ----------------------------------------------------------------------------- program results
 
@@ -375,7 +381,7 @@ def _write_block(ws, r: int, trial: Trial, ep: Endpoint, comps: dict, st: _Style
             e, cc = ref("median", cols[a.label]), ref("median", ccol)
             put_formula(cols[a.label], f'=IF(AND(ISNUMBER({e}),ISNUMBER({cc})),{e}-{cc},"")', FMT_MONTHS)
         r += 1
-        label("gain_est", "Median gain, estimated from HR", "months",
+        label("gain_est", "Median gain, estimated from the HR", "months",
               "only when the experimental median is not reached: control median / HR − control "
               "median (proportional, exponential hazards); an estimate")
         for a in exps:
@@ -551,10 +557,41 @@ def curve_tables(project: Project) -> list[CurveTable]:
     return out
 
 
-def _write_curves(ws, project: Project, st: _Styles) -> int:
+def _curves_header(project: Project) -> list[str]:
+    return ["Trial", "Endpoint", "Arm", "Curve", f"Time ({project.time_unit})", "Survival",
+            "95% CI lower", "95% CI upper", "At risk", "Events", "Censored"]
+
+
+def _write_curves_csv(project: Project, tables, path) -> int:
+    import numpy as np
+    import pandas as pd
+
+    from evidencegui.io.safe_text import atomic_write_bytes as _write
+    from evidencegui.io.safe_text import csv_safe
+    parts = []
+    for tb in tables:
+        n = len(tb.time)
+        z = np.zeros(n, int)
+        cols = {"a": pd.Categorical.from_codes(z, [csv_safe(tb.trial)]),
+                "b": pd.Categorical.from_codes(z, [csv_safe(tb.endpoint)]),
+                "c": pd.Categorical.from_codes(z, [csv_safe(tb.arm)]),
+                "d": pd.Categorical.from_codes(z, [csv_safe(tb.kind)])}
+        for k, v in zip("efghijk", (tb.time, tb.survival, tb.lower, tb.upper, tb.at_risk,
+                                    tb.events, tb.censored)):
+            cols[k] = pd.array([None if x is None else x for x in v],
+                               dtype="Float64" if k in "efgh" else "Int64")
+        parts.append(pd.DataFrame(cols))
+    df = pd.concat(parts, ignore_index=True)
+    df.columns = _curves_header(project)
+    _write(path, df.to_csv(index=False, lineterminator="\r\n")
+           .encode("utf-8"))
+    return len(df)
+
+
+def _write_curves(ws, project: Project, st: _Styles, beside: Path | None = None,
+                  extra: list | None = None) -> int:
     from openpyxl.utils import get_column_letter
-    hdr = ["Trial", "Endpoint", "Arm", "Curve", f"Time ({project.time_unit})", "Survival",
-           "95% CI lower", "95% CI upper", "At risk", "Events", "Censored"]
+    hdr = _curves_header(project)
     widths = [16, 10, 30, 44, 12, 10, 12, 12, 9, 8, 9]
     for i, (h, w) in enumerate(zip(hdr, widths), start=1):
         c = ws.cell(1, i, h)
@@ -562,6 +599,19 @@ def _write_curves(ws, project: Project, st: _Styles) -> int:
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = "A2"
     tables = curve_tables(project)
+    n_rows = sum(len(tb.time) for tb in tables)
+    if beside is not None and n_rows > MAX_ROWS_IN_WORKBOOK:
+        csv_path = Path(beside).with_name(Path(beside).stem + ".curves.csv")
+        _write_curves_csv(project, tables, csv_path)
+        set_text(ws.cell(2, 1), f"{n_rows:,} rows of curve tables: written beside this workbook "
+                                f"as {csv_path.name} (the columns of this sheet; SHA-256 in the "
+                                "Provenance sheet).")
+        if extra is not None:
+            rec = prov.file_record(csv_path)
+            extra.append(("Output file", csv_path.name,
+                          f"curve tables ({n_rows:,} rows, the Curves sheet's columns) written "
+                          f"beside the workbook: SHA-256 {rec.sha256}; {rec.size} bytes"))
+        return n_rows
     r = 2
     for tb in tables:
         fixed = [tb.trial, tb.endpoint, tb.arm, tb.kind]
@@ -616,7 +666,61 @@ def _write_figures(ws, project: Project, figures: Figures | None, st: _Styles) -
 
 # ----------------------------------------------------------------------------- Patients
 
-def _write_patients(ws, project: Project, st: _Styles) -> int:
+def _patient_header(project: Project) -> list[str]:
+    return ["Trial", "Endpoint", "Arm", f"Time ({project.time_unit})",
+            "Event (1 = event, 0 = censored)", "Origin", "Source"]
+
+
+def patient_rows_count(project: Project) -> int:
+    return sum(len(a.patients.time) for t in project.trials for e in t.endpoints for a in e.arms
+               if a.patients is not None)
+
+
+def _csv_cells(cells) -> str:
+    """One CSV line (no line end) of text cells, neutralised against formula injection."""
+    import csv
+
+    from evidencegui.io.safe_text import csv_safe
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="").writerow([csv_safe(c) for c in cells])
+    return buf.getvalue()
+
+
+def write_patients_csv(project: Project, path: str | os.PathLike) -> int:
+    """Every patient as one CSV row (the Patients sheet's columns), written atomically; text
+    neutralised against formula injection as in every CSV we write; times at full precision
+    (repr). Returns the row count. The text of an arm is the same on each of its rows, so it is
+    formatted once (a million rows in about a second)."""
+    from evidencegui.io.safe_text import atomic_write_bytes as _write
+    parts = [_csv_cells(_patient_header(project)), "\r\n"]
+    n = 0
+    for t in project.trials:
+        for e in t.endpoints:
+            for a in ordered_arms(e):
+                p = a.patients
+                if p is None or not len(p.time):
+                    continue
+                pre = _csv_cells([t.name, e.name, a.label]) + ","
+                post = "," + _csv_cells([p.origin, p.source]) + "\r\n"
+                ev = {0: "0", 1: "1"}
+                parts.append("".join([f"{pre}{float(tm)!r},{ev[int(x)]}{post}"
+                                      for tm, x in zip(p.time, p.event)]))
+                n += len(p.time)
+    _write(path, "".join(parts).encode("utf-8"))
+    return n
+
+
+def _write_patients_note(ws, project: Project, st: _Styles, csv_name: str, n: int) -> None:
+    c = ws.cell(1, 1, "Patient-level data")
+    c.font = st.title
+    set_text(ws.cell(3, 1), f"{n:,} patients: more than this workbook holds quickly, so they are "
+                            f"written beside it as {csv_name} (the columns of this sheet; see "
+                            "the Provenance sheet for its SHA-256).")
+    ws.column_dimensions["A"].width = 120
+
+
+def _write_patients(ws, project: Project, st: _Styles, wb=None) -> int:
+    """The Patients sheet; beyond SHEET_ROWS rows the data continue on "Patients (2)", …."""
     from openpyxl.utils import get_column_letter
     hdr = ["Trial", "Endpoint", "Arm", f"Time ({project.time_unit})", "Event (1 = event, 0 = censored)",
            "Origin", "Source"]
@@ -628,6 +732,9 @@ def _write_patients(ws, project: Project, st: _Styles) -> int:
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = "A2"
     r = 2
+    total = 0
+    first = ws
+    part = 1
     for t in project.trials:
         for e in t.endpoints:
             for a in ordered_arms(e):
@@ -635,6 +742,14 @@ def _write_patients(ws, project: Project, st: _Styles) -> int:
                 if p is None:
                     continue
                 for tm, ev in zip(p.time, p.event):
+                    if r > SHEET_ROWS + 1 and wb is not None:
+                        ws.auto_filter.ref = f"A1:G{r - 1}"
+                        total += r - 2
+                        part += 1
+                        ws = wb.create_sheet(f"Patients ({part})")
+                        for i, h in enumerate(hdr, start=1):
+                            ws.cell(1, i, h).font = st.header
+                        r = 2
                     set_text(ws.cell(r, 1), t.name)
                     set_text(ws.cell(r, 2), e.name)
                     set_text(ws.cell(r, 3), a.label)
@@ -643,25 +758,26 @@ def _write_patients(ws, project: Project, st: _Styles) -> int:
                     set_text(ws.cell(r, 6), p.origin)
                     set_text(ws.cell(r, 7), p.source)
                     r += 1
-    if r == 2:
+    if r == 2 and ws is first:
         ws.cell(2, 1, "The project has no patient-level data.")
-    else:
+    elif r > 2:
         ws.auto_filter.ref = f"A1:G{r - 1}"
-    return r - 2
+    return total + r - 2
 
 
 # ----------------------------------------------------------------------------- Provenance
 
 def _write_provenance(ws, project: Project, input_files: Iterable, st: _Styles,
-                      created: str | None) -> None:
+                      created: str | None, extra: Iterable = ()) -> None:
     pv = prov.collect(project, input_files, created=created)
+    rows = list(pv.rows()) + list(extra)
     for i, (h, w) in enumerate(zip(("Section", "Item", "Details"), (14, 40, 110)), start=1):
         c = ws.cell(1, i, h)
         c.font, c.fill, c.border = st.header, st.header_fill, st.header_border
         ws.column_dimensions["ABC"[i - 1]].width = w
     ws.freeze_panes = "A2"
     r = 2
-    for section, item, text in pv.rows():
+    for section, item, text in rows:
         ws.cell(r, 1, section).alignment = st.top
         set_text(ws.cell(r, 2), item).alignment = st.wrap
         c = set_text(ws.cell(r, 3), text)
@@ -687,8 +803,11 @@ def _page_setup(ws, landscape: bool = True):
 
 
 def build_workbook(project: Project, figures: Figures | None = None, input_files: Iterable = (),
-                   created: str | None = None):
-    """The openpyxl Workbook (not saved). ``created`` overrides the date (for reproducible tests)."""
+                   created: str | None = None, beside: Path | None = None):
+    """The openpyxl Workbook (not saved). ``created`` overrides the date (for reproducible tests).
+    ``beside``: the workbook's path; with more than MAX_ROWS_IN_WORKBOOK patients their rows are
+    written as CSV next to it (noted in the Patients and Provenance sheets), else split across
+    sheets."""
     from openpyxl import Workbook
 
     from evidencegui.io.across_table import split_figures
@@ -702,7 +821,8 @@ def build_workbook(project: Project, figures: Figures | None = None, input_files
     _page_setup(ws)
     ws.print_title_rows = "1:2"
     wc = wb.create_sheet("Curves")
-    _write_curves(wc, project, st)
+    extra: list = []
+    _write_curves(wc, project, st, beside, extra)
     _page_setup(wc)
     wc.print_title_rows = "1:1"
     wf = wb.create_sheet("Figure")
@@ -711,11 +831,21 @@ def build_workbook(project: Project, figures: Figures | None = None, input_files
     from evidencegui.io.xlsx_across import add_across_sheets
     add_across_sheets(wb, project, across_figures, st)    # "Across trials", "Forest" (2+ trials)
     wp = wb.create_sheet("Patients")
-    _write_patients(wp, project, st)
+    n_pat = patient_rows_count(project)
+    if beside is not None and n_pat > MAX_ROWS_IN_WORKBOOK:
+        csv_path = Path(beside).with_name(Path(beside).stem + ".patients.csv")
+        write_patients_csv(project, csv_path)
+        _write_patients_note(wp, project, st, csv_path.name, n_pat)
+        rec = prov.file_record(csv_path)
+        extra.append(("Output file", csv_path.name,
+                      f"patient-level data ({n_pat:,} rows, the Patients sheet's columns) written "
+                      f"beside the workbook: SHA-256 {rec.sha256}; {rec.size} bytes"))
+    else:
+        _write_patients(wp, project, st, wb)
     _page_setup(wp, landscape=False)
     wp.print_title_rows = "1:1"
     wv = wb.create_sheet("Provenance")
-    _write_provenance(wv, project, input_files, st, created)
+    _write_provenance(wv, project, input_files, st, created, extra)
     _page_setup(wv)
     wb.properties.creator = f"{prov.PROGRAM} {prov.__version__}"
     wb.properties.title = (project.title or "Comparison of trial arms")[:200]
@@ -734,4 +864,7 @@ def workbook_bytes(project: Project, figures: Figures | None = None, input_files
 def write_workbook(project: Project, path: str | os.PathLike, figures: Figures | None = None,
                    input_files: Iterable = (), created: str | None = None) -> Path:
     """Write the comparison workbook to ``path`` (atomically: temporary file, then rename)."""
-    return atomic_write_bytes(path, workbook_bytes(project, figures, input_files, created))
+    wb = build_workbook(project, figures, input_files, created, beside=Path(path))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return atomic_write_bytes(path, buf.getvalue())

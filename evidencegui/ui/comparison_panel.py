@@ -200,14 +200,19 @@ def build_section(trial, endpoint, arm, control, unit: str = "months") -> Sectio
     mc = _median_row("median_control", "Median, control", control,
                      comp.get("median_control"), comp.get("median_control_ci"), unit)
     sec.rows += [me, mc]
+    for row, role in ((me, "experimental"), (mc, "control")):   # reconstruction vs its figure
+        if comp.get(f"median_{role}_not_reached_in_figure"):
+            row.flag = ("not reached: the digitized curve never goes below 0.5; the reconstructed "
+                        f"curve reaches it at {fmt_time(comp[f'median_{role}_reconstructed'])} "
+                        "(one rounded event)")
 
     gain = Row("median_gain", "Median gain",
                measure_tip=f"Experimental median − control median ({unit})")
-    if c.median_gain is not None:
-        gain.reported = ("≈ " if c.median_gain_estimated else "") + fmt_time(c.median_gain)
+    if c.gain_shown is not None:
+        gain.reported = ("≈ " if c.median_gain_estimated else "") + fmt_time(c.gain_shown)
         if c.median_gain_estimated:
             gain.rule = (f"gain = {_g(c.median_control)} / {_g(c.hr)} − {_g(c.median_control)} "
-                         f"= {_g(c.median_gain)} (experimental median not reached: estimated from "
+                         f"= {_g(c.gain_shown)} (experimental median not reached: estimated from "
                          "the HR, proportional exponential hazards)")
         else:
             gain.rule = (f"gain = {_g(c.median_experimental)} − {_g(c.median_control)} "

@@ -4,6 +4,7 @@ one undoable step — a new trial or endpoint, or the reconstructed patients giv
 (whose modelled curves they replace)."""
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -106,7 +107,11 @@ def apply_reconstruction(win) -> bool:
         win.say(why, error=True)
         return False
     curves, tables, rows = got
-    results = win.work("Reconstructing the patients", reconstruct_many, curves, tables,
+    # censor marks read on a curve (a vector PDF's "+" or "|") place that arm's censorings
+    marks = {win.canvas.curves[r].name: [float(x) for x in win.canvas.curves[r].censor_times]
+             for r in rows if getattr(win.canvas.curves[r], "censor_times", None)}
+    results = win.work("Reconstructing the patients",
+                       functools.partial(reconstruct_many, censor_times=marks), curves, tables,
                        cancelled="Reconstruction cancelled; the project is unchanged.",
                        failed="Reconstruction failed: {e}")
     if results is FAILED:

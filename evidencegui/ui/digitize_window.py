@@ -538,8 +538,8 @@ class DigitizeWindow(QMainWindow):
         marks = [f"{c.name} {len(c.censor_times)}" for c in result.curves if c.censor_times]
         if marks:
             lines.append("Censor marks read (drawn as ticks): " + ", ".join(marks) + ". The "
-                         "reconstruction spreads censoring by the numbers at risk; it does not use "
-                         "the marks' times.")
+                         "reconstruction places each arm's censorings at its marks (how many are censored "
+                         "in each interval still comes from the numbers at risk).")
         lines += [f"⚠ {in_window_words(w)}" for w in result.warnings]
         self.set_mode("edit")
         self.say("\n".join(lines), error=not result.curves)

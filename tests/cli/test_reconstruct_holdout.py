@@ -45,6 +45,10 @@ def _run_case(case: dict, total_events: bool, tmp: Path, hold: Path = HOLD,
     single_file = len(set(files.values())) == 1
     if single_file and not total_events:
         jobs = [(None, files[next(iter(files))], [])]
+    elif not total_events:
+        # one call with every arm's file, each dataset renamed to its arm (reconstruct A B ...)
+        extra = [x for arm, fn in files.items() for x in ("--dataset", f"{Path(fn).stem}={arm}")]
+        jobs = [(None, [hold / fn for fn in files.values()], extra)]
     else:
         jobs = []
         for arm, fn in files.items():
@@ -56,7 +60,8 @@ def _run_case(case: dict, total_events: bool, tmp: Path, hold: Path = HOLD,
             jobs.append((arm, fn, extra))
     for k, (arm, fn, extra) in enumerate(jobs):
         out = tmp / f"{tag}_{k}.csv"
-        r = _cli("reconstruct", hold / fn, "--at-risk", nar, *extra, "--out", out, "--json")
+        fns = fn if isinstance(fn, list) else [hold / fn]
+        r = _cli("reconstruct", *fns, "--at-risk", nar, *extra, "--out", out, "--json")
         assert r.returncode == 0, f"{tag}: {r.stderr}"
         arms += json.loads(r.stdout)["arms"]
         with open(out, newline="") as f:

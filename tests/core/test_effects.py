@@ -68,10 +68,32 @@ def test_gain_estimated_when_experimental_median_not_reached():
     c = Arm("C", "control", median=10.0)
     ep = Endpoint("OS", [e, c])
     comp = fx.compare_arms(Trial("T", [ep]), ep, e, c)
-    assert comp.median_gain == pytest.approx(10.0)
+    # CLI.md: a value that does not exist is null; the estimate has its own key
+    assert comp.median_gain is None
+    assert comp.median_gain_hr == pytest.approx(10.0)
+    assert comp.gain_shown == pytest.approx(10.0)
     assert comp.median_gain_estimated is True
     assert comp.median_ratio is None
-    assert comp.to_json()["median_gain_estimated"] is True
+    doc = comp.to_json()
+    assert doc["median_gain"] is None
+    assert doc["median_gain_estimated"] == pytest.approx(10.0)
+
+
+def test_monaleesa7_pattern_median_gain_null_in_report(tmp_path):
+    # MONALEESA-7 OS: ribociclib median not reached, control 40.9 months, HR 0.71 (0.54-0.95)
+    import json
+    from evidencegui.cli import main
+    p = tmp_path / "m7.csv"
+    p.write_text("trial,endpoint,arm,role,median,hr,hr_lower,hr_upper\n"
+                 "MONALEESA-7,OS,Ribociclib+ET,experimental,,0.71,0.54,0.95\n"
+                 "MONALEESA-7,OS,Placebo+ET,control,40.9,,,\n")
+    import contextlib, io
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["report", str(p), "--json"]) == 0
+    c = json.loads(out.getvalue())["comparisons"][0]
+    assert c["median_gain"] is None
+    assert c["median_gain_estimated"] == pytest.approx(40.9 / 0.71 - 40.9)
 
 
 def test_nnt():

@@ -67,7 +67,7 @@ def test_formulas_give_the_published_numbers(recalculated):
         abs(math.log(0.68)) / norm.ppf(1 - 0.0002 / 2), rel=1e-9)
     assert v("Survival difference at 24 months") == pytest.approx(0.10, abs=1e-12)
     assert v("NNT at 24 months") == 10            # 1/0.1 exactly 10, not 11 from rounding noise
-    assert v("Median gain, estimated from HR") in (None, "")   # the median was reached
+    assert v("Median gain, estimated from the HR") in (None, "")   # the median was reached
     assert ws.cell(_row(ws, "Median gain"), 3).value is None      # control column stays blank
     # PFS block (no CI of the medians, no landmarks): gain 6.3, no error from blank inputs
     pfs = _row(ws, "CLEOPATRA — PFS")
@@ -100,7 +100,7 @@ def test_estimated_gain_when_not_reached(tmp_path):
                         str(tmp_path / "nr.xlsx")], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     ws = openpyxl.load_workbook(tmp_path / "o" / "nr.xlsx", data_only=True)["Comparison"]
-    assert ws.cell(_row(ws, "Median gain, estimated from HR"), 4).value == pytest.approx(
+    assert ws.cell(_row(ws, "Median gain, estimated from the HR"), 4).value == pytest.approx(
         40.8 / 0.68 - 40.8, rel=1e-12)                                       # 19.2
     assert ws.cell(_row(ws, "Median gain"), 4).value in (None, "")
     assert ws.cell(_row(ws, "Ratio of medians"), 4).value in (None, "")

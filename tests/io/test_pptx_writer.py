@@ -225,7 +225,7 @@ def test_table_rows_estimated_gain_when_not_reached():
     _, rows = table_rows(p, p.trials[0], os_, comparisons_by_arm(p))
     d = {r[0]: r[1] for r in rows}
     assert d["Median, experimental"] == "not reached"
-    assert d["Median gain"] == "≈ +19.2 (from HR)"     # 40.8 / 0.68 − 40.8 = 19.2
+    assert d["Median gain"] == "≈ +19.2 (estimated from the HR)"     # 40.8 / 0.68 − 40.8 = 19.2
 
 
 def test_helper_api_for_other_decks(tmp_path):

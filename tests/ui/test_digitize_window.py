@@ -456,6 +456,15 @@ def test_ggplot2_pdf_to_comparison(window, monkeypatch):
           for d in (true, rec)]
     assert abs(np.log(hr[1] / hr[0])) < 0.03, hr      # the vector goal
     assert window.comparison.external.section("Experimental").computed_source is not None
+    # the censor marks read on each curve place that arm's censorings (core.reconstruct
+    # censor_times): most censored patients sit exactly at a mark's time
+    for c in dw.canvas.curves:
+        arm = ep.arm(c.name)
+        marks = np.asarray(c.censor_times, float)
+        cens = np.asarray([t for t, e in zip(arm.patients.time, arm.patients.event) if not e], float)
+        inside = cens[cens <= marks.max()]
+        at_mark = np.isclose(inside[:, None], marks[None, :], atol=1e-9).any(axis=1)
+        assert at_mark.mean() > 0.5, (c.name, at_mark.mean())   # an even spread: ~0
 
 
 def test_calibration_read_from_the_pdf_shows_round_values_on_the_same_line(window, monkeypatch):

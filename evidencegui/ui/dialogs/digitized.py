@@ -21,7 +21,7 @@ def reconstructed_patients(name, rec, unit: str, source: str, **extra) -> Patien
     figure's axis unit to months; ``extra`` joins the stored reconstruction record."""
     return PatientData([float(x) for x in convert_time(np.asarray(rec.time, float), unit, "months")],
                        [int(x) for x in rec.event], origin="reconstructed", source=source,
-                       reconstruction={"dataset": name, "warnings": list(rec.warnings),
+                       reconstruction={**rec.audit(), "dataset": name, "warnings": list(rec.warnings),
                                        "fit": rec.fit.to_json(), "axis_unit": unit, **extra})
 
 

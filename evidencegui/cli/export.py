@@ -1,5 +1,6 @@
-"""`evidencegui export`: the comparison workbook, the figure (PNG/SVG) and the slides of a project
-file or a summary table, with the same writers as File → Export in the window."""
+"""`evidencegui export`: the comparison workbook, the figure (PNG/SVG/PDF) and the slides of a
+project file or a summary table, with the same writers and the same figure renderer as File →
+Export in the window."""
 from __future__ import annotations
 
 import json
@@ -10,7 +11,7 @@ from pathlib import Path
 from evidencegui.core.errors import InputError
 
 SUMMARY_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".tsv", ".txt")
-EMBED_DPI = 150          # figures inside the workbook and the slides
+FIGURE_STYLES = ("screen", "presentation", "journal")
 
 
 def add_arguments(parser) -> None:
@@ -19,11 +20,15 @@ def add_arguments(parser) -> None:
     parser.add_argument("--xlsx", metavar="OUT.xlsx", help="write the comparison workbook")
     parser.add_argument("--png", metavar="OUT.png", help="write the figure as PNG")
     parser.add_argument("--svg", metavar="OUT.svg", help="write the figure as SVG")
+    parser.add_argument("--pdf", metavar="OUT.pdf", help="write the figure as PDF (vector)")
     parser.add_argument("--pptx", metavar="OUT.pptx", help="write the slides")
+    parser.add_argument("--style", choices=FIGURE_STYLES, default="presentation",
+                        help="figure style of every output (default presentation; journal: "
+                             "greyscale with line styles)")
     parser.add_argument("--dpi", type=int, default=300, help="resolution of the PNG (default 300)")
-    parser.add_argument("--trial", metavar="NAME", help="trial of the PNG/SVG (default: the first)")
+    parser.add_argument("--trial", metavar="NAME", help="trial of the PNG/SVG/PDF (default: the first)")
     parser.add_argument("--endpoint", metavar="NAME",
-                        help="endpoint of the PNG/SVG (default: the trial's first)")
+                        help="endpoint of the PNG/SVG/PDF (default: the trial's first)")
     parser.add_argument("--json", action="store_true",
                         help="print the files written as one JSON document")
 
@@ -76,51 +81,58 @@ def _figure_module():
     return figure
 
 
-def render_all(project, dpi: int = EMBED_DPI) -> dict[tuple[str, str], bytes]:
-    """PNG of every trial/endpoint that has arms (for the workbook and the slides)."""
+def render_all(project, dpi: int | None = None, view=None, slides: bool = False,
+               include=None) -> dict[tuple[str, str], bytes]:
+    """PNG of every trial/endpoint that has arms (ui.figure.render_endpoints); {} with a message
+    when Qt is not available (the workbook and slides then go without figures)."""
     try:
         fig = _figure_module()
-    except ImportError as e:          # no Qt here: the workbook and slides go without the figure
+    except ImportError as e:
         sys.stderr.write(f"evidencegui export: no figure ({e}); writing without it\n")
         return {}
-    out = {}
-    for t in project.trials:
-        for e in t.endpoints:
-            if e.arms:
-                out[(t.name, e.name)] = fig.render_png(project, t.name, e.name, dpi=dpi)
+    out = fig.render_endpoints(project, dpi or fig.EMBED_DPI, view, slides, include)
     from evidencegui.ui.across_exports import forest_figures
-    out.update(forest_figures(project, dpi))            # forest plots of endpoints shared by trials
+    out.update(forest_figures(project, dpi or fig.EMBED_DPI))   # forest plots of endpoints shared by trials
     return out
 
 
 def export(project, source: str | None = None, xlsx=None, png=None, svg=None, pptx=None,
            dpi: int = 300, trial: str | None = None, endpoint: str | None = None,
-           input_files=()) -> list[dict]:
-    """Write what is asked; returns [{"kind", "path", "bytes"}] in the order written."""
+           input_files=(), pdf=None, style: str = "presentation", view=None) -> list[dict]:
+    """Write what is asked; returns [{"kind", "path", "bytes"}] in the order written.
+
+    ``view`` (a ui.figure.FigureView) is what the window shows; without it, ``style``."""
     from evidencegui.io.safe_text import atomic_write_bytes
     file = source or "project"
     written: list[dict] = []
-    for opt, val in (("xlsx", xlsx), ("png", png), ("svg", svg), ("pptx", pptx)):
+    for opt, val in (("xlsx", xlsx), ("png", png), ("svg", svg), ("pdf", pdf), ("pptx", pptx)):
         if val is not None and not Path(val).parent.exists() and str(Path(val).parent):
             raise InputError(f"the folder {str(Path(val).parent)!r} does not exist", file=str(val),
                              field=f"--{opt}")
-    if png or svg:
+    if view is None and (png or svg or pdf or xlsx or pptx):
+        try:
+            view = _figure_module().FigureView(style=style)
+        except ImportError:
+            view = None
+    if png or svg or pdf:
         key = choose(project, trial, endpoint, file)
         fig = _figure_module()
-        if png:
-            atomic_write_bytes(png, fig.render_png(project, key[0], key[1], dpi=dpi))
-            written.append({"kind": "png", "path": str(Path(png).resolve())})
-        if svg:
-            atomic_write_bytes(svg, fig.render_svg(project, key[0], key[1]))
-            written.append({"kind": "svg", "path": str(Path(svg).resolve())})
-    figures = render_all(project) if (xlsx or pptx) else {}
+        for kind, path, render in (("png", png, lambda: fig.render_png(project, *key, dpi=dpi, view=view)),
+                                   ("svg", svg, lambda: fig.render_svg(project, *key, view=view)),
+                                   ("pdf", pdf, lambda: fig.render_pdf(project, *key, view=view))):
+            if path:
+                atomic_write_bytes(path, render())
+                written.append({"kind": kind, "path": str(Path(path).resolve())})
     if xlsx:
         from evidencegui.io.xlsx_writer import write_workbook
-        write_workbook(project, xlsx, figures, input_files=input_files)
+        write_workbook(project, xlsx, render_all(project, view=view), input_files=input_files)
         written.append({"kind": "xlsx", "path": str(Path(xlsx).resolve())})
     if pptx:
-        from evidencegui.io.pptx_writer import write_slides
-        write_slides(project, pptx, figures)
+        from evidencegui.io.pptx_writer import plan_slides, write_slides
+        plans, skipped = plan_slides(project)
+        for t, e, why in skipped:
+            sys.stderr.write(f"evidencegui export: no slide for {t} {e}: {why}\n")
+        write_slides(project, pptx, render_all(project, view=view, slides=True))
         written.append({"kind": "pptx", "path": str(Path(pptx).resolve())})
     for w in written:
         w["bytes"] = Path(w["path"]).stat().st_size
@@ -140,14 +152,15 @@ def _warn_invalid(project, file: str) -> None:
 
 
 def run(args) -> int:
-    if not (args.xlsx or args.png or args.svg or args.pptx):
-        raise InputError("nothing to write: give --xlsx, --png, --svg and/or --pptx", file=args.project)
+    if not (args.xlsx or args.png or args.svg or args.pdf or args.pptx):
+        raise InputError("nothing to write: give --xlsx, --png, --svg, --pdf and/or --pptx",
+                         file=args.project)
     if not 30 <= args.dpi <= 1200:
         raise InputError(f"--dpi must lie between 30 and 1200, not {args.dpi}", field="--dpi")
     project = load_any(args.project)
     written = export(project, source=args.project, xlsx=args.xlsx, png=args.png, svg=args.svg,
                      pptx=args.pptx, dpi=args.dpi, trial=args.trial, endpoint=args.endpoint,
-                     input_files=[args.project])
+                     input_files=[args.project], pdf=args.pdf, style=args.style)
     if args.json:
         sys.stdout.write(json.dumps({"files": written}) + "\n")
     else:

@@ -56,10 +56,15 @@ def as_html(header: Sequence[str], cells: Sequence[Sequence[str]]) -> str:
 
 
 def indirect_text(ic, name=str) -> str:
-    """'PHILA (Pyrotinib+…) vs CLEOPATRA (Pertuzumab+…), PFS: HR 0.60 (0.45–0.81), p = 0.0009';
+    """'PHILA (Pyrotinib+…) vs CLEOPATRA (Pertuzumab+…), PFS: HR 0.60 (0.45–0.81), p = 0.0009;
+    equivalently CLEOPATRA vs PHILA: HR 1.66 (1.23–2.24)';
     ``name`` shortens the trial and arm names (slides)."""
+    # the same comparison read the other way round (B against A: 1/HR, CI 1/upper–1/lower), so a
+    # presenter need not divide by hand whichever trial was entered first
     return (f"{name(ic.trial_a)} ({name(ic.arm_a)}) vs {name(ic.trial_b)} ({name(ic.arm_b)}), {ic.endpoint}: "
-            f"HR {fmt.fmt_hr(ic.hr, *ic.hr_ci)}, {fmt.p_equals(ic.p)}")
+            f"HR {fmt.fmt_hr(ic.hr, *ic.hr_ci)}, {fmt.p_equals(ic.p)}; "
+            f"equivalently {name(ic.trial_b)} vs {name(ic.trial_a)}: "
+            f"HR {fmt.fmt_hr(1 / ic.hr, 1 / ic.hr_ci[1], 1 / ic.hr_ci[0])}")
 
 
 # Figures of the across-trials work travel in the writers' ``figures`` dict beside the survival

@@ -96,9 +96,25 @@ def fmt_nnt(n, kind: str = "benefit") -> str:
     return f"{'NNT' if kind == 'benefit' else 'NNH'} {math.ceil(abs(n) - 1e-9)}"
 
 
-def p_equals(p) -> str:
-    """'p = 0.32', 'p < 0.0001' (a phrase for running text)."""
-    text = fmt_p(p)
+def fmt_landmark(t) -> str:
+    """A landmark time as people write it: 24, 1.5 (no trailing .0)."""
+    return MISSING if not finite(t) else minus(f"{t:g}")
+
+
+def fmt_points(d, digits: int = 1) -> str:
+    """A difference of two proportions in percentage points: 0.116 → '+11.6 pts'."""
+    return MISSING if not finite(d) else minus(f"{d * 100:+.{digits}f} pts")
+
+
+def fmt_prob(x, digits: int = 3) -> str:
+    """A probability in [0, 1]: 0.713."""
+    return MISSING if not finite(x) else f"{x:.{digits}f}"
+
+
+def p_equals(p, upper_bound: bool = False) -> str:
+    """'p = 0.32', 'p < 0.0001' (a phrase for running text, annotations); a reported bound
+    (upper_bound) as 'p < 0.001'."""
+    text = fmt_p(p, upper_bound)
     return f"p < {text[1:]}" if text.startswith("<") else f"p = {text}"
 
 

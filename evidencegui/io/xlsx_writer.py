@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from evidencegui.core.model import Arm, Endpoint, Project, Trial
+from evidencegui.io import format as fmt
 from evidencegui.io import provenance as prov
 from evidencegui.io.safe_text import atomic_write_bytes, set_text, set_value
 
-NOT_REACHED = "not reached"
+NOT_REACHED = fmt.NOT_REACHED
 Z975 = "NORMSINV(0.975)"      # = 1.959964; NORMSINV is read by Excel and LibreOffice alike
 
 # number formats
@@ -117,6 +118,7 @@ def ordered_arms(endpoint: Endpoint) -> list[Arm]:
 
 
 def _fmt_t(t: float) -> str:
+    """A landmark time inside a row key (surv_24); labels people read use io.format."""
     return f"{t:g}"
 
 
@@ -333,7 +335,7 @@ def _write_block(ws, r: int, trial: Trial, ep: Endpoint, comps: dict, st: _Style
     r += 1
     lms = landmark_times(ep)
     for t in lms:
-        label(f"surv_{_fmt_t(t)}", f"Survival at {_fmt_t(t)} months", "%")
+        label(f"surv_{_fmt_t(t)}", f"Survival at {fmt.fmt_landmark(t)} months", "%")
         for a in arms:
             lm = a.landmark_at(t)
             put_input(cols[a.label], None if lm is None else lm.survival, FMT_PCT)
@@ -341,7 +343,7 @@ def _write_block(ws, r: int, trial: Trial, ep: Endpoint, comps: dict, st: _Style
         if any((lm := a.landmark_at(t)) is not None and (lm.lower is not None or lm.upper is not None)
                for a in arms):
             for bound in ("lower", "upper"):
-                label(f"surv_{_fmt_t(t)}_{bound}", f"Survival at {_fmt_t(t)} months, 95% CI {bound}", "%")
+                label(f"surv_{_fmt_t(t)}_{bound}", f"Survival at {fmt.fmt_landmark(t)} months, 95% CI {bound}", "%")
                 for a in arms:
                     lm = a.landmark_at(t)
                     put_input(cols[a.label], None if lm is None else getattr(lm, bound), FMT_PCT)
@@ -416,13 +418,13 @@ def _write_block(ws, r: int, trial: Trial, ep: Endpoint, comps: dict, st: _Style
         r += 1
         for t in lms:
             k = f"surv_{_fmt_t(t)}"
-            label(f"diff_{_fmt_t(t)}", f"Survival difference at {_fmt_t(t)} months", "% points",
+            label(f"diff_{_fmt_t(t)}", f"Survival difference at {fmt.fmt_landmark(t)} months", "% points",
                   "experimental − control")
             for a in exps:
                 e, cc = ref(k, cols[a.label]), ref(k, ccol)
                 put_formula(cols[a.label], f'=IF(AND(ISNUMBER({e}),ISNUMBER({cc})),{e}-{cc},"")', FMT_PCT)
             r += 1
-            label(f"nnt_{_fmt_t(t)}", f"NNT at {_fmt_t(t)} months", "patients",
+            label(f"nnt_{_fmt_t(t)}", f"NNT at {fmt.fmt_landmark(t)} months", "patients",
                   "1 / |difference|, rounded up (NNH if the difference is negative)")
             for a in exps:
                 d = ref(f"diff_{_fmt_t(t)}", cols[a.label])

@@ -538,7 +538,7 @@ class DigitizeWindow(QMainWindow):
         marks = [f"{c.name} {len(c.censor_times)}" for c in result.curves if c.censor_times]
         if marks:
             lines.append("Censor marks read (drawn as ticks): " + ", ".join(marks) + ". The "
-                         "reconstruction places each arm's censorings at its marks (how many are censored "
+                         "reconstruction uses them to place each arm's censorings (how many are censored "
                          "in each interval still comes from the numbers at risk).")
         lines += [f"⚠ {in_window_words(w)}" for w in result.warnings]
         self.set_mode("edit")

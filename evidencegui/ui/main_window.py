@@ -166,6 +166,8 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         window_actions.build_actions(self)
+        from evidencegui.ui.exports import install as install_exports
+        install_exports(self)     # File → Export…, Edit → Copy figure, plot context menu, view toggles
 
     def edit_esmo_context(self, values: dict | None = None) -> bool:
         """The ESMO-MCBS context of the shown endpoint (dialog unless ``values`` are given), as

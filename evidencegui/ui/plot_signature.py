@@ -24,7 +24,8 @@ def _arm(arm) -> tuple:
 def plot_signature(window) -> tuple:
     project = window.project
     s = window.settings
-    view = (s.time_unit, s.style, s.show_ci, project.ci_method, project.time_unit,
+    view = (s.time_unit, s.style, s.show_ci, getattr(s, "show_hr", None), getattr(s, "show_median", None),
+            project.ci_method, project.time_unit,
             getattr(window, "model_horizon", None), id(project))
     if window.overlay is not None:
         items = window._overlay_arms()

@@ -14,7 +14,7 @@ from PySide6.QtCore import QByteArray, QSettings
 from evidencegui.core.model import CI_METHODS
 
 TIME_UNITS = ("months", "years")
-STYLES = ("screen", "presentation")
+STYLES = ("screen", "presentation", "journal")
 MAX_RECENT = 8
 
 
@@ -132,6 +132,27 @@ class Settings:
     @show_ci.setter
     def show_ci(self, v: bool) -> None:
         self._set("view/show_ci", "1" if v else "0")
+
+    def _flag(self, key: str, default: bool = True) -> bool:
+        return self._str(key, "1" if default else "0") == "1"
+
+    show_hr = property(lambda self: self._flag("view/show_hr"),
+                       lambda self, v: self._set("view/show_hr", "1" if v else "0"),
+                       doc="The HR (95% CI) and p annotation on the plot and the exported figures.")
+    show_median = property(lambda self: self._flag("view/show_median"),
+                           lambda self, v: self._set("view/show_median", "1" if v else "0"),
+                           doc="Median drop-lines on the plot and the exported figures.")
+
+    def export_choices(self) -> dict:
+        """The export dialog's last choices (plain JSON values; unknown keys ignored by the dialog)."""
+        try:
+            v = json.loads(self._str("export/choices", "{}"))
+        except ValueError:
+            return {}
+        return v if isinstance(v, dict) else {}
+
+    def set_export_choices(self, choices: dict) -> None:
+        self._set("export/choices", json.dumps(choices))
 
     # ------------------------------------------------------------------ window
     def geometry(self) -> QByteArray | None:

@@ -1,5 +1,6 @@
 """Colours, fonts and line widths of the survival plot: a colour-blind-safe palette and the
-"screen" and "presentation" styles, with every size in points so a figure scales with its dpi."""
+"screen", "presentation" and "journal" styles, with every size in points so a figure scales with
+its dpi. The journal style is greyscale-safe: black and greys, each arm with its own line style."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -16,13 +17,28 @@ OKABE_ITO = ("#0072B2",  # blue
              "#56B4E9",  # sky blue
              "#000000")  # black
 PALETTE = OKABE_ITO
-STYLES = ("screen", "presentation")
+STYLES = ("screen", "presentation", "journal")
 SCREEN_PX_PER_PT = 96 / 72      # Qt's logical screen resolution is 96 px per inch
 
 
-def colour(i: int) -> str:
-    """The colour of the i-th arm."""
+# Journal: greys that stay apart in print, and a dash pattern per arm (in units of the pen width)
+GREYS = ("#000000", "#555555", "#000000", "#777777", "#333333", "#000000")
+DASHES = (None, [5.0, 2.5], [1.2, 2.0], [6.0, 2.0, 1.2, 2.0], [3.0, 3.0], [8.0, 3.0])
+FONT_FAMILY = "DejaVu Sans"     # metric-stable sans serif shipped with most Linux systems
+
+
+def colour(i: int, style: "PlotStyle | None" = None) -> str:
+    """The colour of the i-th arm (grey shades in a greyscale style)."""
+    if style is not None and style.greyscale:
+        return GREYS[i % len(GREYS)]
     return PALETTE[i % len(PALETTE)]
+
+
+def dashes(i: int, style: "PlotStyle | None" = None) -> list[float] | None:
+    """The i-th arm's dash pattern (None: solid); only a greyscale style tells arms apart by it."""
+    if style is None or not style.greyscale:
+        return None
+    return DASHES[i % len(DASHES)]
 
 
 @dataclass(frozen=True)
@@ -41,6 +57,7 @@ class PlotStyle:
     marker_pt: float              # landmark markers
     ci_alpha: int                 # 0–255, opacity of a CI band
     px_per_pt: float = SCREEN_PX_PER_PT
+    greyscale: bool = False       # black and greys; arms told apart by line style
 
     def px(self, pt: float) -> float:
         return pt * self.px_per_pt
@@ -53,7 +70,8 @@ class PlotStyle:
         return replace(self, px_per_pt=px_per_pt)
 
     def font(self, pt: float, bold: bool = False) -> QtGui.QFont:
-        f = QtGui.QFont()
+        f = QtGui.QFont(FONT_FAMILY)
+        f.setStyleHint(QtGui.QFont.StyleHint.SansSerif)
         # Pixel sizes, not point sizes: the figure is laid out at its target pixel size, whatever
         # the resolution of the screen (or the offscreen platform) Qt believes it draws on.
         f.setPixelSize(self.ipx(pt, 4))
@@ -61,7 +79,7 @@ class PlotStyle:
         return f
 
     def pen(self, colour_: str, modelled: bool = False, width_pt: float | None = None,
-            style: QtCore.Qt.PenStyle | None = None) -> QtGui.QPen:
+            style: QtCore.Qt.PenStyle | None = None, dash: list[float] | None = None) -> QtGui.QPen:
         p = QtGui.QPen(QtGui.QColor(colour_))
         p.setWidthF(self.px(self.line_pt if width_pt is None else width_pt))
         p.setCosmetic(True)          # width in pixels whatever the view's data scale
@@ -69,6 +87,9 @@ class PlotStyle:
         p.setJoinStyle(QtCore.Qt.PenJoinStyle.MiterJoin)
         if style is not None:
             p.setStyle(style)
+        elif dash:
+            p.setStyle(QtCore.Qt.PenStyle.CustomDashLine)
+            p.setDashPattern(list(dash))
         elif modelled:
             p.setStyle(QtCore.Qt.PenStyle.CustomDashLine)
             p.setDashPattern([4.0, 2.5])      # in units of the pen width
@@ -87,7 +108,10 @@ PRESENTATION = PlotStyle("presentation", tick_pt=13, label_pt=14, legend_pt=11, 
                          title_pt=16, line_pt=2.25, guide_pt=1.0, censor_pt=5.5, censor_line_pt=0.6,
                          marker_pt=8.0,
                          ci_alpha=50)
-_BY_NAME = {"screen": SCREEN, "presentation": PRESENTATION}
+JOURNAL = PlotStyle("journal", tick_pt=8, label_pt=9, legend_pt=8, at_risk_pt=8, title_pt=9.5,
+                    line_pt=1.0, guide_pt=0.5, censor_pt=4.0, censor_line_pt=0.5, marker_pt=4.0,
+                    ci_alpha=30, greyscale=True)
+_BY_NAME = {"screen": SCREEN, "presentation": PRESENTATION, "journal": JOURNAL}
 
 
 def get_style(name: str | PlotStyle) -> PlotStyle:

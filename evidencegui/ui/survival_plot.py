@@ -15,7 +15,10 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from evidencegui.core import curves as cc
+from evidencegui.io import format as fmt
 from evidencegui.ui import style as st
+from evidencegui.ui.plot_legend import FigureLegend, LegendPlacement, segments_hit  # noqa: F401
+from evidencegui.ui.plot_risk import ZWSP, RiskTable, RowLabelAxis, breakable  # noqa: F401
 
 UNIT_WORD = {"months": "Months", "years": "Years", "weeks": "Weeks", "days": "Days"}
 # Tick steps that read naturally for follow-up times (months: quarters, half-years, years).
@@ -70,42 +73,6 @@ class ProbabilityAxis(pg.AxisItem):
         self.label.setPos(QtCore.QPointF(max(0.0, x), self.label.pos().y()))
 
 
-class RowLabelAxis(pg.AxisItem):
-    """Left axis of the at-risk table: one label a row, coloured like its arm."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.colours: dict[str, str] = {}
-
-    def drawPicture(self, p, axisSpec, tickSpecs, textSpecs):  # noqa: N802
-        p.setRenderHint(p.RenderHint.TextAntialiasing, True)
-        if self.style["tickFont"] is not None:
-            p.setFont(self.style["tickFont"])
-        for rect, flags, text in textSpecs:
-            p.setPen(pg.mkPen(self.colours.get(text, st.TEXT)))
-            p.drawText(rect, int(flags), text)
-
-
-class LegendSample(pg.ItemSample):
-    """Legend line sample sized with the style (pyqtgraph's is a fixed 20 × 20 px)."""
-
-    def __init__(self, item, w: float, h: float):
-        super().__init__(item)
-        self._w, self._h = w, h
-        self.setFixedWidth(w)
-        self.setFixedHeight(h)
-
-    def boundingRect(self):  # noqa: N802
-        return QtCore.QRectF(0, 0, self._w, self._h)
-
-    def paint(self, p, *args):
-        pen = self.item.opts.get("pen") if hasattr(self.item, "opts") else None
-        p.setRenderHint(p.RenderHint.Antialiasing)
-        if pen is not None:
-            p.setPen(pg.mkPen(pen))
-            p.drawLine(QtCore.QPointF(0, self._h / 2), QtCore.QPointF(self._w, self._h / 2))
-
-
 @dataclass
 class DrawnArm:
     """What was drawn for one arm, kept for tests and the hover readout."""
@@ -121,34 +88,22 @@ class DrawnArm:
     legend_text: str = ""
 
 
-def short_labels(keys: Sequence[str]) -> list[str]:
-    """Shortest distinct leading parts of arm names ("Pertuzumab+…", "Placebo+…") for the table."""
-    import re
-    parts = [re.findall(r"[^+/,;\s]+[+/,;\s]*", k) or [k] for k in keys]
-    for n in range(1, max((len(p) for p in parts), default=1) + 1):
-        short = ["".join(p[:n]) for p in parts]
-        if len(set(s.strip() for s in short)) == len(short):
-            return [s.rstrip() + ("…" if len(p) > n else "") if len(p) > n else k
-                    for s, p, k in zip(short, parts, keys)]
-    return list(keys)
-
-
-def _fmt_t(v: float | None) -> str:
-    return "NR" if v is None else f"{v:.1f}"
-
-
 def legend_parts(curve: cc.CurveData) -> tuple[str, str]:
-    """The legend's two lines: arm name, then n, events and median (with its CI)."""
-    n = "?" if curve.n is None else str(curve.n)
-    ev = "?" if curve.events is None else str(curve.events)
+    """The legend's two lines: arm name, then n, events and median (with its CI). A number that is
+    not known is left out, never shown as "?"."""
     ab = cc.UNIT_ABBREV.get(curve.time_unit, curve.time_unit)
-    if curve.median is None:
-        med = "median NR" if curve.median_not_reached or curve.km is not None else "median ?"
-    else:
-        med = f"median {curve.median:.1f} {ab}"
-        if curve.median_lower is not None or curve.median_upper is not None:
-            med += f" ({_fmt_t(curve.median_lower)}–{_fmt_t(curve.median_upper)})"
-    return curve.label, f"n={n}, events={ev}, {med}"
+    parts = []
+    if curve.n is not None:
+        parts.append(f"n={curve.n}")
+    if curve.events is not None:
+        parts.append(f"events={curve.events}")
+    if curve.median is not None:
+        med = f"median {fmt.fmt_time(curve.median)} {ab}"
+        ci = fmt.fmt_ci(curve.median_lower, curve.median_upper, fmt.fmt_time, "NR")
+        parts.append(med + (f" ({ci})" if ci else ""))
+    elif curve.median_not_reached or curve.km is not None:
+        parts.append(f"median {fmt.NOT_REACHED}")
+    return curve.label, ", ".join(parts)
 
 
 def legend_text(curve: cc.CurveData) -> str:
@@ -156,7 +111,7 @@ def legend_text(curve: cc.CurveData) -> str:
     return f"{name}: {numbers}"
 
 
-class SurvivalPlotWidget(QtWidgets.QWidget):
+class SurvivalPlotWidget(LegendPlacement, RiskTable, QtWidgets.QWidget):
     """Kaplan–Meier (or modelled) curves of one endpoint, or of arms from several trials."""
 
     def __init__(self, parent=None, style: str | st.PlotStyle = "screen", px_per_pt: float | None = None,
@@ -182,7 +137,20 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         self.hover_text = ""
         self.hover_values: dict[str, float] = {}
         self._updating_risk = False
-        self.legend_corner = "bottom-left"
+        self.legend_corner = "bottom-left"   # or "inside" / "outside"
+        self.show_hr = True                   # the HR (95% CI) and p annotation
+        self.show_median = True               # median drop-lines
+        self.annotation: list[str] = []
+        self.legend_outside = False
+        self.risk_key = False                 # at-risk rows keyed by line samples (little room)
+        self._force_risk_key = False
+        self._risk_layout_for: tuple = ()
+        self._legend_compact = False
+        self._legend_entries: list[tuple] = []
+        self._legend_mode_dirty = True
+        self._name_pool: list[pg.TextItem] = []
+        self._name_lines: list[int] = []
+        self._row_y: list[float] = []
 
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -212,8 +180,11 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         self.vb.setLimits(yMin=-0.05, yMax=1.1)
         self.vb.sigXRangeChanged.connect(self._range_changed)
         self.vb.sigResized.connect(self._range_changed)
-        self.legend = pg.LegendItem()
-        self.legend.setParentItem(self.vb)
+        self.legend = FigureLegend()
+        self.legend.setParentItem(self.plot_item)    # inside the axes or above them
+        self.legend.setZValue(100)
+        self._top_row = (self.plot_item.layout.rowMinimumHeight(1),
+                         self.plot_item.layout.rowMaximumHeight(1))
         self.hover_line = pg.InfiniteLine(angle=90, movable=False,
                                           pen=pg.mkPen("#888888", width=1, style=QtCore.Qt.PenStyle.DotLine))
         self.hover_line.setVisible(False)
@@ -271,9 +242,14 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         self.set_view(show_ci=show)
 
     def set_view(self, time_unit: str | None = None, style: str | st.PlotStyle | None = None,
-                 show_ci: bool | None = None, redraw: bool = True) -> None:
+                 show_ci: bool | None = None, redraw: bool = True, show_hr: bool | None = None,
+                 show_median: bool | None = None) -> None:
         """Several view settings at once, with at most one redraw (the window sets all three)."""
         changed = False
+        for name, value in (("show_hr", show_hr), ("show_median", show_median)):
+            if value is not None and bool(value) != getattr(self, name):
+                setattr(self, name, bool(value))
+                changed = True
         if time_unit is not None and time_unit != self.time_unit:
             if time_unit not in cc.TIME_UNITS:
                 raise ValueError(f"unknown time unit {time_unit!r}")
@@ -338,7 +314,7 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
 
     def redraw(self) -> None:
         self.plot_item.clear()
-        self.legend.clear()
+        self._legend_entries: list[tuple] = []
         self.drawn = {}
         s = self.style
         arms, reported = self._compute()
@@ -348,8 +324,9 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         lm_times = sorted({round(m.time, 9) for _, ms in reported for m in ms})
         beam = max((c.max_time for c in self.curves), default=1.0) * 0.012
         self.landmark_times = lm_times
+        vector = not self.interactive       # a figure: symbols as paths, not cached pixmaps
         for key, c, i in arms:
-            col = st.colour(i)
+            col = st.colour(i, s)
             d = DrawnArm(key, c, col)
             if self.show_ci and c.lower is not None and c.upper is not None:
                 lo = pg.PlotCurveItem(c.time, c.lower, pen=None)
@@ -358,18 +335,20 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
                 d.ci_item = pg.FillBetweenItem(lo, hi, brush=s.ci_brush(col))
                 d.ci_item.setZValue(-10)
                 self.plot_item.addItem(d.ci_item)
-            d.curve_item = pg.PlotCurveItem(c.time, c.survival, pen=s.pen(col, c.modelled),
+            d.curve_item = pg.PlotCurveItem(c.time, c.survival,
+                                            pen=s.pen(col, c.modelled, dash=st.dashes(i, s)),
                                             antialias=True)
             d.curve_item.setZValue(10)
             self.plot_item.addItem(d.curve_item)
             if len(c.censor_time):
                 d.censor_item = pg.ScatterPlotItem(
                     c.censor_time, c.censor_survival, symbol="|", size=s.px(s.censor_pt),
-                    pen=pg.mkPen(col, width=max(1.0, s.px(s.censor_line_pt))), brush=pg.mkBrush(col))
+                    pen=pg.mkPen(col, width=max(1.0, s.px(s.censor_line_pt))), brush=pg.mkBrush(col),
+                    useCache=not vector)
                 d.censor_item.setZValue(11)
                 self.plot_item.addItem(d.censor_item)
             m = cc.median_marker(c)
-            if m is not None:
+            if m is not None and self.show_median:
                 d.median_item = pg.PlotCurveItem([0.0, m.time, m.time], [0.5, 0.5, 0.0],
                                                  pen=s.pen(col, width_pt=s.guide_pt,
                                                            style=QtCore.Qt.PenStyle.DotLine))
@@ -381,7 +360,7 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
                     it = pg.ScatterPlotItem([p.time for p in pts], [p.survival for p in pts],
                                             symbol="o", size=s.px(s.marker_pt),
                                             pen=pg.mkPen(col, width=max(1.0, s.px(s.guide_pt))),
-                                            brush=pg.mkBrush("w"))
+                                            brush=pg.mkBrush("w"), useCache=not vector)
                     it.setZValue(12)
                     self.plot_item.addItem(it)
                     d.landmark_items.append(it)
@@ -395,21 +374,23 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
                     self.plot_item.addItem(eb)
                     d.landmark_items.append(eb)
                 it = pg.ScatterPlotItem([rm.time], [rm.survival], symbol="d", size=s.px(s.marker_pt) * 1.2,
-                                        pen=pg.mkPen(col), brush=pg.mkBrush(col))
+                                        pen=pg.mkPen(col), brush=pg.mkBrush(col), useCache=not vector)
                 it.setZValue(13)
                 self.plot_item.addItem(it)
                 d.landmark_items.append(it)
             d.legend_text = legend_text(c)
             name, numbers = legend_parts(c)
-            if self._origin.get(key) == "reconstructed":
-                # Say so: these numbers come from the digitized curve, not the paper's table.
-                numbers += " · reconstructed"
-            # three short lines (name; n and events; median): a narrow box finds a free corner
-            counts, _, median_part = numbers.partition(", median")
-            lines = [html.escape(counts)] + ([html.escape("median" + median_part)] if _ else [])
-            self.legend.addItem(LegendSample(d.curve_item, s.px(s.legend_pt) * 2.2, s.px(s.legend_pt) * 3.6),
-                                f"<b>{html.escape(name)}</b><br>" + "<br>".join(lines))
+            # two short lines (name; median): a small box finds a free spot. n is the risk
+            # table's first column; n and events stay in legend_text (hover, tests).
+            med = numbers[numbers.index("median"):] if "median" in numbers else ""
+            self._legend_entries.append((d.curve_item, name, med))
             self.drawn[key] = d
+        self.annotation = self._annotation_lines() if self.show_hr else []
+        if any(self._origin.get(k) == "reconstructed" for k in self.drawn):
+            # Say so: these curves come from a digitized figure, not from the trial's data.
+            self.annotation.append("Reconstructed from the published figure")
+        self._fill_legend(compact=False)
+        self._legend_mode_dirty = True
         self.plot_item.addItem(self.hover_line, ignoreBounds=True)
         self.plot_item.setLabel("bottom", f"{UNIT_WORD.get(self.time_unit, self.time_unit)} since randomisation",
                                 **self._label_css())
@@ -476,62 +457,13 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         self.hover_label.setFont(s.at(st.SCREEN_PX_PER_PT).font(s.legend_pt))
 
     def _style_legend(self) -> None:
-        s = self.style
-        lg = self.legend
-        lg.setLabelTextColor(st.TEXT)
-        lg.setLabelTextSize(f"{s.ipx(s.legend_pt, 6)}px")
-        lg.setBrush(pg.mkBrush(255, 255, 255, 225))
-        lg.setPen(pg.mkPen("#bbbbbb", width=1))
-        lg.layout.setContentsMargins(*(s.ipx(3),) * 4)
-        lg.layout.setHorizontalSpacing(s.ipx(4))
-        lg.layout.setVerticalSpacing(0)
+        """The legend follows the style (fonts and sizes are read when it is filled)."""
+        self._legend_compact = False
 
-    _CORNERS = {  # name: (itemPos, parentPos, offset signs)
-        "bottom-left": ((0, 1), (0, 1), (1, -1)),
-        "top-right": ((1, 0), (1, 0), (-1, 1)),
-        "bottom-right": ((1, 1), (1, 1), (-1, -1)),
-        "top-left": ((0, 0), (0, 0), (1, 1)),
-    }
+    def resizeEvent(self, ev):  # noqa: N802
+        self._legend_mode_dirty = True
+        super().resizeEvent(ev)
 
-    def _place_legend(self) -> None:
-        """The corner where the legend covers the fewest curve and band vertices (bottom left wins
-        ties: survival curves are rarely there)."""
-        off = self.style.ipx(8, 4)
-        corner = self._best_corner(off)
-        self.legend_corner = corner
-        item_pos, parent_pos, (sx, sy) = self._CORNERS[corner]
-        self.legend.anchor(itemPos=item_pos, parentPos=parent_pos, offset=(sx * off, sy * off))
-
-    def _best_corner(self, off: float) -> str:
-        W, H = self.vb.width(), self.vb.height()
-        br = self.legend.boundingRect()
-        if not self.curves or W <= 0 or H <= 0 or br.width() <= 0:
-            return "bottom-left"
-        (x0, x1), (y0, y1) = self.vb.viewRange()
-        xs, ys, ws = [], [], []
-        for c in self.curves:
-            for arr_y, weight in ((c.survival, 1.0), (c.lower, 0.3), (c.upper, 0.3)):
-                if arr_y is None:
-                    continue
-                # Dense enough to catch a long flat step under the box: resample each curve.
-                t = np.linspace(0.0, c.max_time, 200)
-                idx = np.clip(np.searchsorted(c.time, t, side="right") - 1, 0, len(c.time) - 1)
-                xs.append(t)
-                ys.append(np.asarray(arr_y)[idx])
-                ws.append(np.full(len(t), weight))
-        px = (np.concatenate(xs) - x0) / (x1 - x0) * W
-        py = (y1 - np.concatenate(ys)) / (y1 - y0) * H
-        w = np.concatenate(ws)
-        bw, bh = br.width(), br.height()
-        best, best_cost = "bottom-left", None
-        for name, (_, _, (sx, sy)) in self._CORNERS.items():
-            left = off if sx > 0 else W - off - bw
-            top = H - off - bh if sy < 0 else off
-            inside = (px >= left) & (px <= left + bw) & (py >= top) & (py <= top + bh)
-            cost = float(w[inside].sum())
-            if best_cost is None or cost < best_cost - 1e-9:
-                best, best_cost = name, cost
-        return best
 
     def _y_ticks(self) -> None:
         vals = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
@@ -547,47 +479,15 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         fm_lab = QtGui.QFontMetricsF(s.font(s.label_pt))
         main_w = fm_lab.height() + fm_tick.horizontalAdvance("100%" if self.percent else "0.0") \
             + s.px(2.5) + s.px(3.5) + s.px(6)
-        fm_row = QtGui.QFontMetricsF(s.font(s.at_risk_pt, bold=True))
-        row_w = max((fm_row.horizontalAdvance(r) for r in self.risk_axis.colours), default=0.0) + s.px(8)
-        w = int(math.ceil(max(main_w, row_w)))
+        w = int(math.ceil(main_w))
         left.setWidth(w)
         self.risk_axis.setWidth(w)
-
-    # ------------------------------------------------------------------ numbers at risk
-    def _row_label(self, key: str) -> str:
-        """Short row label: the table's left column must not eat the plot (the legend has it all)."""
-        s = self.style
-        fm = QtGui.QFontMetricsF(s.font(s.at_risk_pt, bold=True))
-        limit = s.px(s.at_risk_pt) * 11
-        return fm.elidedText(key, QtCore.Qt.TextElideMode.ElideRight, limit)
-
-    def _build_risk_rows(self) -> None:
-        s = self.style
-        n = len(self.curves)
-        self.risk_axis.colours = {}
-        ticks = []
-        for i, ((key, d), short) in enumerate(zip(self.drawn.items(), short_labels(list(self.drawn)))):
-            lab = self._row_label(short)
-            while lab in self.risk_axis.colours:
-                lab += " "
-            self.risk_axis.colours[lab] = d.colour
-            ticks.append((i, lab))
-        self.risk_axis.setTicks([ticks, []])
-        self.risk_item.setYRange(-0.6, max(n, 1) - 0.4, padding=0)
-        row_px = s.px(s.at_risk_pt) * 1.75
-        title_px = s.px(s.at_risk_pt) * 2.0
-        h = row_px * max(n, 1) + title_px + s.px(6)
-        self.risk_item.setMinimumHeight(h)
-        self.risk_item.setMaximumHeight(h)
-        self.risk_item.setTitle("Number at risk", justify="left", color=st.TEXT,
-                                size=f"{s.ipx(s.at_risk_pt, 6)}px", bold=True)
-        self.risk_item.titleLabel.setMaximumHeight(title_px)
-        self.risk_item.layout.setRowFixedHeight(0, title_px)
 
     def at_risk_times(self) -> list[float]:
         lo, hi = sorted(self.vb.viewRange()[0])
         return [t for t in self.bottom_axis.tickValues(lo, hi, self.bottom_axis.geometry().width())[0][1]
                 if lo - 1e-9 <= t <= hi + 1e-9]
+
 
     def _range_changed(self, *_):
         if self._updating_risk:
@@ -599,64 +499,6 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         finally:
             self._updating_risk = False
 
-    def _update_risk_cells(self) -> None:
-        # Text items are reused, never removed: this runs inside resize and range signals, and
-        # deleting scene items there crashed PySide6 6.12 (a refcount error at garbage collection).
-        rvb = self.risk_item.getViewBox()
-        times = self.at_risk_times()
-        self.at_risk = cc.at_risk_rows(self.curves, times) if self.curves else []
-        font = self.style.font(self.style.at_risk_pt)
-        self.at_risk_items = []
-        for i, row in enumerate(self._cell_pool):
-            if i >= len(self.at_risk):
-                for it in row:
-                    it.setVisible(False)
-        for i, (row, d) in enumerate(zip(self.at_risk, self.drawn.values())):
-            if i == len(self._cell_pool):
-                self._cell_pool.append([])
-            pool = self._cell_pool[i]
-            cells = row.cells()
-            while len(pool) < len(cells):
-                it = pg.TextItem("", anchor=(0.5, 0.5))
-                rvb.addItem(it, ignoreBounds=True)
-                pool.append(it)
-            for j, it in enumerate(pool):
-                if j >= len(cells):
-                    it.setVisible(False)
-                    continue
-                it.setText(cells[j], color=d.colour)
-                it.setFont(font)
-                it.setPos(row.times[j], i)
-                it.setVisible(True)
-            self.at_risk_items.append(pool[:len(cells)])
-        self._update_risk_notes(rvb)
-
-    def _update_risk_notes(self, rvb) -> None:
-        """A grey note in rows with no numbers at all (modelled arms), so the row is not just empty."""
-        lo, hi = self.vb.viewRange()[0]
-        font = self.style.font(self.style.at_risk_pt)
-        font.setItalic(True)
-        rows = [i for i, r in enumerate(self.at_risk) if all(c is None for c in r.counts)]
-        while len(self._risk_notes) < len(rows):
-            it = pg.TextItem("", color="#777777", anchor=(0.5, 0.5))
-            rvb.addItem(it, ignoreBounds=True)
-            self._risk_notes.append(it)
-        for k, it in enumerate(self._risk_notes):
-            if k >= len(rows):
-                it.setVisible(False)
-                continue
-            it.setText("not reported (modelled curve)")
-            it.setFont(font)
-            it.setPos((lo + hi) / 2, rows[k])
-            it.setVisible(True)
-
-    def at_risk_cells(self) -> list[dict]:
-        """The table as drawn: per row its label, the cell texts and their x positions."""
-        out = []
-        for row, items in zip(self.at_risk, self.at_risk_items):
-            out.append({"label": row.label, "cells": [it.toPlainText() for it in items],
-                        "x": [it.pos().x() for it in items], "counts": list(row.counts)})
-        return out
 
     # ------------------------------------------------------------------ hover
     _last_t = 0.0
@@ -677,10 +519,11 @@ class SurvivalPlotWidget(QtWidgets.QWidget):
         for key, d in self.drawn.items():
             v = float(d.curve.evaluate(t)[0])
             self.hover_values[key] = v
-            shown = "—" if not math.isfinite(v) else (f"{v * 100:.1f}%" if self.percent else f"{v:.3f}")
+            shown = fmt.fmt_pct(v, digits=1) if self.percent else fmt.fmt_prob(v)
             parts.append((key, d.colour, shown))
-        self.hover_text = f"t = {t:.1f} {ab}: " + "; ".join(f"{k} {v}" for k, _, v in parts)
-        self.hover_label.setText(f"<b>t = {t:.1f} {ab}</b>&nbsp;&nbsp;" + "&nbsp;&nbsp;".join(
+        tt = fmt.fmt_time(t)
+        self.hover_text = f"t = {tt} {ab}: " + "; ".join(f"{k} {v}" for k, _, v in parts)
+        self.hover_label.setText(f"<b>t = {tt} {ab}</b>&nbsp;&nbsp;" + "&nbsp;&nbsp;".join(
             f"<span style='color:{c}'>■</span> {html.escape(k)}: <b>{v}</b>" for k, c, v in parts))
         self.hover_line.setPos(t)
         self.hover_line.setVisible(True)

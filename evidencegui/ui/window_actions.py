@@ -1,7 +1,7 @@
 """The window's menus, toolbar and shortcuts.
 
 Conventional keys: Ctrl+N/O/S/Shift+S, Ctrl+Z/Y, Ctrl+C (copy what has the focus), Ctrl+Shift+E
-(export the workbook), F1 (help), F2 (rename), Delete (remove), Alt+Up/Down (reorder), F6/Shift+F6
+(export: File → Export…), F1 (help), F2 (rename), Delete (remove), Alt+Up/Down (reorder), F6/Shift+F6
 and Ctrl+Tab/Ctrl+Shift+Tab (next/previous pane). tests/ui/test_all_actions.py checks that no two
 actions share a key and that every action works.
 """
@@ -65,9 +65,6 @@ def _file_menu(w, f) -> None:
     from evidencegui.ui.exports import add_export_menu
     w.export_menu = f.addMenu("&Export")
     add_export_menu(w, w.export_menu)
-    workbook = getattr(w, "export_actions", {}).get(".xlsx")
-    if workbook is not None:
-        workbook.setShortcut(QKeySequence("Ctrl+Shift+E"))
     f.addSeparator()
     w._act(f, "&Quit", w.close, SK.Quit)
 
@@ -198,9 +195,9 @@ def table_menu(w):
 def plot_menu(w):
     from PySide6.QtWidgets import QMenu
     menu = QMenu(w.plot)
-    for key in ("clipboard", ".png", ".svg", ".pptx", ".xlsx"):
-        a = getattr(w, "export_actions", {}).get(key)
-        if a is not None:
+    for a in [getattr(w, "act_export", None)] + [getattr(w, "export_actions", {}).get(k) for k in
+                                                  ("clipboard", ".png", ".svg", ".pptx", ".xlsx")]:
+        if a is not None and a not in menu.actions():
             menu.addAction(a)
     menu.addSeparator()
     if w.t_index is not None and w.e_index is not None:

@@ -89,8 +89,20 @@ def test_png_and_svg(proj_path, tmp_path, capsys):
         assert lo < 100 and hi == 255           # ink on a white page
     assert b"<svg" in svg.read_bytes()[:2000]
     root = ET.fromstring(svg.read_bytes())
-    texts = " ".join("".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    # text is drawn as outlines (every renderer alike); each outline keeps its words as a label
+    texts = " ".join(p.get("aria-label") or "" for p in root.iter("{http://www.w3.org/2000/svg}path"))
     assert "PFS" in texts and "Number at risk" in texts
+
+
+def test_pdf_and_style(tmp_path, proj_path, capsys):
+    pdf = tmp_path / "fig.pdf"
+    rc, _, err = cli(["export", str(proj_path), "--pdf", str(pdf), "--style", "journal",
+                      "--trial", "CLEOPATRA", "--endpoint", "OS"], capsys)
+    assert rc == 0, err
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF") and (b"/FontFile2" in data or b"/FontFile" in data)  # fonts embedded
+    rc, _, err = cli(["export", str(proj_path), "--pdf", str(pdf), "--style", "bold"], capsys)
+    assert rc == 2
 
 
 def test_the_example_through_the_installed_command(tmp_path):
@@ -120,7 +132,10 @@ def test_the_example_through_the_installed_command(tmp_path):
             if sh.shape_type == 13]              # MSO_SHAPE_TYPE.PICTURE
     assert len(pics) == endpoints + 1            # + the PFS forest plot (CLEOPATRA and PHILA)
     with Image.open(io.BytesIO(pics[0].image.blob)) as im:
-        assert im.size == (1200, 825)           # embedded at 150 dpi
+        # drawn at 1/1.3 of the slide's figure box at 150 × 1.3 dpi: 150 dpi once on the slide
+        from evidencegui.io.pptx_writer import FIGURE_SCALE, FIGURE_SIZE_IN
+        dpi = round(150 * FIGURE_SCALE)
+        assert im.size == (round(FIGURE_SIZE_IN[0] * dpi), round(FIGURE_SIZE_IN[1] * dpi))
     assert elapsed < 60
 
 

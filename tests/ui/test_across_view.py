@@ -106,6 +106,7 @@ def test_indirect_comparisons_with_rule_and_caveat(window, errors):
     view = _open(window, ap.her2())
     text = view.indirect_box.toPlainText()
     assert "HR 1.66 (1.23–2.24)" in text                 # 0.68 / 0.41 through the shared control
+    assert "equivalently PHILA vs CLEOPATRA: HR 0.60 (0.45–0.81)" in text   # 0.41 / 0.68
     assert "HR_A / HR_B through Placebo+Trastuzumab+Docetaxel" in text
     assert TRANSITIVITY_CAVEAT in text
     assert not errors

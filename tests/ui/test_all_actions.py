@@ -225,7 +225,7 @@ def test_no_two_actions_share_a_shortcut(window):
 
 
 CONVENTIONAL = {"Ctrl+N": "New project", "Ctrl+O": "Open…", "Ctrl+S": "Save", "Ctrl+Shift+S": "Save as…",
-                "Ctrl+Z": "Undo", "Ctrl+Y": "Redo", "Ctrl+Shift+E": "Comparison workbook (Excel)…",
+                "Ctrl+Z": "Undo", "Ctrl+Y": "Redo", "Ctrl+Shift+E": "Export…",
                 "Ctrl+C": "Copy", "F1": "How the measures are computed", "F2": "Rename…", "Del": "Remove"}
 
 

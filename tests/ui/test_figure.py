@@ -36,8 +36,9 @@ def _ink_fraction(img) -> float:
 
 
 def _line_thickness(img, colour_bgr) -> int:
-    """Thickest run of a curve's colour down any of a few columns (the drawn pen, in pixels)."""
-    px = _pixels(img).astype(int)
+    """Thickest run of a curve's colour down any of a few columns (the drawn pen, in pixels),
+    in the upper half of the figure (the axes; the at-risk table below has coloured names)."""
+    px = _pixels(img).astype(int)[: img.height() // 2]
     target = np.array(colour_bgr)
     mask = (np.abs(px - target).sum(axis=2) < 60)
     best = 0
@@ -117,10 +118,10 @@ def test_svg_is_valid_and_renders_back(qapp, project):
     assert root.tag == ns + "svg"
     assert root.get("viewBox") == "0 0 576 384"
     paths = list(root.iter(ns + "path")) + list(root.iter(ns + "polyline"))
-    texts = ["".join(t.itertext()) for t in root.iter(ns + "text")]
     assert len(paths) > 20
-    assert any("Number at risk" in t for t in texts)
-    assert any("n=402" in t for t in texts) and any(t.strip() == "402" for t in texts)
+    # Portable: text as outlines, no transforms that scale strokes, no raster symbols.
+    assert not list(root.iter(ns + "text")) and not list(root.iter(ns + "image"))
+    assert all("matrix" not in (g.get("transform") or "") for g in root.iter(ns + "g"))
     r = QSvgRenderer(QtCore.QByteArray(data))
     assert r.isValid()
     img = QtGui.QImage(576, 384, QtGui.QImage.Format.Format_RGB32)

@@ -92,12 +92,17 @@ def test_ci_bands_follow_the_switch(plot, project):
 
 def test_legend_has_n_events_median(plot, project):
     ref = core_curves(project)
-    texts = [label.text for _, label in plot.legend.items]
-    assert len(texts) == 2
+    texts = plot.legend.texts()
+    # the annotation: the reported HR, and that the curves are reconstructed
+    assert len(texts) == 4 and texts[2] == "HR 0.68 (0.56–0.84); p = 0.0002"
+    assert texts[3] in ("Reconstructed from the published figure", "Reconstructed curves")
+    texts = texts[:2]
     for label, c in ref.items():
         t = plot.drawn[label].legend_text
         assert f"n={c.n}" in t and f"events={c.events}" in t and f"median {c.median:.1f} mo" in t
-        assert any(f"n={c.n}" in x and f"{c.median:.1f}" in x for x in texts)
+        # inside the axes: name and median; above them (no free spot): the name alone
+        flat = [x.replace("\n", "") for x in texts]
+        assert any(label in x and (f"{c.median:.1f}" in x or plot._legend_compact) for x in flat)
 
 
 def test_at_risk_cells_are_cores_and_sit_under_the_ticks(plot, project, qtbot):

@@ -232,5 +232,24 @@ def install_context_menus(w) -> None:
     w.table.customContextMenuRequested.connect(
         lambda pos: table_menu(w).exec(w.table.viewport().mapToGlobal(pos)))
     target = getattr(w.plot.widget, "glw", None) or w.plot
+    if target.contextMenuPolicy() == Qt.ContextMenuPolicy.ActionsContextMenu:
+        # the figure's own menu (exports.install: copy, export): rename and remove join it
+        from PySide6.QtGui import QAction
+        sep = QAction(target)
+        sep.setSeparator(True)
+        target.addAction(sep)
+        for text, slot in (("Rename endpoint…", lambda: _shown_endpoint(w, structure.rename)),
+                           ("Remove endpoint", lambda: _shown_endpoint(w, structure.remove))):
+            a = QAction(text, target)
+            a.triggered.connect(lambda _c=False, slot=slot: slot())
+            target.addAction(a)
+        return
     target.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
     target.customContextMenuRequested.connect(lambda pos: plot_menu(w).exec(target.mapToGlobal(pos)))
+
+
+def _shown_endpoint(w, call):
+    if w.t_index is None or w.e_index is None:
+        w.statusBar().showMessage("No endpoint is shown.", 5000)
+        return False
+    return call(w, (w.t_index, w.e_index, None))

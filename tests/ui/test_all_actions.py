@@ -126,6 +126,8 @@ def context_actions_of(window) -> list[QAction]:
         _menu_actions(window_actions.tree_menu(window, path), out)
     _menu_actions(window_actions.table_menu(window), out)
     _menu_actions(window_actions.plot_menu(window), out)
+    glw = getattr(window.plot.widget, "glw", None)            # the figure's own context menu
+    out += [a for a in (glw.actions() if glw is not None else []) if not a.isSeparator()]
     return out
 
 

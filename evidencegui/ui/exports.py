@@ -179,6 +179,11 @@ def export_dialog(window) -> list[Path]:
 
 def copy_figure(window) -> bool:
     """Edit → Copy figure: the figure shown, on the clipboard as an image and as SVG."""
+    view = view_of(window)
+    if not view.overlay and (window.t_index is None or window.e_index is None):
+        # nothing is drawn: say so where the user looks, not in an error dialog
+        window.statusBar().showMessage("Nothing to copy: choose an endpoint (or an overlay) first", 6000)
+        return False
     try:
         from evidencegui.ui.figure import copy_to_clipboard
         (trial, ep), view = _shown(window)

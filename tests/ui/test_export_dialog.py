@@ -161,3 +161,13 @@ def test_view_toggles_reach_the_plot_and_the_settings(window):
     assert window.settings.show_hr is False and not any(x.startswith("HR ") for x in w.annotation)
     window.act_show_median.trigger()
     assert window.settings.show_median is False and not w.median_items
+
+
+def test_copy_figure_with_nothing_shown_says_so_in_the_status_bar(make_window, errors):
+    """An empty project: Edit → Copy figure explains in the status bar, no error dialog."""
+    w = make_window()
+    w.show()
+    assert w.t_index is None
+    w.act_copy_figure.trigger()
+    assert "Nothing to copy" in w.statusBar().currentMessage()
+    assert not errors

@@ -152,11 +152,22 @@ def render_image(project, trial=None, endpoint=None, dpi: int = 300, style: str 
 
     title=False leaves out the "trial — endpoint" line (a slide that has its own title)."""
     from PySide6 import QtGui
-    if not 30 <= dpi <= 1200:
-        raise ValueError(f"dpi must lie between 30 and 1200, not {dpi}")
+    check_dpi(dpi)
     w_px, h_px = round(width_in * dpi), round(height_in * dpi)
     widget = build_widget(project, trial, endpoint, dpi / 72.0, width_px=w_px, height_px=h_px,
                           title=title, view=_view(view, style, time_unit, show_ci))
+    return paint_image(widget, w_px, h_px, dpi)
+
+
+def check_dpi(dpi) -> None:
+    if not 30 <= dpi <= 1200:
+        raise ValueError(f"dpi must lie between 30 and 1200, not {dpi}")
+
+
+def paint_image(widget, w_px: int, h_px: int, dpi: float):
+    """An offscreen figure widget (laid out at w_px × h_px) painted into a QImage that says its
+    dpi; the widget is disposed of. Shared by the survival figure and the forest plot."""
+    from PySide6 import QtGui
     try:
         img = QtGui.QImage(w_px, h_px, QtGui.QImage.Format.Format_ARGB32_Premultiplied)
         _paint(widget, img, w_px, h_px)

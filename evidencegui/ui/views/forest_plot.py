@@ -485,18 +485,10 @@ def render_image(result, mode: str = "studies", dpi: int = 300, style: str = "pr
                  width_in: float = 10.0, height_in: float | None = None, title: str = "",
                  favours: tuple[str, str] = ("experimental", "control")) -> QtGui.QImage:
     """The forest plot as a QImage at ``dpi`` (fonts and pens scaled with it)."""
-    from evidencegui.ui.figure import _dispose, _paint      # the survival figure's painter
-    if not 30 <= dpi <= 1200:
-        raise ValueError(f"dpi must lie between 30 and 1200, not {dpi}")
+    from evidencegui.ui.figure import check_dpi, paint_image      # the survival figure's painter
+    check_dpi(dpi)
     w, wp, hp = build_offscreen(result, mode, dpi, style, width_in, height_in, title, favours)
-    try:
-        img = QtGui.QImage(wp, hp, QtGui.QImage.Format.Format_ARGB32_Premultiplied)
-        _paint(w, img, wp, hp)
-    finally:
-        _dispose(w)
-    img.setDotsPerMeterX(round(dpi / 0.0254))
-    img.setDotsPerMeterY(round(dpi / 0.0254))
-    return img
+    return paint_image(w, wp, hp, dpi)
 
 
 def image_png(img: QtGui.QImage) -> bytes:

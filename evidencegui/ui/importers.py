@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 from evidencegui.core import commands as cmd
 from evidencegui.ui import file_ops
 from evidencegui.ui.dialogs.error import show_error
-from evidencegui.ui.workers import Cancelled, run_with_progress
+from evidencegui.ui.workers import run_or_show
 
 
 def _ask(window, title: str, kind: str, filt: str) -> str | None:
@@ -60,12 +60,9 @@ def import_summary(window, path=None) -> bool:
     path = path or _ask(window, "Import summary table", "summary", file_ops.FILTER_TABLE)
     if not path:
         return False
-    try:
-        incoming = run_with_progress(window, "Reading the summary table", file_ops.read_summary_project, path)
-    except Cancelled:
-        return False
-    except Exception as e:
-        show_error(window, "Cannot import the summary table", str(e))
+    incoming = run_or_show(window, "Reading the summary table", file_ops.read_summary_project, path,
+                           error_title="Cannot import the summary table")
+    if incoming is None:
         return False
     return _merge(window, incoming, "summary", path)
 
@@ -86,12 +83,9 @@ def import_patients(window, path=None, mapping=None) -> bool:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
         mapping = dialog.mapping()
-    try:
-        incoming = run_with_progress(window, "Reading patient-level data", file_ops.read_patient_arms, path, mapping)
-    except Cancelled:
-        return False
-    except Exception as e:
-        show_error(window, "Cannot import the patient-level data", str(e))
+    incoming = run_or_show(window, "Reading patient-level data", file_ops.read_patient_arms, path,
+                           mapping, error_title="Cannot import the patient-level data")
+    if incoming is None:
         return False
     if not _ensure_control(window, incoming, mapping.get("control")):
         return False

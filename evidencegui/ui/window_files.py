@@ -16,7 +16,7 @@ from evidencegui.ui import file_ops
 from evidencegui.ui.autosave import find_recovery
 from evidencegui.ui.dialogs.error import show_error
 from evidencegui.ui.settings import in_resources
-from evidencegui.ui.workers import Cancelled, run_with_progress
+from evidencegui.ui.workers import run_or_show
 
 FILTER_PROJECT = "EvidenceGUI project (*.evidence.json)"
 
@@ -77,12 +77,9 @@ def open_path(window, path) -> bool:
     kind = file_ops.kind_of(path)
     if kind != "project":
         return window.import_file(path)
-    try:
-        project = run_with_progress(window, "Opening project", file_ops.load_project_file, path)
-    except Cancelled:
-        return False
-    except Exception as e:
-        show_error(window, "Cannot open the project", str(e))
+    project = run_or_show(window, "Opening project", file_ops.load_project_file, path,
+                          error_title="Cannot open the project")
+    if project is None:
         return False
     if in_resources(path):                 # an example: a template, never the file itself
         window.set_project(project, None)

@@ -149,3 +149,16 @@ def run_with_progress(parent: QWidget | None, title: str, fn, *args, delay_ms: i
     if job.error is not None:
         raise job.error
     return job.result
+
+
+def run_or_show(parent: QWidget | None, title: str, fn, *args, error_title: str):
+    """``run_with_progress`` for reading a file: its result, or None when the user cancelled or
+    it failed (the failure shown in a dialog titled ``error_title``)."""
+    from evidencegui.ui.dialogs.error import show_error
+    try:
+        return run_with_progress(parent, title, fn, *args)
+    except Cancelled:
+        return None
+    except Exception as e:
+        show_error(parent, error_title, str(e))
+        return None

@@ -109,7 +109,7 @@ def _save(window, title: str, filt: str, suffix: str, path, make_bytes) -> bool:
     from PySide6.QtWidgets import QFileDialog
 
     from evidencegui.io.safe_text import atomic_write_bytes
-    from evidencegui.ui.dialogs.error import show_error
+    from evidencegui.ui.exports import export_failed, exported
     if path is None:
         path, _ = QFileDialog.getSaveFileName(window, title, window.settings.last_dir("export"), filt)
         if not path:
@@ -118,11 +118,8 @@ def _save(window, title: str, filt: str, suffix: str, path, make_bytes) -> bool:
     try:
         atomic_write_bytes(path, make_bytes())
     except Exception as e:
-        show_error(window, "Export failed", f"{path}: {type(e).__name__}: {e}")
-        return False
-    window.settings.set_last_dir("export", path)
-    window.statusBar().showMessage(f"Exported {path}", 6000)
-    return True
+        return export_failed(window, path, e)
+    return exported(window, path)
 
 
 def export_forest(window, suffix: str, path: str | None = None) -> bool:

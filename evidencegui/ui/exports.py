@@ -110,8 +110,18 @@ def export(window, module: str, name: str, filt: str, suffix: str) -> bool:
             fn = getattr(importlib.import_module(module), name)
             fn(window.project, path, _figures(window, slides=suffix == ".pptx"))
     except Exception as e:
-        show_error(window, "Export failed", f"{path}: {type(e).__name__}: {e}")
-        return False
+        return export_failed(window, path, e)
+    return exported(window, path)
+
+
+def export_failed(window, path, e: Exception) -> bool:
+    """An export that raised: said in a dialog naming the file; False."""
+    show_error(window, "Export failed", f"{path}: {type(e).__name__}: {e}")
+    return False
+
+
+def exported(window, path) -> bool:
+    """An export written: its folder remembered and the status bar says where; True."""
     window.settings.set_last_dir("export", path)
     window.statusBar().showMessage(f"Exported {path}", 6000)
     return True

@@ -18,8 +18,6 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxL
                                QWidget)
 
 from evidencegui.io import across_table as at
-from evidencegui.ui.views.forest_plot import ForestPlotWidget
-from evidencegui.ui.views.subgroup_editor import SetSubgroups, SubgroupEditor
 
 SHORTCUT = "Ctrl+Shift+T"
 METHODS = ("REML", "DL")
@@ -79,6 +77,9 @@ class AcrossTrialsView(QWidget):
     """Reads the window's project; subgroup edits go through ``push`` (the window's undo stack)."""
 
     def __init__(self, window, parent=None):
+        # built on first use (the tab and its action exist from start-up): imported here, not at start-up
+        from evidencegui.ui.views.forest_plot import ForestPlotWidget
+        from evidencegui.ui.views.subgroup_editor import SubgroupEditor
         super().__init__(parent)
         self.window_ = window
         self.endpoint = ""
@@ -385,6 +386,7 @@ class AcrossTrialsView(QWidget):
         i = self.subgroup_arm.currentData()
         if self.subgroup_target() is None:
             return
+        from evidencegui.ui.views.subgroup_editor import SetSubgroups
         w.push(SetSubgroups(w.t_index, w.e_index, i, rows))
 
     def import_subgroups(self, path=None) -> bool:
@@ -405,6 +407,7 @@ class AcrossTrialsView(QWidget):
             from evidencegui.ui.dialogs.error import show_error
             show_error(w, "Cannot import the subgroups", str(e))
             return False
+        from evidencegui.ui.views.subgroup_editor import SetSubgroups
         ok = w.push(SetSubgroups(w.t_index, w.e_index, self.subgroup_arm.currentData(), rows,
                                  "import subgroups"))
         if ok:

@@ -120,11 +120,41 @@ def segments_hit(segs: np.ndarray, rect: tuple[float, float, float, float]) -> n
     xa, ya, xb, yb = segs.T
     boxes = ((np.minimum(xa, xb) <= right) & (np.maximum(xa, xb) >= left)
              & (np.minimum(ya, yb) <= bottom) & (np.maximum(ya, yb) >= top))
+    out = np.zeros(len(segs), bool)
+    idx = np.flatnonzero(boxes)             # the line test only where the boxes overlap
+    if len(idx) == 0:
+        return out
+    xa, ya, xb, yb = segs[idx].T
     dx, dy = xb - xa, yb - ya
     side = np.stack([dx * (cy - ya) - dy * (cx - xa)
                      for cx, cy in ((left, top), (right, top), (left, bottom), (right, bottom))])
     apart = np.all(side > 0, axis=0) | np.all(side < 0, axis=0)
-    return boxes & ~apart
+    out[idx] = ~apart
+    return out
+
+
+def rects_hit(segs: np.ndarray, rects: np.ndarray) -> np.ndarray:
+    """For each rectangle (rows left, top, right, bottom): does any segment cross it? The same
+    test as ``segments_hit``, for several rectangles at once."""
+    rects = np.asarray(rects, float).reshape(-1, 4)
+    hit = np.zeros(len(rects), bool)
+    if len(segs) == 0 or len(rects) == 0:
+        return hit
+    xa, ya, xb, yb = segs.T
+    left, top, right, bottom = (v[:, None] for v in rects.T)
+    box = ((np.minimum(xa, xb) <= right) & (np.maximum(xa, xb) >= left)
+           & (np.minimum(ya, yb) <= bottom) & (np.maximum(ya, yb) >= top))
+    ri, si = np.nonzero(box)                # the line test only where the boxes overlap
+    if len(si) == 0:
+        return hit
+    xa, ya, xb, yb = xa[si], ya[si], xb[si], yb[si]
+    dx, dy = xb - xa, yb - ya
+    left, top, right, bottom = (v[ri] for v in rects.T)
+    side = np.stack([dx * (cy - ya) - dy * (cx - xa)
+                     for cx, cy in ((left, top), (right, top), (left, bottom), (right, bottom))])
+    apart = np.all(side > 0, axis=0) | np.all(side < 0, axis=0)
+    hit[ri[~apart]] = True
+    return hit
 
 
 class LegendPlacement:
@@ -185,16 +215,31 @@ class LegendPlacement:
         xs = np.linspace(off, W - off - bw, 7)
         ys = np.linspace(off, H - off - bh, 6)
         best, best_cost = None, None
-        for x in xs:
-            for y in ys:
-                rect = (x - pad, y - pad, x + bw + pad, y + bh + pad)
-                if segments_hit(segs, rect).any():
+        hits = self._hits_grid(segs, xs, ys, bw, bh, pad)
+        for i, x in enumerate(xs):
+            for j, y in enumerate(ys):
+                if hits[i, j]:
                     continue
                 corner = x in (xs[0], xs[-1]) and y in (ys[0], ys[-1])
                 cost = self._band_cover((x, y, x + bw, y + bh), W, H) + (0.0 if corner else 0.05)
                 if best_cost is None or cost < best_cost - 1e-9:
                     best, best_cost = (float(x), float(y)), cost
         return best
+
+    @staticmethod
+    def _hits_grid(segs, xs, ys, bw, bh, pad) -> np.ndarray:
+        """Which legend positions (xs × ys, boxes grown by pad) a curve segment crosses: all at
+        once for a few segments; column by column (the segments near it) for many."""
+        grid = np.array([(x - pad, y - pad, x + bw + pad, y + bh + pad) for x in xs for y in ys])
+        if len(segs) * len(grid) <= 200_000:
+            return rects_hit(segs, grid).reshape(len(xs), len(ys))
+        seg_left = np.minimum(segs[:, 0], segs[:, 2])
+        seg_right = np.maximum(segs[:, 0], segs[:, 2])
+        out = np.zeros((len(xs), len(ys)), bool)
+        for i, x in enumerate(xs):
+            near = segs[(seg_left <= x + bw + pad) & (seg_right >= x - pad)]
+            out[i] = rects_hit(near, grid[i * len(ys):(i + 1) * len(ys)])
+        return out
 
     SHORT_NOTES = {"Reconstructed from the published figure": "Reconstructed curves"}
 

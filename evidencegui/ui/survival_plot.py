@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import html
 import math
-from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Sequence
 
 import numpy as np
 import pyqtgraph as pg
@@ -17,6 +16,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from evidencegui.core import curves as cc
 from evidencegui.io import format as fmt
 from evidencegui.ui import style as st
+from evidencegui.ui.plot_items import ArmItems, DrawnArm  # noqa: F401
 from evidencegui.ui.plot_legend import FigureLegend, LegendPlacement, segments_hit  # noqa: F401
 from evidencegui.ui.plot_risk import ZWSP, RiskTable, RowLabelAxis, breakable  # noqa: F401
 
@@ -73,21 +73,6 @@ class ProbabilityAxis(pg.AxisItem):
         self.label.setPos(QtCore.QPointF(max(0.0, x), self.label.pos().y()))
 
 
-@dataclass
-class DrawnArm:
-    """What was drawn for one arm, kept for tests and the hover readout."""
-    key: str
-    curve: cc.CurveData
-    colour: str
-    curve_item: Any = None
-    ci_item: Any = None
-    ci_edges: tuple = ()
-    censor_item: Any = None
-    median_item: Any = None
-    landmark_items: list = field(default_factory=list)
-    legend_text: str = ""
-
-
 def legend_parts(curve: cc.CurveData) -> tuple[str, str]:
     """The legend's two lines: arm name, then n, events and median (with its CI). A number that is
     not known is left out, never shown as "?"."""
@@ -111,7 +96,7 @@ def legend_text(curve: cc.CurveData) -> str:
     return f"{name}: {numbers}"
 
 
-class SurvivalPlotWidget(LegendPlacement, RiskTable, QtWidgets.QWidget):
+class SurvivalPlotWidget(ArmItems, LegendPlacement, RiskTable, QtWidgets.QWidget):
     """Kaplan–Meier (or modelled) curves of one endpoint, or of arms from several trials."""
 
     def __init__(self, parent=None, style: str | st.PlotStyle = "screen", px_per_pt: float | None = None,
@@ -178,8 +163,15 @@ class SurvivalPlotWidget(LegendPlacement, RiskTable, QtWidgets.QWidget):
         self.plot_item.setMenuEnabled(False)
         self.vb = self.plot_item.getViewBox()
         self.vb.setLimits(yMin=-0.05, yMax=1.1)
-        self.vb.sigXRangeChanged.connect(self._range_changed)
-        self.vb.sigResized.connect(self._range_changed)
+        # Range and size signals come in bursts (a project opening lays the window out: ~9 of
+        # them): the at-risk cells and the legend are updated once, when the burst is over.
+        self._range_done: tuple = ()
+        self._range_timer = QtCore.QTimer(self)
+        self._range_timer.setSingleShot(True)
+        self._range_timer.setInterval(0)
+        self._range_timer.timeout.connect(self._range_settled)
+        self.vb.sigXRangeChanged.connect(self._range_signal)
+        self.vb.sigResized.connect(self._range_signal)
         self.legend = FigureLegend()
         self.legend.setParentItem(self.plot_item)    # inside the axes or above them
         self.legend.setZValue(100)
@@ -313,10 +305,9 @@ class SurvivalPlotWidget(LegendPlacement, RiskTable, QtWidgets.QWidget):
         return out, reported
 
     def redraw(self) -> None:
-        self.plot_item.clear()
-        self._legend_entries: list[tuple] = []
-        self.drawn = {}
-        s = self.style
+        """Draw what the source says now. When the drawing keeps its shape (the same arms, colours
+        and items: a value typed, an arm's patients replaced, the time unit changed) the items are
+        updated in place; otherwise they are made anew."""
         arms, reported = self._compute()
         self.curves = [c for _, c, _ in arms]
         self._style_legend()
@@ -324,60 +315,29 @@ class SurvivalPlotWidget(LegendPlacement, RiskTable, QtWidgets.QWidget):
         lm_times = sorted({round(m.time, 9) for _, ms in reported for m in ms})
         beam = max((c.max_time for c in self.curves), default=1.0) * 0.012
         self.landmark_times = lm_times
-        vector = not self.interactive       # a figure: symbols as paths, not cached pixmaps
+        xmax = max((c.max_time for c in self.curves), default=1.0) or 1.0
+        # A little room left of 0 so the first at-risk column is not cut in half.
+        pad = xmax * 0.045
+        markers = {key: self._marker_specs(key, c, lm_times, beam) for key, c, _ in arms}
+        shape = self._drawing_shape(arms, markers)
+        in_place = bool(self.drawn) and shape == self._drawn_shape
+        old = self.drawn
+        self.drawn = {}
+        self._legend_entries: list[tuple] = []
+        if not in_place:
+            self.plot_item.clear()
+        self._drawn_shape = shape
+        self._thin_res = None           # thinned for the x range set below
+        self._set_thin_res(self._px_size(xmax * 1.03 + pad), self.curves)
         for key, c, i in arms:
-            col = st.colour(i, s)
-            d = DrawnArm(key, c, col)
-            if self.show_ci and c.lower is not None and c.upper is not None:
-                lo = pg.PlotCurveItem(c.time, c.lower, pen=None)
-                hi = pg.PlotCurveItem(c.time, c.upper, pen=None)
-                d.ci_edges = (lo, hi)
-                d.ci_item = pg.FillBetweenItem(lo, hi, brush=s.ci_brush(col))
-                d.ci_item.setZValue(-10)
-                self.plot_item.addItem(d.ci_item)
-            d.curve_item = pg.PlotCurveItem(c.time, c.survival,
-                                            pen=s.pen(col, c.modelled, dash=st.dashes(i, s)),
-                                            antialias=True)
-            d.curve_item.setZValue(10)
-            self.plot_item.addItem(d.curve_item)
-            if len(c.censor_time):
-                d.censor_item = pg.ScatterPlotItem(
-                    c.censor_time, c.censor_survival, symbol="|", size=s.px(s.censor_pt),
-                    pen=pg.mkPen(col, width=max(1.0, s.px(s.censor_line_pt))), brush=pg.mkBrush(col),
-                    useCache=not vector)
-                d.censor_item.setZValue(11)
-                self.plot_item.addItem(d.censor_item)
-            m = cc.median_marker(c)
-            if m is not None and self.show_median:
-                d.median_item = pg.PlotCurveItem([0.0, m.time, m.time], [0.5, 0.5, 0.0],
-                                                 pen=s.pen(col, width_pt=s.guide_pt,
-                                                           style=QtCore.Qt.PenStyle.DotLine))
-                d.median_item.setZValue(5)
-                self.plot_item.addItem(d.median_item)
-            if lm_times:
-                pts = cc.landmark_markers(c, lm_times)
-                if pts:
-                    it = pg.ScatterPlotItem([p.time for p in pts], [p.survival for p in pts],
-                                            symbol="o", size=s.px(s.marker_pt),
-                                            pen=pg.mkPen(col, width=max(1.0, s.px(s.guide_pt))),
-                                            brush=pg.mkBrush("w"), useCache=not vector)
-                    it.setZValue(12)
-                    self.plot_item.addItem(it)
-                    d.landmark_items.append(it)
-            for rm in self.reported.get(key, []):
-                if rm.lower is not None and rm.upper is not None:
-                    eb = pg.ErrorBarItem(x=np.array([rm.time]), y=np.array([rm.survival]),
-                                         top=np.array([rm.upper - rm.survival]),
-                                         bottom=np.array([rm.survival - rm.lower]),
-                                         beam=beam,
-                                         pen=pg.mkPen(col, width=max(1.0, s.px(s.guide_pt))))
-                    self.plot_item.addItem(eb)
-                    d.landmark_items.append(eb)
-                it = pg.ScatterPlotItem([rm.time], [rm.survival], symbol="d", size=s.px(s.marker_pt) * 1.2,
-                                        pen=pg.mkPen(col), brush=pg.mkBrush(col), useCache=not vector)
-                it.setZValue(13)
-                self.plot_item.addItem(it)
-                d.landmark_items.append(it)
+            if in_place:
+                d = old[key]
+                d.curve = c
+                self._set_arm_data(d)
+            else:
+                d = DrawnArm(key, c, st.colour(i, self.style), index=i)
+                self._make_arm(d)
+            self._set_markers(d, markers[key], in_place)
             d.legend_text = legend_text(c)
             name, numbers = legend_parts(c)
             # two short lines (name; median): a small box finds a free spot. n is the risk
@@ -391,7 +351,36 @@ class SurvivalPlotWidget(LegendPlacement, RiskTable, QtWidgets.QWidget):
             self.annotation.append("Reconstructed from the published figure")
         self._fill_legend(compact=False)
         self._legend_mode_dirty = True
-        self.plot_item.addItem(self.hover_line, ignoreBounds=True)
+        if not in_place:
+            self.plot_item.addItem(self.hover_line, ignoreBounds=True)
+        self._set_frame_texts()
+        self._updating_risk = True          # the range signals of what follows: one update, below
+        try:
+            self.vb.setLimits(xMin=-pad, xMax=xmax * 1.5)
+            self.plot_item.setXRange(-pad, xmax * 1.03, padding=0)
+            # Room above 1.0 and below 0: an axis with a grid drops tick labels that would overflow it.
+            self.plot_item.setYRange(0, 1.0, padding=0.045)
+            if not in_place:
+                self._build_risk_rows()
+            self._y_ticks()
+            self._align_axes()
+        finally:
+            self._updating_risk = False
+        self._range_changed()               # at-risk cells and the legend's corner, for the new curves
+        if self.hover_values:
+            self.show_readout(self._last_t)
+
+    _drawn_shape: tuple = ()
+    _frame_texts: tuple = ()
+
+    def _set_frame_texts(self) -> None:
+        """The axis title, the plot's title and a figure's margins (set again only when changed:
+        pyqtgraph lays the label out anew on each call)."""
+        s = self.style
+        texts = (self.time_unit, self.title, self.show_title, s, self.interactive)
+        if texts == self._frame_texts:
+            return
+        self._frame_texts = texts
         self.plot_item.setLabel("bottom", f"{UNIT_WORD.get(self.time_unit, self.time_unit)} since randomisation",
                                 **self._label_css())
         self.bottom_axis.unit = self.time_unit
@@ -404,23 +393,6 @@ class SurvivalPlotWidget(LegendPlacement, RiskTable, QtWidgets.QWidget):
         if not self.interactive:             # a figure: a little white all round
             m = s.px(5)
             self.glw.ci.setContentsMargins(m, m * 1.5, m, m)
-        xmax = max((c.max_time for c in self.curves), default=1.0) or 1.0
-        # A little room left of 0 so the first at-risk column is not cut in half.
-        pad = xmax * 0.045
-        self._updating_risk = True          # the range signals of what follows: one update, below
-        try:
-            self.vb.setLimits(xMin=-pad, xMax=xmax * 1.5)
-            self.plot_item.setXRange(-pad, xmax * 1.03, padding=0)
-            # Room above 1.0 and below 0: an axis with a grid drops tick labels that would overflow it.
-            self.plot_item.setYRange(0, 1.0, padding=0.045)
-            self._build_risk_rows()
-            self._y_ticks()
-            self._align_axes()
-        finally:
-            self._updating_risk = False
-        self._range_changed()               # at-risk cells and the legend's corner, for the new curves
-        if self.hover_values:
-            self.show_readout(self._last_t)
 
     # ------------------------------------------------------------------ style
     def _label_css(self) -> dict:
@@ -469,7 +441,10 @@ class SurvivalPlotWidget(LegendPlacement, RiskTable, QtWidgets.QWidget):
         vals = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
         txt = [f"{v * 100:.0f}%" if self.percent else f"{v:.1f}" for v in vals]
         minor = [(v, "") for v in (0.1, 0.3, 0.5, 0.7, 0.9)]
-        self.plot_item.getAxis("left").setTicks([list(zip(vals, txt)), minor])
+        ticks = [list(zip(vals, txt)), minor]
+        left = self.plot_item.getAxis("left")
+        if getattr(left, "_tickLevels", None) != ticks:       # setTicks redraws the axis
+            left.setTicks(ticks)
 
     def _align_axes(self) -> None:
         """Same left-axis width above and below, so the table's columns fall under the ticks."""
@@ -480,8 +455,9 @@ class SurvivalPlotWidget(LegendPlacement, RiskTable, QtWidgets.QWidget):
         main_w = fm_lab.height() + fm_tick.horizontalAdvance("100%" if self.percent else "0.0") \
             + s.px(2.5) + s.px(3.5) + s.px(6)
         w = int(math.ceil(main_w))
-        left.setWidth(w)
-        self.risk_axis.setWidth(w)
+        if (left.fixedWidth, self.risk_axis.fixedWidth) != (w, w):
+            left.setWidth(w)
+            self.risk_axis.setWidth(w)
 
     def at_risk_times(self) -> list[float]:
         lo, hi = sorted(self.vb.viewRange()[0])
@@ -489,16 +465,37 @@ class SurvivalPlotWidget(LegendPlacement, RiskTable, QtWidgets.QWidget):
                 if lo - 1e-9 <= t <= hi + 1e-9]
 
 
+    def _range_state(self) -> tuple:
+        return (tuple(self.vb.viewRange()[0]), self.vb.width(), self.vb.height(),
+                self.width(), self.height())
+
+    def _range_signal(self, *_) -> None:
+        """The view's x range or size changed: update the at-risk cells and the legend once the
+        burst of signals is over (a figure, laid out offscreen with no event loop: at once)."""
+        if self._updating_risk:
+            return
+        if self.interactive:
+            self._range_timer.start()
+        else:
+            self._range_settled()
+
+    def _range_settled(self) -> None:
+        if self._range_state() != self._range_done:
+            self._range_changed()
+
     def _range_changed(self, *_):
+        """Thinning, at-risk cells and the legend's place for the view as it is now."""
         if self._updating_risk:
             return
         self._updating_risk = True
         try:
+            self._ensure_thinning()
             self._update_risk_cells()
             self._place_legend()
         finally:
             self._updating_risk = False
-
+        self._range_timer.stop()
+        self._range_done = self._range_state()
 
     # ------------------------------------------------------------------ hover
     _last_t = 0.0

@@ -1,0 +1,208 @@
+"""The survival plot's items per arm (curve, CI band, censor marks, median drop-line, landmark
+markers): made once, then updated in place with ``setData`` while the drawing keeps its shape,
+and thinned to the view's resolution (core/curve_thin.py) so that 100,000-step curves and their
+marks cost what a screen of pixels costs. ``ArmItems`` is a part of SurvivalPlotWidget
+(ui/survival_plot.py): it uses the widget's plot item, view box, style and drawn arms.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore
+
+from evidencegui.core import curves as cc
+from evidencegui.core.curve_thin import THIN_MIN_POINTS, thin_marks, thin_polyline
+from evidencegui.ui import style as st
+
+
+@dataclass
+class DrawnArm:
+    """What was drawn for one arm, kept for tests and the hover readout. ``curve`` holds every
+    vertex; the items may hold fewer (thinned to the view's resolution)."""
+    key: str
+    curve: cc.CurveData
+    colour: str
+    curve_item: Any = None
+    ci_item: Any = None
+    ci_edges: tuple = ()
+    censor_item: Any = None
+    median_item: Any = None
+    landmark_items: list = field(default_factory=list)
+    legend_text: str = ""
+    index: int = 0
+    censor_kw: dict = field(default_factory=dict)
+    marker_kw: dict = field(default_factory=dict)     # kind of marker: its symbol, pen, brush
+
+
+def _thinnable(c: cc.CurveData) -> bool:
+    return len(c.time) > THIN_MIN_POINTS or len(c.censor_time) > THIN_MIN_POINTS
+
+
+class ArmItems:
+    """Per-arm items of the survival plot (a mixin of SurvivalPlotWidget)."""
+
+    thin = True              # False: every vertex and mark drawn (comparisons in tests)
+    # Thinned at a quarter of a pixel: zooming in up to 4× (or out up to 4×) keeps the
+    # thinning exact to within a pixel; past that, the arms are thinned again.
+    THIN_OVERSAMPLE = 4.0
+    _thin_res: tuple | None = None      # (dx, dy) of the current thinning, None: not thinned
+
+    # ------------------------------------------------------------------ structure
+    def _arm_shape(self, key: str, c: cc.CurveData, i: int) -> tuple:
+        """What decides which items an arm has and how they look (not where they are)."""
+        return (key, i, c.modelled, self.show_ci and c.lower is not None and c.upper is not None,
+                len(c.censor_time) > 0, self.show_median and cc.median_marker(c) is not None)
+
+    def _drawing_shape(self, arms, markers: dict) -> tuple:
+        return (self.style, self.interactive,
+                tuple(self._arm_shape(k, c, i) + tuple(kind for kind, _ in markers[k]) for k, c, i in arms))
+
+    # ------------------------------------------------------------------ thinning
+    def _px_size(self, span_x: float | None = None) -> tuple[float, float]:
+        """Data units per pixel (x, y) of the view; before the widget is laid out, of a
+        1000 × 600 px view."""
+        W, H = self.vb.width(), self.vb.height()
+        (x0, x1), (y0, y1) = self.vb.viewRange()
+        if W < 50 or H < 50:
+            W, H = 1000.0, 600.0
+        sx = (x1 - x0) if span_x is None else span_x
+        return abs(sx) / W, abs(y1 - y0) / H
+
+    def _thin_ok(self, px: tuple[float, float]) -> bool:
+        res = self._thin_res
+        if res is None:
+            return False
+        return all(p / 16.0 <= r <= p * 1.000001 for r, p in zip(res, px))
+
+    def _set_thin_res(self, px: tuple[float, float], curves=None) -> bool:
+        """Choose the thinning for a pixel size; True when the arms must be thinned again."""
+        if curves is None:
+            curves = [d.curve for d in self.drawn.values()]
+        if not self.thin or not any(_thinnable(c) for c in curves):
+            changed = self._thin_res is not None
+            self._thin_res = None
+            return changed
+        if self._thin_ok(px):
+            return False
+        self._thin_res = (px[0] / self.THIN_OVERSAMPLE, px[1] / self.THIN_OVERSAMPLE)
+        return True
+
+    def _ensure_thinning(self) -> None:
+        """Thin again when the view has been zoomed (or resized) past the current thinning."""
+        if self._set_thin_res(self._px_size()):
+            for d in self.drawn.values():
+                if _thinnable(d.curve):
+                    self._set_arm_data(d)
+
+    def _thinned(self, c: cc.CurveData) -> dict:
+        """The arrays to draw: every vertex, or those the view's resolution shows."""
+        res = self._thin_res if self.thin else None
+        out = {"curve": (c.time, c.survival), "censor": (c.censor_time, c.censor_survival)}
+        if c.lower is not None and c.upper is not None:
+            out["lower"], out["upper"] = (c.time, c.lower), (c.time, c.upper)
+        if res is None:
+            return out
+        dx, dy = res
+        for name in ("curve", "lower", "upper"):
+            if name in out and len(out[name][0]) > THIN_MIN_POINTS:
+                x, y = out[name]
+                idx = thin_polyline(x, y, dx)
+                out[name] = (x[idx], np.asarray(y)[idx])
+        if len(c.censor_time) > THIN_MIN_POINTS:
+            idx = thin_marks(c.censor_time, c.censor_survival, dx, dy)
+            out["censor"] = (c.censor_time[idx], c.censor_survival[idx])
+        return out
+
+    # ------------------------------------------------------------------ items
+    def _make_arm(self, d: DrawnArm) -> None:
+        """Create an arm's curve, band, marks and median line and add them to the plot."""
+        s, c, col, i = self.style, d.curve, d.colour, d.index
+        data = self._thinned(c)
+        vector = not self.interactive       # a figure: symbols as paths, not cached pixmaps
+        if self.show_ci and "lower" in data:
+            lo = pg.PlotCurveItem(*data["lower"], pen=None)
+            hi = pg.PlotCurveItem(*data["upper"], pen=None)
+            d.ci_edges = (lo, hi)
+            d.ci_item = pg.FillBetweenItem(lo, hi, brush=s.ci_brush(col))
+            d.ci_item.setZValue(-10)
+            self.plot_item.addItem(d.ci_item)
+        d.curve_item = pg.PlotCurveItem(*data["curve"], pen=s.pen(col, c.modelled, dash=st.dashes(i, s)),
+                                        antialias=True)
+        d.curve_item.setZValue(10)
+        self.plot_item.addItem(d.curve_item)
+        if len(c.censor_time):
+            d.censor_kw = dict(symbol="|", size=s.px(s.censor_pt),
+                               pen=pg.mkPen(col, width=max(1.0, s.px(s.censor_line_pt))),
+                               brush=pg.mkBrush(col))
+            d.censor_item = pg.ScatterPlotItem(*data["censor"], useCache=not vector, **d.censor_kw)
+            d.censor_item.setZValue(11)
+            self.plot_item.addItem(d.censor_item)
+        m = cc.median_marker(c)
+        if m is not None and self.show_median:
+            d.median_item = pg.PlotCurveItem([0.0, m.time, m.time], [0.5, 0.5, 0.0],
+                                             pen=s.pen(col, width_pt=s.guide_pt,
+                                                       style=QtCore.Qt.PenStyle.DotLine))
+            d.median_item.setZValue(5)
+            self.plot_item.addItem(d.median_item)
+
+    def _set_arm_data(self, d: DrawnArm) -> None:
+        """Give an arm's existing items the arrays of its (new) curve."""
+        c = d.curve
+        data = self._thinned(c)
+        if d.ci_edges:
+            d.ci_edges[0].setData(*data["lower"])
+            d.ci_edges[1].setData(*data["upper"])
+        d.curve_item.setData(*data["curve"])
+        if d.censor_item is not None:
+            d.censor_item.setData(*data["censor"], **d.censor_kw)
+        m = cc.median_marker(c)
+        if d.median_item is not None and m is not None:
+            x, _ = d.median_item.getData()
+            if x is None or float(x[1]) != m.time:
+                d.median_item.setData([0.0, m.time, m.time], [0.5, 0.5, 0.0])
+
+    def _marker_specs(self, key: str, c: cc.CurveData, lm_times: list[float], beam: float) -> list[tuple]:
+        """(kind, arguments) of each marker item of an arm: landmark circles on the curve, and
+        the reported landmarks (diamonds, with their CI as an error bar)."""
+        out = []
+        pts = cc.landmark_markers(c, lm_times) if lm_times else []
+        if pts:
+            out.append(("circles", dict(x=[p.time for p in pts], y=[p.survival for p in pts])))
+        for rm in self.reported.get(key, []):
+            if rm.lower is not None and rm.upper is not None:
+                out.append(("bar", dict(x=np.array([rm.time]), y=np.array([rm.survival]),
+                                        top=np.array([rm.upper - rm.survival]),
+                                        bottom=np.array([rm.survival - rm.lower]), beam=beam)))
+            out.append(("diamond", dict(x=[rm.time], y=[rm.survival])))
+        return out
+
+    def _marker_style(self, kind: str, colour: str) -> dict:
+        s = self.style
+        if kind == "circles":
+            return dict(symbol="o", size=s.px(s.marker_pt), brush=pg.mkBrush("w"),
+                        pen=pg.mkPen(colour, width=max(1.0, s.px(s.guide_pt))))
+        if kind == "bar":
+            return dict(pen=pg.mkPen(colour, width=max(1.0, s.px(s.guide_pt))))
+        return dict(symbol="d", size=s.px(s.marker_pt) * 1.2, pen=pg.mkPen(colour), brush=pg.mkBrush(colour))
+
+    def _set_markers(self, d: DrawnArm, specs: list[tuple], in_place: bool) -> None:
+        """Make the marker items, or (same kinds as drawn) give the existing ones new data."""
+        if in_place and len(specs) == len(d.landmark_items):
+            for (kind, args), it in zip(specs, d.landmark_items):
+                it.setData(**args, **({} if kind == "bar" else d.marker_kw[kind]))
+            return
+        for it in d.landmark_items:
+            self.plot_item.removeItem(it)
+        d.landmark_items = []
+        for kind, args in specs:
+            kw = d.marker_kw.setdefault(kind, self._marker_style(kind, d.colour))
+            if kind == "bar":
+                it = pg.ErrorBarItem(**args, **kw)
+            else:
+                it = pg.ScatterPlotItem(**args, **kw, useCache=self.interactive)
+                it.setZValue(12 if kind == "circles" else 13)
+            self.plot_item.addItem(it)
+            d.landmark_items.append(it)

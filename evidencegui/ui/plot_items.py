@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtCore
+from PySide6 import QtCore, QtGui
 
 from evidencegui.core import curves as cc
 from evidencegui.core.curve_thin import THIN_MIN_POINTS, thin_marks, thin_polyline
@@ -33,8 +33,120 @@ class DrawnArm:
     landmark_items: list = field(default_factory=list)
     legend_text: str = ""
     index: int = 0
-    censor_kw: dict = field(default_factory=dict)
     marker_kw: dict = field(default_factory=dict)     # kind of marker: its symbol, pen, brush
+
+
+class BandItem(pg.FillBetweenItem):
+    """The CI band between two curves, its outline built from the curves' arrays in one numpy
+    step (pyqtgraph's FillBetweenItem joins Qt polygons: ~17 ms for a band of 4,000 steps).
+    ``hold`` lets both edges change before the outline is built once."""
+
+    hold = False
+
+    def curveChanged(self):  # noqa: N802 (pyqtgraph override)
+        if not self.hold:
+            self.updatePath()
+
+    def updatePath(self):  # noqa: N802
+        if self.curves is None:
+            self.setPath(QtGui.QPainterPath())
+            return
+        (xl, yl), (xh, yh) = (c.getData() for c in self.curves)
+        if xl is None or xh is None or len(xl) == 0 or len(xh) == 0:
+            self.setPath(QtGui.QPainterPath())
+            return
+        x = np.concatenate([np.asarray(xl, float), np.asarray(xh, float)[::-1]])
+        y = np.concatenate([np.asarray(yl, float), np.asarray(yh, float)[::-1]])
+        path = pg.arrayToQPath(x, y, connect="all")
+        path.closeSubpath()
+        path.setFillRule(self.fillRule())
+        self.setPath(path)
+
+
+class TickMarks(pg.GraphicsObject):
+    """Censor marks: pyqtgraph's '|' symbol (a bar 0.2 × 1 of ``size`` pixels, filled and
+    outlined) at each (x, y). On screen one pre-rendered mark is stamped at every point (as
+    ScatterPlotItem's cache does, without styling each of 5,000 marks in Python); in a figure
+    (``cached`` False) the marks are one vector path."""
+
+    def __init__(self, x, y, size: float, pen, brush, cached: bool = True):
+        super().__init__()
+        self.size, self.pen, self.brush, self.cached = float(size), pen, brush, cached
+        self._x = self._y = np.zeros(0)
+        self._stamp: tuple | None = None          # (device pixel ratio, pixmap)
+        self._frags = None
+        self.setData(x, y)
+
+    def setData(self, x, y, **_):  # noqa: N802 (the ScatterPlotItem call)
+        self.prepareGeometryChange()
+        self._x = np.asarray(x, float)
+        self._y = np.asarray(y, float)
+        self.update()
+
+    def getData(self):  # noqa: N802
+        return self._x, self._y
+
+    def dataBounds(self, ax, frac=1.0, orthoRange=None):  # noqa: N802
+        v = self._x if ax == 0 else self._y
+        return (float(v.min()), float(v.max())) if len(v) else (None, None)
+
+    def viewTransformChanged(self):  # noqa: N802
+        self.prepareGeometryChange()
+        super().viewTransformChanged()
+
+    def boundingRect(self):  # noqa: N802
+        if len(self._x) == 0:
+            return QtCore.QRectF()
+        x0, x1 = float(self._x.min()), float(self._x.max())
+        y0, y1 = float(self._y.min()), float(self._y.max())
+        px, py = self.pixelVectors()
+        pad = self.size / 2 + self.pen.widthF()
+        dx = 0.0 if px is None else px.length() * pad
+        dy = 0.0 if py is None else py.length() * pad
+        return QtCore.QRectF(x0 - dx, y0 - dy, x1 - x0 + 2 * dx, y1 - y0 + 2 * dy)
+
+    def paint(self, p, option=None, widget=None):
+        if len(self._x) == 0:
+            return
+        t = p.transform()
+        X = t.m11() * self._x + t.m21() * self._y + t.dx()
+        Y = t.m12() * self._x + t.m22() * self._y + t.dy()
+        p.save()
+        try:
+            p.resetTransform()
+            if self.cached:
+                self._paint_stamps(p, X, Y, widget)
+            else:
+                self._paint_path(p, X, Y)
+        finally:
+            p.restore()
+
+    def _paint_stamps(self, p, X, Y, widget) -> None:
+        from pyqtgraph.graphicsItems.ScatterPlotItem import renderSymbol
+        from pyqtgraph.Qt import internals
+        dpr = widget.devicePixelRatioF() if widget is not None else 1.0
+        if self._stamp is None or self._stamp[0] != dpr:
+            img = renderSymbol("|", self.size, self.pen, self.brush, dpr=dpr)
+            self._stamp = (dpr, QtGui.QPixmap.fromImage(img))
+        pm = self._stamp[1]
+        if self._frags is None:
+            self._frags = internals.PrimitiveArray(QtGui.QPainter.PixmapFragment, 10)
+        self._frags.resize(len(X))
+        f = self._frags.ndarray()
+        f[:, 0], f[:, 1] = X, Y                               # centre of each stamp
+        f[:, 2:6] = [0, 0, pm.width(), pm.height()]           # the whole pixmap
+        f[:, 6:10] = [1 / dpr, 1 / dpr, 0.0, 1.0]             # scale, rotation, opacity
+        p.drawPixmapFragments(*self._frags.drawargs(), pm)
+
+    def _paint_path(self, p, X, Y) -> None:
+        hw, hh = 0.1 * self.size, 0.5 * self.size
+        xs = np.stack([X - hw, X + hw, X + hw, X - hw, X - hw], axis=1).ravel()
+        ys = np.stack([Y - hh, Y - hh, Y + hh, Y + hh, Y - hh], axis=1).ravel()
+        connect = np.ones(len(xs), bool)
+        connect[4::5] = False
+        p.setPen(self.pen)
+        p.setBrush(self.brush)
+        p.drawPath(pg.arrayToQPath(xs, ys, connect=connect))
 
 
 def _thinnable(c: cc.CurveData) -> bool:
@@ -45,9 +157,9 @@ class ArmItems:
     """Per-arm items of the survival plot (a mixin of SurvivalPlotWidget)."""
 
     thin = True              # False: every vertex and mark drawn (comparisons in tests)
-    # Thinned at a quarter of a pixel: zooming in up to 4× (or out up to 4×) keeps the
-    # thinning exact to within a pixel; past that, the arms are thinned again.
-    THIN_OVERSAMPLE = 4.0
+    # Columns of 0.8 pixel and mark cells of 0.8 × 0.5 pixel: a view up to 1.25× wider (2× taller)
+    # keeps the thinning within a pixel; past that (zoom, resize) the arms are thinned again.
+    THIN_OVERSAMPLE = (1.25, 2.0)
     _thin_res: tuple | None = None      # (dx, dy) of the current thinning, None: not thinned
 
     # ------------------------------------------------------------------ structure
@@ -87,7 +199,7 @@ class ArmItems:
             return changed
         if self._thin_ok(px):
             return False
-        self._thin_res = (px[0] / self.THIN_OVERSAMPLE, px[1] / self.THIN_OVERSAMPLE)
+        self._thin_res = (px[0] / self.THIN_OVERSAMPLE[0], px[1] / self.THIN_OVERSAMPLE[1])
         return True
 
     def _ensure_thinning(self) -> None:
@@ -98,13 +210,19 @@ class ArmItems:
                     self._set_arm_data(d)
 
     def _thinned(self, c: cc.CurveData) -> dict:
-        """The arrays to draw: every vertex, or those the view's resolution shows."""
+        """The arrays to draw: every vertex, or those the view's resolution shows. A curve drawn
+        from patients is thinned once per fit, unit and resolution (a redraw that leaves an
+        arm's data alone, e.g. the CI switched on, reuses its arrays)."""
         res = self._thin_res if self.thin else None
         out = {"curve": (c.time, c.survival), "censor": (c.censor_time, c.censor_survival)}
         if c.lower is not None and c.upper is not None:
             out["lower"], out["upper"] = (c.time, c.lower), (c.time, c.upper)
-        if res is None:
+        if res is None or not _thinnable(c):
             return out
+        key = (id(c.km), c.time_unit, c.ci_method, len(c.time), res) if c.km is not None else None
+        cache = self.__dict__.setdefault("_thin_cache", {})
+        if key is not None and key in cache:
+            return cache[key][1]
         dx, dy = res
         for name in ("curve", "lower", "upper"):
             if name in out and len(out[name][0]) > THIN_MIN_POINTS:
@@ -114,6 +232,10 @@ class ArmItems:
         if len(c.censor_time) > THIN_MIN_POINTS:
             idx = thin_marks(c.censor_time, c.censor_survival, dx, dy)
             out["censor"] = (c.censor_time[idx], c.censor_survival[idx])
+        if key is not None:
+            if len(cache) > 64:
+                cache.clear()
+            cache[key] = (c.km, out)        # the fit held, so that its id is not reused
         return out
 
     # ------------------------------------------------------------------ items
@@ -126,7 +248,7 @@ class ArmItems:
             lo = pg.PlotCurveItem(*data["lower"], pen=None)
             hi = pg.PlotCurveItem(*data["upper"], pen=None)
             d.ci_edges = (lo, hi)
-            d.ci_item = pg.FillBetweenItem(lo, hi, brush=s.ci_brush(col))
+            d.ci_item = BandItem(lo, hi, brush=s.ci_brush(col))
             d.ci_item.setZValue(-10)
             self.plot_item.addItem(d.ci_item)
         d.curve_item = pg.PlotCurveItem(*data["curve"], pen=s.pen(col, c.modelled, dash=st.dashes(i, s)),
@@ -134,10 +256,9 @@ class ArmItems:
         d.curve_item.setZValue(10)
         self.plot_item.addItem(d.curve_item)
         if len(c.censor_time):
-            d.censor_kw = dict(symbol="|", size=s.px(s.censor_pt),
-                               pen=pg.mkPen(col, width=max(1.0, s.px(s.censor_line_pt))),
-                               brush=pg.mkBrush(col))
-            d.censor_item = pg.ScatterPlotItem(*data["censor"], useCache=not vector, **d.censor_kw)
+            d.censor_item = TickMarks(*data["censor"], size=s.px(s.censor_pt),
+                                      pen=pg.mkPen(col, width=max(1.0, s.px(s.censor_line_pt))),
+                                      brush=pg.mkBrush(col), cached=not vector)
             d.censor_item.setZValue(11)
             self.plot_item.addItem(d.censor_item)
         m = cc.median_marker(c)
@@ -153,11 +274,14 @@ class ArmItems:
         c = d.curve
         data = self._thinned(c)
         if d.ci_edges:
+            d.ci_item.hold = True           # one outline for both edges
             d.ci_edges[0].setData(*data["lower"])
             d.ci_edges[1].setData(*data["upper"])
+            d.ci_item.hold = False
+            d.ci_item.updatePath()
         d.curve_item.setData(*data["curve"])
         if d.censor_item is not None:
-            d.censor_item.setData(*data["censor"], **d.censor_kw)
+            d.censor_item.setData(*data["censor"])
         m = cc.median_marker(c)
         if d.median_item is not None and m is not None:
             x, _ = d.median_item.getData()

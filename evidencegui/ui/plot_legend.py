@@ -157,6 +157,41 @@ def rects_hit(segs: np.ndarray, rects: np.ndarray) -> np.ndarray:
     return hit
 
 
+def occupied_pixels(segs: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Summed-area table (height + 1, width + 1) of the pixels the segments pass through, each
+    segment sampled every half pixel (for many segments: a box's count is then four look-ups)."""
+    grid = np.zeros((height, width), bool)
+    if len(segs):
+        x0, y0, x1, y1 = segs.T
+        inside = ((np.maximum(x0, x1) >= -1) & (np.minimum(x0, x1) <= width + 1)
+                  & (np.maximum(y0, y1) >= -1) & (np.minimum(y0, y1) <= height + 1))
+        x0, y0, x1, y1 = x0[inside], y0[inside], x1[inside], y1[inside]
+        k = np.ceil(np.hypot(x1 - x0, y1 - y0) * 2).astype(np.int64) + 1
+        k = np.minimum(k, 4 * (width + height))               # a segment far off screen
+        seg = np.repeat(np.arange(len(k)), k)
+        first = np.repeat(np.cumsum(k) - k, k)
+        t = (np.arange(len(seg)) - first) / np.maximum(k[seg] - 1, 1)
+        xs = np.floor(x0[seg] + (x1 - x0)[seg] * t).astype(np.int64)
+        ys = np.floor(y0[seg] + (y1 - y0)[seg] * t).astype(np.int64)
+        ok = (xs >= 0) & (xs < width) & (ys >= 0) & (ys < height)
+        grid[ys[ok], xs[ok]] = True
+    sat = np.zeros((height + 1, width + 1), np.int64)
+    sat[1:, 1:] = grid.cumsum(0).cumsum(1)
+    return sat
+
+
+def boxes_occupied(sat: np.ndarray, rects: np.ndarray, grow: float = 1.0) -> np.ndarray:
+    """Whether any pixel of each rectangle (grown by ``grow`` pixels) is occupied."""
+    h, w = sat.shape[0] - 1, sat.shape[1] - 1
+    r = np.asarray(rects, float).reshape(-1, 4)
+    left = np.clip(np.floor(r[:, 0] - grow), 0, w).astype(np.int64)
+    top = np.clip(np.floor(r[:, 1] - grow), 0, h).astype(np.int64)
+    right = np.clip(np.floor(r[:, 2] + grow) + 1, 0, w).astype(np.int64)
+    bottom = np.clip(np.floor(r[:, 3] + grow) + 1, 0, h).astype(np.int64)
+    count = sat[bottom, right] - sat[top, right] - sat[bottom, left] + sat[top, left]
+    return count > 0
+
+
 class LegendPlacement:
     """Where the legend goes and what it says (a mixin of SurvivalPlotWidget: it uses the
     widget's view box, drawn arms, style and annotation)."""
@@ -202,12 +237,31 @@ class LegendPlacement:
         can, no median line): corners first, then a grid of positions; the one over the least CI
         band. None when there is none."""
         for guides in (True, False):
-            spot = self._free_spot_among(bw, bh, off, self.curve_segments_px(guides))
+            spot = self._free_spot_among(bw, bh, off, self._obstacles(guides))
             if spot is not None:
                 return spot
         return None
 
-    def _free_spot_among(self, bw, bh, off, segs) -> tuple[float, float] | None:
+    def _obstacles(self, guides: bool) -> tuple:
+        """(segments, occupied-pixel table or None) of the drawn lines, kept while the lines, the
+        view and its size stay the same (the placement tries several boxes on them)."""
+        items = [(id(d.curve_item.getData()[0]), id(d.median_item.getData()[0])
+                  if d.median_item is not None else 0) for d in self.drawn.values()]
+        key = (guides, tuple(map(tuple, self.vb.viewRange())), self.vb.width(), self.vb.height(),
+               tuple(items))
+        cache = self.__dict__.setdefault("_obstacle_cache", {})
+        if key not in cache:
+            segs = self.curve_segments_px(guides)
+            sat = None
+            if len(segs) > 5000:        # many segments (curves of 100,000 patients): a pixel table
+                sat = occupied_pixels(segs, int(np.ceil(self.vb.width())) + 2,
+                                      int(np.ceil(self.vb.height())) + 2)
+            if len(cache) > 4:
+                cache.clear()
+            cache[key] = (segs, sat)
+        return cache[key]
+
+    def _free_spot_among(self, bw, bh, off, obstacles) -> tuple[float, float] | None:
         W, H = self.vb.width(), self.vb.height()
         if W - 2 * off < bw or H - 2 * off < bh:
             return None
@@ -215,7 +269,7 @@ class LegendPlacement:
         xs = np.linspace(off, W - off - bw, 7)
         ys = np.linspace(off, H - off - bh, 6)
         best, best_cost = None, None
-        hits = self._hits_grid(segs, xs, ys, bw, bh, pad)
+        hits = self._hits_grid(obstacles, xs, ys, bw, bh, pad)
         for i, x in enumerate(xs):
             for j, y in enumerate(ys):
                 if hits[i, j]:
@@ -227,19 +281,15 @@ class LegendPlacement:
         return best
 
     @staticmethod
-    def _hits_grid(segs, xs, ys, bw, bh, pad) -> np.ndarray:
-        """Which legend positions (xs × ys, boxes grown by pad) a curve segment crosses: all at
-        once for a few segments; column by column (the segments near it) for many."""
+    def _hits_grid(obstacles, xs, ys, bw, bh, pad) -> np.ndarray:
+        """Which legend positions (xs × ys, boxes grown by pad) a curve segment crosses: exactly
+        for a few segments; for many, by the pixels they pass through, each box grown by a pixel
+        (never calls a crossed box free; may refuse one a pixel away)."""
+        segs, sat = obstacles
         grid = np.array([(x - pad, y - pad, x + bw + pad, y + bh + pad) for x in xs for y in ys])
-        if len(segs) * len(grid) <= 200_000:
+        if sat is None:
             return rects_hit(segs, grid).reshape(len(xs), len(ys))
-        seg_left = np.minimum(segs[:, 0], segs[:, 2])
-        seg_right = np.maximum(segs[:, 0], segs[:, 2])
-        out = np.zeros((len(xs), len(ys)), bool)
-        for i, x in enumerate(xs):
-            near = segs[(seg_left <= x + bw + pad) & (seg_right >= x - pad)]
-            out[i] = rects_hit(near, grid[i * len(ys):(i + 1) * len(ys)])
-        return out
+        return boxes_occupied(sat, grid).reshape(len(xs), len(ys))
 
     SHORT_NOTES = {"Reconstructed from the published figure": "Reconstructed curves"}
 

@@ -327,8 +327,16 @@ class SurvivalPlotWidget(ArmItems, LegendPlacement, RiskTable, QtWidgets.QWidget
         if not in_place:
             self.plot_item.clear()
         self._drawn_shape = shape
-        self._thin_res = None           # thinned for the x range set below
-        self._set_thin_res(self._px_size(xmax * 1.03 + pad), self.curves)
+        self._updating_risk = True          # the range signals of what follows: one update, below
+        try:
+            self.vb.setLimits(xMin=-pad, xMax=xmax * 1.5)
+            self.plot_item.setXRange(-pad, xmax * 1.03, padding=0)
+            # Room above 1.0 and below 0: an axis with a grid drops tick labels that would overflow it.
+            self.plot_item.setYRange(0, 1.0, padding=0.045)
+        finally:
+            self._updating_risk = False
+        self._thin_res = None           # thinned for this x range
+        self._set_thin_res(self._px_size(), self.curves)
         for key, c, i in arms:
             if in_place:
                 d = old[key]
@@ -354,12 +362,8 @@ class SurvivalPlotWidget(ArmItems, LegendPlacement, RiskTable, QtWidgets.QWidget
         if not in_place:
             self.plot_item.addItem(self.hover_line, ignoreBounds=True)
         self._set_frame_texts()
-        self._updating_risk = True          # the range signals of what follows: one update, below
+        self._updating_risk = True
         try:
-            self.vb.setLimits(xMin=-pad, xMax=xmax * 1.5)
-            self.plot_item.setXRange(-pad, xmax * 1.03, padding=0)
-            # Room above 1.0 and below 0: an axis with a grid drops tick labels that would overflow it.
-            self.plot_item.setYRange(0, 1.0, padding=0.045)
             if not in_place:
                 self._build_risk_rows()
             self._y_ticks()

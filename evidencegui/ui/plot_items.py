@@ -157,9 +157,10 @@ class ArmItems:
     """Per-arm items of the survival plot (a mixin of SurvivalPlotWidget)."""
 
     thin = True              # False: every vertex and mark drawn (comparisons in tests)
-    # Columns of 0.8 pixel and mark cells of 0.8 × 0.5 pixel: a view up to 1.25× wider (2× taller)
-    # keeps the thinning within a pixel; past that (zoom, resize) the arms are thinned again.
-    THIN_OVERSAMPLE = (1.25, 2.0)
+    # Columns and mark cells of a power of two in data units, between half a pixel and a pixel:
+    # the same for every view of nearly the same scale (a resize or a zoom within an octave
+    # keeps them; a fresh widget of that size picks the same), and within a pixel of the full
+    # drawing. Past an octave (zoom, resize) the arms are thinned again.
     _thin_res: tuple | None = None      # (dx, dy) of the current thinning, None: not thinned
 
     # ------------------------------------------------------------------ structure
@@ -183,24 +184,23 @@ class ArmItems:
         sx = (x1 - x0) if span_x is None else span_x
         return abs(sx) / W, abs(y1 - y0) / H
 
-    def _thin_ok(self, px: tuple[float, float]) -> bool:
-        res = self._thin_res
-        if res is None:
-            return False
-        return all(p / 16.0 <= r <= p * 1.000001 for r, p in zip(res, px))
+    @staticmethod
+    def _octave(px: float) -> float:
+        """The largest power of two not above ``px`` (0 when px is not a positive number)."""
+        return float(2.0 ** np.floor(np.log2(px))) if np.isfinite(px) and px > 0 else 0.0
 
     def _set_thin_res(self, px: tuple[float, float], curves=None) -> bool:
         """Choose the thinning for a pixel size; True when the arms must be thinned again."""
         if curves is None:
             curves = [d.curve for d in self.drawn.values()]
-        if not self.thin or not any(_thinnable(c) for c in curves):
-            changed = self._thin_res is not None
-            self._thin_res = None
-            return changed
-        if self._thin_ok(px):
-            return False
-        self._thin_res = (px[0] / self.THIN_OVERSAMPLE[0], px[1] / self.THIN_OVERSAMPLE[1])
-        return True
+        res = None
+        if self.thin and any(_thinnable(c) for c in curves):
+            res = (self._octave(px[0]), self._octave(px[1]))
+            if not all(res):
+                res = None
+        changed = res != self._thin_res
+        self._thin_res = res
+        return changed
 
     def _ensure_thinning(self) -> None:
         """Thin again when the view has been zoomed (or resized) past the current thinning."""

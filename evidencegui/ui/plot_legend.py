@@ -158,23 +158,29 @@ def rects_hit(segs: np.ndarray, rects: np.ndarray) -> np.ndarray:
 
 
 def occupied_pixels(segs: np.ndarray, width: int, height: int) -> np.ndarray:
-    """Summed-area table (height + 1, width + 1) of the pixels the segments pass through, each
-    segment sampled every half pixel (for many segments: a box's count is then four look-ups)."""
+    """Summed-area table (height + 1, width + 1) of the pixels the segments reach: each end, and
+    along segments longer than a pixel a point every half pixel. Every point of a segment then
+    lies within half a pixel of a marked point (read with ``boxes_occupied``, grow ≥ 1)."""
     grid = np.zeros((height, width), bool)
-    if len(segs):
-        x0, y0, x1, y1 = segs.T
-        inside = ((np.maximum(x0, x1) >= -1) & (np.minimum(x0, x1) <= width + 1)
-                  & (np.maximum(y0, y1) >= -1) & (np.minimum(y0, y1) <= height + 1))
-        x0, y0, x1, y1 = x0[inside], y0[inside], x1[inside], y1[inside]
-        k = np.ceil(np.hypot(x1 - x0, y1 - y0) * 2).astype(np.int64) + 1
-        k = np.minimum(k, 4 * (width + height))               # a segment far off screen
-        seg = np.repeat(np.arange(len(k)), k)
-        first = np.repeat(np.cumsum(k) - k, k)
-        t = (np.arange(len(seg)) - first) / np.maximum(k[seg] - 1, 1)
-        xs = np.floor(x0[seg] + (x1 - x0)[seg] * t).astype(np.int64)
-        ys = np.floor(y0[seg] + (y1 - y0)[seg] * t).astype(np.int64)
+
+    def mark(x, y):
+        xs, ys = np.floor(x).astype(np.int64), np.floor(y).astype(np.int64)
         ok = (xs >= 0) & (xs < width) & (ys >= 0) & (ys < height)
         grid[ys[ok], xs[ok]] = True
+    if len(segs):
+        x0, y0, x1, y1 = segs.T
+        mark(x0, y0)
+        mark(x1, y1)
+        length = np.hypot(x1 - x0, y1 - y0)
+        long_ = (length > 1) & (np.maximum(x0, x1) >= -1) & (np.minimum(x0, x1) <= width + 1) \
+            & (np.maximum(y0, y1) >= -1) & (np.minimum(y0, y1) <= height + 1)
+        if long_.any():
+            x0, y0, x1, y1 = x0[long_], y0[long_], x1[long_], y1[long_]
+            k = np.minimum(np.ceil(length[long_] * 2).astype(np.int64) + 1, 4 * (width + height))
+            seg = np.repeat(np.arange(len(k)), k)
+            first = np.repeat(np.cumsum(k) - k, k)
+            t = (np.arange(len(seg)) - first) / np.maximum(k[seg] - 1, 1)
+            mark(x0[seg] + (x1 - x0)[seg] * t, y0[seg] + (y1 - y0)[seg] * t)
     sat = np.zeros((height + 1, width + 1), np.int64)
     sat[1:, 1:] = grid.cumsum(0).cumsum(1)
     return sat

@@ -19,6 +19,21 @@ def breakable(name: str) -> str:
     return name
 
 
+def _set_text(item: pg.TextItem, text: str, colour, font: QtGui.QFont) -> None:
+    """Text, colour and font of a reused cell, set only where they changed (each setter lays the
+    item out again: a table of 10 arms was ~6 ms per redraw)."""
+    if getattr(item, "_shown", None) == (text, colour):
+        pass
+    elif colour is None:
+        item.setText(text)
+    else:
+        item.setText(text, color=colour)
+    item._shown = (text, colour)
+    if getattr(item, "_shown_font", None) != font:
+        item.setFont(font)
+        item._shown_font = QtGui.QFont(font)
+
+
 class RowLabelAxis(pg.AxisItem):
     """Left axis of the at-risk table. With the names over the rows it is empty; as a colour key
     (little room) each row starts with its arm's line sample, as in the legend."""
@@ -143,8 +158,7 @@ class RiskTable:
                 if j >= len(cells):
                     it.setVisible(False)
                     continue
-                it.setText(cells[j], color=d.colour)
-                it.setFont(font)
+                _set_text(it, cells[j], d.colour, font)
                 it.setPos(row.times[j], y)
                 it.setVisible(True)
             self.at_risk_items.append(pool[:len(cells)])
@@ -171,9 +185,9 @@ class RiskTable:
             if k >= len(keys) or self.risk_key:
                 it.setVisible(False)
                 continue
-            it.setText(breakable(keys[k]), color=self.drawn[keys[k]].colour)
-            it.setFont(font)
-            it.textItem.setTextWidth(width)
+            _set_text(it, breakable(keys[k]), self.drawn[keys[k]].colour, font)
+            if it.textItem.textWidth() != width:
+                it.textItem.setTextWidth(width)
             it.setPos(lo, self._row_y[k] if k < len(self._row_y) else k)
             it.setVisible(True)
 
@@ -196,8 +210,7 @@ class RiskTable:
             if k >= len(rows):
                 it.setVisible(False)
                 continue
-            it.setText("not reported (modelled curve)")
-            it.setFont(font)
+            _set_text(it, "not reported (modelled curve)", None, font)
             it.setPos((lo + hi) / 2, self._numbers_y(rows[k]))
             it.setVisible(True)
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["thin_polyline", "thin_marks", "THIN_MIN_POINTS"]
+__all__ = ["thin_polyline", "thin_steps", "thin_marks", "THIN_MIN_POINTS"]
 
 # Below this many vertices a curve is drawn as it is: thinning would save little.
 THIN_MIN_POINTS = 2000
@@ -35,9 +35,12 @@ def _first_per_run(hit: np.ndarray, run_id: np.ndarray) -> np.ndarray:
     return idx[first]
 
 
-def thin_polyline(x, y, dx: float, x0: float = 0.0) -> np.ndarray:
+def thin_polyline(x, y, dx: float, x0: float = 0.0, dy: float | None = None) -> np.ndarray:
     """Indices of the vertices to keep (ascending) so that the polyline (x[i], y[i]) drawn with
     columns of width ``dx`` (starting at ``x0``) looks the same.
+
+    With ``dy`` the cells are ``dx`` × ``dy`` (a run ends where the line enters another row as
+    well): a steep stretch keeps a vertex about every ``dy`` of height.
 
     Vertices whose x or y is not finite are kept and break runs (a gap stays a gap). ``dx`` not
     positive or not finite keeps every vertex."""
@@ -53,6 +56,9 @@ def thin_polyline(x, y, dx: float, x0: float = 0.0) -> np.ndarray:
     brk = np.empty(n, bool)
     brk[0] = True
     brk[1:] = (col[1:] != col[:-1]) | bad[1:] | bad[:-1]
+    if dy is not None and np.isfinite(dy) and dy > 0:
+        row = np.floor(np.where(bad, 0.0, y) / dy)
+        brk[1:] |= row[1:] != row[:-1]
     starts = np.flatnonzero(brk)
     keep = np.zeros(n, bool)
     keep[starts] = True
@@ -66,6 +72,28 @@ def thin_polyline(x, y, dx: float, x0: float = 0.0) -> np.ndarray:
         keep[_first_per_run(ok & (yy == lo[run_id]), run_id)] = True
         keep[_first_per_run(ok & (yy == hi[run_id]), run_id)] = True
     return np.flatnonzero(keep)
+
+
+def thin_steps(x, y, dx: float, x0: float = 0.0, dy: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """A step curve (every segment horizontal or vertical, as core.curves.km_steps draws a
+    Kaplan–Meier curve) thinned like ``thin_polyline`` and kept a step curve: where two kept
+    vertices differ in both x and y, the corner (next x, previous y) is put between them (the
+    value held, then the drop). Returns the new x and y.
+
+    A stroke along thousands of sub-pixel steps is thicker than one along their diagonal (the
+    pen's width is added horizontally and vertically): keeping the steps keeps the curve's look,
+    and the corner lies within the column the thinned vertices came from."""
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    idx = thin_polyline(x, y, dx, x0, dy)
+    xs, ys = x[idx], y[idx]
+    if len(xs) < 2:
+        return xs, ys
+    diag = np.flatnonzero((xs[1:] != xs[:-1]) & (ys[1:] != ys[:-1]))
+    if len(diag) == 0:
+        return xs, ys
+    # corner k goes after vertex diag[k]: (x of the next vertex, y of this one)
+    return (np.insert(xs, diag + 1, xs[diag + 1]), np.insert(ys, diag + 1, ys[diag]))
 
 
 def thin_marks(x, y, dx: float, dy: float, x0: float = 0.0, y0: float = 0.0) -> np.ndarray:

@@ -14,7 +14,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
 from evidencegui.core import curves as cc
-from evidencegui.core.curve_thin import THIN_MIN_POINTS, thin_marks, thin_polyline
+from evidencegui.core.curve_thin import THIN_MIN_POINTS, thin_marks, thin_polyline, thin_steps
 from evidencegui.ui import style as st
 
 
@@ -164,14 +164,11 @@ class ArmItems:
     _thin_res: tuple | None = None      # (dx, dy) of the current thinning, None: not thinned
 
     # ------------------------------------------------------------------ structure
-    def _arm_shape(self, key: str, c: cc.CurveData, i: int) -> tuple:
-        """What decides which items an arm has and how they look (not where they are)."""
-        return (key, i, c.modelled, self.show_ci and c.lower is not None and c.upper is not None,
-                len(c.censor_time) > 0, self.show_median and cc.median_marker(c) is not None)
-
-    def _drawing_shape(self, arms, markers: dict) -> tuple:
-        return (self.style, self.interactive,
-                tuple(self._arm_shape(k, c, i) + tuple(kind for kind, _ in markers[k]) for k, c, i in arms))
+    def _drawing_shape(self, arms) -> tuple:
+        """What decides which arms are drawn and how their lines look (their colour, dash and
+        the style's pens); a redraw with the same shape updates the items in place (bands,
+        marks, median lines and markers are made or removed there as needed)."""
+        return (self.style, self.interactive, tuple((k, i, c.modelled) for k, c, i in arms))
 
     # ------------------------------------------------------------------ thinning
     def _px_size(self, span_x: float | None = None) -> tuple[float, float]:
@@ -227,8 +224,11 @@ class ArmItems:
         for name in ("curve", "lower", "upper"):
             if name in out and len(out[name][0]) > THIN_MIN_POINTS:
                 x, y = out[name]
-                idx = thin_polyline(x, y, dx)
-                out[name] = (x[idx], np.asarray(y)[idx])
+                if name == "curve" and not c.modelled:     # a stroked step curve stays one
+                    out[name] = thin_steps(x, y, dx, dy=dy)
+                else:
+                    idx = thin_polyline(x, y, dx)
+                    out[name] = (x[idx], np.asarray(y)[idx])
         if len(c.censor_time) > THIN_MIN_POINTS:
             idx = thin_marks(c.censor_time, c.censor_survival, dx, dy)
             out["censor"] = (c.censor_time[idx], c.censor_survival[idx])
@@ -240,50 +240,59 @@ class ArmItems:
 
     # ------------------------------------------------------------------ items
     def _make_arm(self, d: DrawnArm) -> None:
-        """Create an arm's curve, band, marks and median line and add them to the plot."""
-        s, c, col, i = self.style, d.curve, d.colour, d.index
+        """Create an arm's curve (then its band, marks and median line) and add them to the plot."""
+        s = self.style
+        d.curve_item = pg.PlotCurveItem(pen=s.pen(d.colour, d.curve.modelled, dash=st.dashes(d.index, s)),
+                                        antialias=True)
+        d.curve_item.setZValue(10)
+        self.plot_item.addItem(d.curve_item)
+        self._set_arm_data(d)
+
+    def _set_arm_data(self, d: DrawnArm) -> None:
+        """Give an arm's items the arrays of its (new) curve; make or remove its band, marks and
+        median line as the view settings and the curve now ask (Show CI switched, say)."""
+        s, c, col = self.style, d.curve, d.colour
         data = self._thinned(c)
-        vector = not self.interactive       # a figure: symbols as paths, not cached pixmaps
-        if self.show_ci and "lower" in data:
-            lo = pg.PlotCurveItem(*data["lower"], pen=None)
-            hi = pg.PlotCurveItem(*data["upper"], pen=None)
+        want_band = self.show_ci and "lower" in data
+        if want_band and d.ci_item is None:
+            lo, hi = pg.PlotCurveItem(pen=None), pg.PlotCurveItem(pen=None)
             d.ci_edges = (lo, hi)
             d.ci_item = BandItem(lo, hi, brush=s.ci_brush(col))
             d.ci_item.setZValue(-10)
             self.plot_item.addItem(d.ci_item)
-        d.curve_item = pg.PlotCurveItem(*data["curve"], pen=s.pen(col, c.modelled, dash=st.dashes(i, s)),
-                                        antialias=True)
-        d.curve_item.setZValue(10)
-        self.plot_item.addItem(d.curve_item)
-        if len(c.censor_time):
-            d.censor_item = TickMarks(*data["censor"], size=s.px(s.censor_pt),
-                                      pen=pg.mkPen(col, width=max(1.0, s.px(s.censor_line_pt))),
-                                      brush=pg.mkBrush(col), cached=not vector)
-            d.censor_item.setZValue(11)
-            self.plot_item.addItem(d.censor_item)
-        m = cc.median_marker(c)
-        if m is not None and self.show_median:
-            d.median_item = pg.PlotCurveItem([0.0, m.time, m.time], [0.5, 0.5, 0.0],
-                                             pen=s.pen(col, width_pt=s.guide_pt,
-                                                       style=QtCore.Qt.PenStyle.DotLine))
-            d.median_item.setZValue(5)
-            self.plot_item.addItem(d.median_item)
-
-    def _set_arm_data(self, d: DrawnArm) -> None:
-        """Give an arm's existing items the arrays of its (new) curve."""
-        c = d.curve
-        data = self._thinned(c)
-        if d.ci_edges:
+        elif not want_band and d.ci_item is not None:
+            self.plot_item.removeItem(d.ci_item)
+            d.ci_item, d.ci_edges = None, ()
+        if d.ci_item is not None:
             d.ci_item.hold = True           # one outline for both edges
             d.ci_edges[0].setData(*data["lower"])
             d.ci_edges[1].setData(*data["upper"])
             d.ci_item.hold = False
             d.ci_item.updatePath()
         d.curve_item.setData(*data["curve"])
-        if d.censor_item is not None:
+        if len(c.censor_time) and d.censor_item is None:
+            d.censor_item = TickMarks(*data["censor"], size=s.px(s.censor_pt),
+                                      pen=pg.mkPen(col, width=max(1.0, s.px(s.censor_line_pt))),
+                                      brush=pg.mkBrush(col),
+                                      cached=self.interactive)   # a figure: one vector path
+            d.censor_item.setZValue(11)
+            self.plot_item.addItem(d.censor_item)
+        elif not len(c.censor_time) and d.censor_item is not None:
+            self.plot_item.removeItem(d.censor_item)
+            d.censor_item = None
+        elif d.censor_item is not None:
             d.censor_item.setData(*data["censor"])
-        m = cc.median_marker(c)
-        if d.median_item is not None and m is not None:
+        m = cc.median_marker(c) if self.show_median else None
+        if m is None and d.median_item is not None:
+            self.plot_item.removeItem(d.median_item)
+            d.median_item = None
+        elif m is not None and d.median_item is None:
+            d.median_item = pg.PlotCurveItem([0.0, m.time, m.time], [0.5, 0.5, 0.0],
+                                             pen=s.pen(col, width_pt=s.guide_pt,
+                                                       style=QtCore.Qt.PenStyle.DotLine))
+            d.median_item.setZValue(5)
+            self.plot_item.addItem(d.median_item)
+        elif m is not None:
             x, _ = d.median_item.getData()
             if x is None or float(x[1]) != m.time:
                 d.median_item.setData([0.0, m.time, m.time], [0.5, 0.5, 0.0])

@@ -242,6 +242,8 @@ class LegendPlacement:
         """Top-left corner (view-box pixels) of a legend box that crosses no curve (and, if it
         can, no median line): corners first, then a grid of positions; the one over the least CI
         band. None when there is none."""
+        if self.vb.width() - 2 * off < bw or self.vb.height() - 2 * off < bh:
+            return None                 # the box does not fit inside the axes at all
         for guides in (True, False):
             spot = self._free_spot_among(bw, bh, off, self._obstacles(guides))
             if spot is not None:

@@ -319,7 +319,7 @@ class SurvivalPlotWidget(ArmItems, LegendPlacement, RiskTable, QtWidgets.QWidget
         # A little room left of 0 so the first at-risk column is not cut in half.
         pad = xmax * 0.045
         markers = {key: self._marker_specs(key, c, lm_times, beam) for key, c, _ in arms}
-        shape = self._drawing_shape(arms, markers)
+        shape = self._drawing_shape(arms)
         in_place = bool(self.drawn) and shape == self._drawn_shape
         old = self.drawn
         self.drawn = {}

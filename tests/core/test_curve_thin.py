@@ -121,3 +121,22 @@ def test_marks_out_of_order_fall_back_to_a_full_check():
     y = np.array([0.5, 0.5, 0.5, 0.5, 0.5])
     idx = thin_marks(x, y, 1.0, 1.0)
     assert list(idx) == [0, 1, 4]
+
+
+@pytest.mark.parametrize("rows", [False, True])
+def test_step_curve_stays_a_step_curve_within_a_pixel(rows):
+    from evidencegui.core.curve_thin import thin_steps
+    x, y = km_curve(n=30_000, seed=4)
+    W, H = 300, 200
+    xr = (0.0, float(x[-1]) * 1.02)
+    px, py, sx = to_px(x, y, W, H, xr)
+    sy = H / 1.0
+    tx, ty = thin_steps(x, y, dx=1.0 / sx, dy=(1.0 / sy) if rows else None)
+    assert len(tx) < len(x) / 2
+    # every segment horizontal or vertical, as the full curve's
+    assert np.all((np.diff(tx) == 0) | (np.diff(ty) == 0))
+    # starts and ends where the full curve does, never rises
+    assert (tx[0], ty[0], tx[-1], ty[-1]) == (x[0], y[0], x[-1], y[-1])
+    assert np.all(np.diff(ty) <= 0) and np.all(np.diff(tx) >= 0)
+    qx, qy, _ = to_px(tx, ty, W, H, xr)
+    assert chebyshev_gap(raster(px, py), raster(qx, qy)) <= 1

@@ -131,14 +131,22 @@ def test_time_unit_change_in_place_like_a_fresh_widget(qtbot):
     assert_same(drawing(w), drawing(fresh))
 
 
-def test_ci_switched_off_rebuilds_like_a_fresh_widget(qtbot):
+def test_ci_switched_off_in_place_like_a_fresh_widget(qtbot):
     proj = load_project(resource("examples", "cleopatra.evidence.json"))
     w = make_plot(qtbot)
     draw(qtbot, w, proj)
+    items = {k: d.curve_item for k, d in w.drawn.items()}
     draw(qtbot, w, proj, show_ci=False)
     assert w.ci_items == {}
+    assert all(w.drawn[k].curve_item is items[k] for k in w.drawn)
+    from pyqtgraph import FillBetweenItem
+    assert not [i for i in w.plot_item.items if isinstance(i, FillBetweenItem)]
     fresh = make_plot(qtbot)
     draw(qtbot, fresh, proj, show_ci=False)
+    assert_same(drawing(w), drawing(fresh))
+    draw(qtbot, w, proj, show_ci=True)                    # and back on
+    draw(qtbot, fresh, proj, show_ci=True)
+    assert len(w.ci_items) == 2
     assert_same(drawing(w), drawing(fresh))
 
 

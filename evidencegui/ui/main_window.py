@@ -1,10 +1,11 @@
 """The main window: project tree, survival plot over the editable arms table, comparison panel;
 every edit through the undo stack; autosave and recovery.
 
-Split by responsibility: the widgets and docks in window_layout.py; menus, toolbar, shortcuts and context menus in window_actions.py; the
-project's structure (trials, endpoints, arms) in structure.py; files in window_files.py; imports
-in importers.py; keyboard navigation in keyboard.py. The methods here stay the window's public
-face (other modules hook in with ``install(window)`` and call them)."""
+Split by responsibility: the widgets and docks in window_layout.py; menus, toolbar, shortcuts
+and context menus in window_actions.py; the project's structure (trials, endpoints, arms) in
+structure.py; files in window_files.py; imports in importers.py; keyboard navigation in
+keyboard.py. The methods here stay the window's public face (other modules hook in with
+``install(window)`` and call them)."""
 from __future__ import annotations
 
 from pathlib import Path

@@ -126,7 +126,7 @@ def open_path(window, path) -> bool:
     if kind != "project":
         return window.import_file(path)
     project = run_or_show(window, "Opening project", file_ops.load_project_file, path,
-                          error_title="Cannot open the project")
+                          error_title="Cannot open the project", path=path)
     if project is None:
         return False
     if in_resources(path):                 # an example: a template, never the file itself
@@ -230,6 +230,8 @@ def offer_recovery(window) -> bool:
     if not rec.newer_than_source:
         window.autosaver.discard()
         return False
+    if not window.isVisible():              # start-up opens a project before showing the window
+        window.show()
     answer = QMessageBox.question(
         window, "Restore unsaved work?",
         "EvidenceGUI did not close normally last time. Restore the work saved automatically"

@@ -21,6 +21,7 @@ from evidencegui.ui.settings import in_resources
 from evidencegui.ui.workers import run_or_show
 
 FILTER_PROJECT = "EvidenceGUI project (*.evidence.json)"
+FIRST_EXAMPLE = "cleopatra.evidence.json"    # opened at first run (ui/launch.py): listed first
 
 
 def examples() -> list[tuple[str, str, Path]]:
@@ -29,7 +30,8 @@ def examples() -> list[tuple[str, str, Path]]:
     from evidencegui.resources import resource
     folder = resource("examples")
     out = []
-    for p in sorted(folder.glob("*" + file_ops.PROJECT_SUFFIX)) if folder.is_dir() else ():
+    found = folder.glob("*" + file_ops.PROJECT_SUFFIX) if folder.is_dir() else ()
+    for p in sorted(found, key=lambda p: (p.name != FIRST_EXAMPLE, p.name)):
         out.append((_file_key(p), example_name(p), p))
     return out
 

@@ -66,7 +66,7 @@ def test_new_from_template_and_the_summary_template(window, monkeypatch, tmp_pat
         return next(i for i in items if i.startswith("CDK4/6")), True
     monkeypatch.setattr(QInputDialog, "getItem", staticmethod(pick))
     window.act_new_template.trigger()
-    assert offered == [[CDK, CLEO]]             # names a clinician reads, not "CDK46"
+    assert offered == [[CLEO, CDK]]             # names a clinician reads, not "CDK46"; first-run example first
     assert [t.name for t in window.project.trials] == ["PALOMA-2", "MONALEESA-2", "MONARCH 3"]
     assert window.path is None and window.template_name == CDK
     assert window.windowTitle().startswith(f"Example: {CDK} (unsaved copy)")

@@ -20,6 +20,25 @@ from evidencegui.core.model import (CONTROL, EXPERIMENTAL, Arm, Endpoint, Landma
                                     parse_probability, validate_endpoint)
 
 ERROR_BRUSH = QBrush(QColor("#f8c9c4"))
+
+_DISPLAY, _EDIT, _CHECK = (int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.EditRole),
+                           int(Qt.ItemDataRole.CheckStateRole))
+_BACKGROUND, _TOOLTIP, _ALIGN, _FONT = (int(Qt.ItemDataRole.BackgroundRole),
+                                        int(Qt.ItemDataRole.ToolTipRole),
+                                        int(Qt.ItemDataRole.TextAlignmentRole),
+                                        int(Qt.ItemDataRole.FontRole))
+_ROLES = frozenset({_DISPLAY, _EDIT, _CHECK, _BACKGROUND, _TOOLTIP, _ALIGN, _FONT})
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_EDITABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
+_CHECKABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsUserCheckable
+
+
+def _bold_font():
+    from PySide6.QtGui import QFont
+    f = QFont()
+    f.setBold(True)
+    return f
+
 WARNING_BRUSH = QBrush(QColor("#fbe8b0"))
 CONTROL_BRUSH = QBrush(QColor("#e8eef6"))
 
@@ -238,29 +257,34 @@ class ArmsTableModel(QAbstractTableModel):
     def flags(self, index):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if self.columns[index.column()].kind == "bool":
-            return base | Qt.ItemFlag.ItemIsUserCheckable
-        return base | Qt.ItemFlag.ItemIsEditable
+            return _CHECKABLE
+        return _EDITABLE
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+    def data(self, index, role=_DISPLAY):
+        # Qt asks for eight roles per cell on every repaint and column fit: the roles this model
+        # does not answer return at once, and the others compare plain ints.
+        role = int(role)
+        if role not in _ROLES or not index.isValid():
             return None
         arms = self.arms()
-        if index.row() >= len(arms) or index.column() >= len(self.columns):
+        row, column = index.row(), index.column()
+        if row >= len(arms) or column >= len(self.columns):
             return None
-        arm, col = arms[index.row()], self.columns[index.column()]
-        pending = self._pending.get((id(arm), col.key))
-        problem = self._problems.get((index.row(), col.key))
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        arm, col = arms[row], self.columns[column]
+        pending = self._pending.get((id(arm), col.key)) if self._pending else None
+        if role == _DISPLAY or role == _EDIT:
             if col.kind == "bool":
                 return None
             if pending is not None:
                 return pending[0]
             return self._value_text(arm, col)
-        if role == Qt.ItemDataRole.CheckStateRole and col.kind == "bool":
+        if role == _CHECK:
+            if col.kind != "bool":
+                return None
             return Qt.CheckState.Checked if getattr(arm, col.key) else Qt.CheckState.Unchecked
-        if role == Qt.ItemDataRole.BackgroundRole:
+        problem = self._problems.get((row, col.key))
+        if role == _BACKGROUND:
             if pending is not None or (problem and problem[0] == "error"):
                 return ERROR_BRUSH
             if problem:
@@ -268,7 +292,7 @@ class ArmsTableModel(QAbstractTableModel):
             if arm.is_control:
                 return CONTROL_BRUSH
             return None
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             if pending is not None:
                 return f"Not accepted: {pending[1]}"
             if problem:
@@ -280,13 +304,10 @@ class ArmsTableModel(QAbstractTableModel):
             if col.key == "label":     # the column may be narrower than a long arm name
                 return f"{arm.label}\n{col.tip}"
             return col.tip
-        if role == Qt.ItemDataRole.TextAlignmentRole and col.kind not in ("text", "role"):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and arm.is_control and col.key == "label":
-            from PySide6.QtGui import QFont
-            f = QFont()
-            f.setBold(True)
-            return f
+        if role == _ALIGN:
+            return None if col.kind in ("text", "role") else _RIGHT
+        if role == _FONT and arm.is_control and col.key == "label":
+            return _bold_font()
         return None
 
     def cell_problem(self, row: int, key: str) -> str | None:

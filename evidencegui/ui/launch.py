@@ -21,8 +21,8 @@ def _select_os(window) -> None:
     for ti, t in enumerate(window.project.trials):
         for ei, e in enumerate(t.endpoints):
             if e.name.upper() == "OS":
-                window.t_index, window.e_index = None, None
-                window.show_endpoint(ti, ei)
+                if (window.t_index, window.e_index) != (ti, ei):   # shown already: no second redraw
+                    window.show_endpoint(ti, ei)
                 window.tree.set_project(window.project, ti, ei)
                 return
 
@@ -30,6 +30,7 @@ def _select_os(window) -> None:
 def open_initial(window, path=None) -> None:
     """FILE if given; else the last project; else (first run, or it is gone) the example."""
     if path:
+        window.show()               # a file named by the user: any problem with it shows over the window
         window.open_path(path)
         return
     if window.offer_recovery():
@@ -103,11 +104,13 @@ def run_gui(path=None, smoke_test: bool = False) -> int:
             settings = Settings()
         from evidencegui.ui.main_window import MainWindow
         window = MainWindow(settings)
-        window.show()
+        # The project is opened before the window is shown: laid out and drawn once, with it.
         if smoke_test:
             window.open_path(_example_path()) and _select_os(window)
+            window.show()
             return _smoke(window, app, started)
         open_initial(window, path)
+        window.show()
         from evidencegui.ui.dialogs.error import install_excepthook
         install_excepthook(window)
         return app.exec()

@@ -1,26 +1,23 @@
 """The main window: project tree, survival plot over the editable arms table, comparison panel;
 every edit through the undo stack; autosave and recovery.
 
-Split by responsibility: menus, toolbar, shortcuts and context menus in window_actions.py; the
-project's structure (trials, endpoints, arms) in structure.py; files in window_files.py; imports
-in importers.py; keyboard navigation in keyboard.py. The methods here stay the window's public
-face (other modules hook in with ``install(window)`` and call them)."""
+Split by responsibility: the widgets and docks in window_layout.py; menus, toolbar, shortcuts
+and context menus in window_actions.py; the project's structure (trials, endpoints, arms) in
+structure.py; files in window_files.py; imports in importers.py; keyboard navigation in
+keyboard.py. The methods here stay the window's public face (other modules hook in with
+``install(window)`` and call them)."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QInputDialog, QMainWindow, QPushButton,
-                               QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QInputDialog, QMainWindow
 
 from evidencegui.core import commands as cmd
 from evidencegui.core.model import Project
-from evidencegui.ui import file_ops, keyboard, structure, window_actions, window_files
-from evidencegui.ui.arms_model import ArmsTableModel
+from evidencegui.ui import file_ops, keyboard, structure, window_actions, window_files, window_layout
 from evidencegui.ui.autosave import Autosaver
-from evidencegui.ui.panels import ComparisonView, PlotPanel
-from evidencegui.ui.project_tree import ProjectTree
 from evidencegui.ui.settings import Settings
 from evidencegui.ui.undo import UndoController
 
@@ -64,92 +61,13 @@ class MainWindow(QMainWindow):
         return self.controller.project
 
     def _build_widgets(self) -> None:
-        self.model = ArmsTableModel(push=self.push, parent=self)
-        self.model.invalid_input.connect(lambda m: self.statusBar().showMessage("Not accepted — " + m, 10000))
-        self.table = keyboard.ArmsTableView()
-        self.table.setModel(self.model)
-        self.table.leave.connect(self.cycle_panes)
-        self.table.setAlternatingRowColors(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setMinimumSectionSize(36)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectItems)
-        self.plot = PlotPanel()
-        buttons = QHBoxLayout()
-        self.arm_buttons = {}
-        # short labels, full text in the tooltips: the row must not force the centre wider
-        # than the window leaves between the two docks
-        for key, text, tip, slot in (
-                ("add", "Add arm", "Add an arm to this endpoint", self.add_arm),
-                ("dup", "Duplicate", "Duplicate the selected arm", self.duplicate_arm),
-                ("remove", "Remove", "Remove the selected arm", self.remove_arm),
-                ("up", "▲", "Move the selected arm up", lambda: self.move_arm(-1)),
-                ("down", "▼", "Move the selected arm down", lambda: self.move_arm(1)),
-                ("control", "Make control", "Make the selected arm the control", self.make_control),
-                ("landmark", "Landmark…", "Add a column for survival at a time point (e.g. 24 months)",
-                 self.add_landmark_column)):
-            b = QPushButton(text)
-            b.setToolTip(tip)
-            b.clicked.connect(slot)
-            if len(text) == 1:
-                b.setFixedWidth(b.fontMetrics().horizontalAdvance("MM") + 12)
-            buttons.addWidget(b)
-            self.arm_buttons[key] = b
-        buttons.addStretch(1)
-        table_box = QWidget()
-        tl = QVBoxLayout(table_box)
-        tl.setContentsMargins(4, 0, 4, 4)
-        tl.addLayout(buttons)
-        tl.addWidget(self.table)
-        # The plot is the centre; the arms table is a dock along the whole bottom edge (under the
-        # tree and the comparison too), so every column, HR included, shows at 1400 px.
-        from PySide6.QtWidgets import QStackedWidget
-        self.centre = QStackedWidget()        # the plot, or the start page (start_page.py)
-        self.centre.addWidget(self.plot)
-        self.setCentralWidget(self.centre)
-        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.table_dock = QDockWidget("Arms", self)
-        self.table_dock.setObjectName("arms_dock")
-        self.table_dock.setWidget(table_box)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.table_dock)
-        self.tree = ProjectTree()
-        self.tree.endpoint_selected.connect(self.show_endpoint)
-        self.tree.arm_selected.connect(lambda _t, _e, a: self.table.setCurrentIndex(
-            self.model.index(a, max(self.table.currentIndex().column(), 0))))
-        self.tree_dock = QDockWidget("Project", self)
-        self.tree_dock.setObjectName("project_dock")
-        self.tree_dock.setWidget(self.tree)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.tree_dock)
-        self.comparison = ComparisonView()
-        self.comparison_dock = QDockWidget("Comparison", self)
-        self.comparison_dock.setObjectName("comparison_dock")
-        self.comparison_dock.setWidget(self.comparison)
-        self.comparison_dock.setMinimumWidth(340)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.comparison_dock)
-        self._size_docks()
-        request = getattr(self.comparison.external, "esmo_context_requested", None)
-        if request is not None:
-            request.connect(lambda: self.edit_esmo_context())
-        for note in (self.plot.note, self.comparison.note):
-            if note:
-                self.statusBar().showMessage(note, 15000)
-
-    TABLE_HEIGHT = 190         # px: the arm buttons, the header and a few arms
-    COMPARISON_WIDTH = 450     # px: measure, reported and patient-data columns without scrolling
+        window_layout.build(self)
 
     def _tree_width(self) -> int:
-        """Wide enough for the names, but at most 22% of the window: the plot comes first on a
-        small screen (a cut name still shows in full on hover)."""
-        return max(180, min(self.tree.sizeHint().width(), int(self.width() * 0.22)))
+        return window_layout.tree_width(self)
 
     def _size_docks(self) -> None:
-        """Default dock widths: the tree as wide as its names (within limits), the comparison
-        wide enough for its three columns; the plot takes the rest. A saved state overrides."""
-        tree_w = self._tree_width()
-        comp_w = min(self.COMPARISON_WIDTH, max(340, self.width() // 3))
-        self.resizeDocks([self.tree_dock, self.comparison_dock], [tree_w, comp_w],
-                         Qt.Orientation.Horizontal)
-        self.resizeDocks([self.table_dock], [self.TABLE_HEIGHT], Qt.Orientation.Vertical)
+        window_layout.size_docks(self)
 
     def _act(self, menu, text, slot, shortcut=None, tip=None) -> QAction:
         a = QAction(text, self)

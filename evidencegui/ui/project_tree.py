@@ -50,7 +50,19 @@ class ProjectTree(QTreeWidget):
             yield item
             stack.extend(item.child(i) for i in range(item.childCount()))
 
+    @staticmethod
+    def _shape(project, t_index, e_index) -> tuple:
+        """Everything the tree shows: when an edit leaves it unchanged the tree is not rebuilt (an
+        edit of a median would otherwise rebuild it at every keystroke and undo collapsed items)."""
+        return (t_index, e_index, tuple(
+            (t.name, t.source, tuple((e.name, tuple((a.label, a.is_control, a.n) for a in e.arms))
+                                     for e in t.endpoints)) for t in project.trials))
+
     def set_project(self, project, t_index=None, e_index=None) -> None:
+        shape = self._shape(project, t_index, e_index)
+        if shape == getattr(self, "_shown_shape", None) and self.topLevelItemCount() == len(project.trials):
+            return
+        self._shown_shape = shape
         keep = self.selected_path()
         self._updating = True
         self.clear()

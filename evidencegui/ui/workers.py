@@ -5,10 +5,11 @@
 """
 from __future__ import annotations
 
+import os
 import threading
 import traceback
 
-from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 
@@ -116,18 +117,15 @@ def start_job(fn, *args, **kwargs) -> Job:
 def run_with_progress(parent: QWidget | None, title: str, fn, *args, delay_ms: int = 300, **kwargs):
     """Run a job while the window stays live, with a progress dialog that can cancel it.
 
-    Returns the result; raises ``Cancelled`` if the user cancelled, or the job's own exception.
+    The dialog is made only when the job is still running after ``delay_ms`` (a small project opens
+    without one). Returns the result; raises ``Cancelled`` if the user cancelled, or the job's own
+    exception.
     """
     job = make_job(fn, *args, **kwargs)
-    dialog = QProgressDialog(title, "Cancel", 0, 1000, parent)
-    dialog.setWindowTitle(title)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(delay_ms)
-    dialog.setAutoClose(False)
-    dialog.setAutoReset(False)
-    dialog.setValue(0)
+    state = {"dialog": None, "fraction": 0.0, "message": ""}
 
-    def on_progress(fraction: float, message: str):
+    def apply(dialog: QProgressDialog) -> None:
+        fraction, message = state["fraction"], state["message"]
         if fraction < 0:
             dialog.setRange(0, 0)
         else:
@@ -136,14 +134,41 @@ def run_with_progress(parent: QWidget | None, title: str, fn, *args, delay_ms: i
         if message:
             dialog.setLabelText(message)
 
+    def on_progress(fraction: float, message: str):
+        state["fraction"] = fraction
+        if message:
+            state["message"] = message
+        if state["dialog"] is not None:
+            apply(state["dialog"])
+
+    def show_dialog():
+        if job.is_done or state["dialog"] is not None:
+            return
+        dialog = QProgressDialog(title, "Cancel", 0, 1000, parent)
+        dialog.setWindowTitle(title)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.canceled.connect(job.cancel)
+        state["dialog"] = dialog
+        apply(dialog)
+        dialog.show()
+
     job.progress.connect(on_progress)
-    dialog.canceled.connect(job.cancel)
     loop = QEventLoop()
     job.done.connect(loop.quit)
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.timeout.connect(show_dialog)
     job.start()
-    loop.exec()
-    dialog.close()
-    dialog.deleteLater()
+    timer.start(max(0, int(delay_ms)))
+    if not job.is_done:
+        loop.exec()
+    timer.stop()
+    if state["dialog"] is not None:
+        state["dialog"].close()
+        state["dialog"].deleteLater()
     if job.was_cancelled:
         raise Cancelled()
     if job.error is not None:
@@ -151,14 +176,33 @@ def run_with_progress(parent: QWidget | None, title: str, fn, *args, delay_ms: i
     return job.result
 
 
-def run_or_show(parent: QWidget | None, title: str, fn, *args, error_title: str):
+# A file smaller than this is read on the GUI thread: it takes a few milliseconds, less than
+# handing it to a worker and back (two thread switches under the GIL cost 10–15 ms here).
+INLINE_BYTES = 256 * 1024
+
+
+def _small_local_file(path) -> bool:
+    try:
+        return os.path.getsize(path) < INLINE_BYTES
+    except (OSError, TypeError, ValueError):
+        return False                 # let the job itself report what is wrong with it
+
+
+def run_or_show(parent: QWidget | None, title: str, fn, *args, error_title: str, path=None):
     """``run_with_progress`` for reading a file: its result, or None when the user cancelled or
-    it failed (the failure shown in a dialog titled ``error_title``)."""
+    it failed (the failure shown in a dialog titled ``error_title``). When ``path`` names a small
+    file it is read at once, on this thread (same result, same error dialog)."""
     from evidencegui.ui.dialogs.error import show_error
     try:
+        if path is not None and _small_local_file(path):
+            return fn(*args, progress=_no_progress)
         return run_with_progress(parent, title, fn, *args)
     except Cancelled:
         return None
     except Exception as e:
         show_error(parent, error_title, str(e))
         return None
+
+
+def _no_progress(fraction: float | None = None, message: str | None = None, *_, **__) -> None:
+    """The progress callback of a job run inline: nothing to show, nothing to cancel."""

@@ -42,6 +42,25 @@ def test_typing_a_value_updates_the_comparison(window):
     assert window.isWindowModified()
 
 
+def test_the_tree_follows_names_and_keeps_itself_through_other_edits(window):
+    """Typing a median leaves the project tree as it is (a trial the user collapsed stays
+    collapsed); renaming an arm, or undoing the rename, shows in the tree at once."""
+    trial_item = window.tree.topLevelItem(0)
+    trial_item.setExpanded(False)
+    exp = next(i for i, a in enumerate(window.model.arms()) if not a.is_control)
+    type_in(window, exp, "median", "60.8")
+    assert window.tree.topLevelItem(0) is trial_item and not trial_item.isExpanded()
+
+    def names():           # the arms under the endpoint shown
+        ep = window.tree.topLevelItem(window.t_index).child(window.e_index)
+        return [ep.child(i).text(0) for i in range(ep.childCount())]
+    old = window.model.arms()[exp].label
+    type_in(window, exp, "label", "Renamed arm")
+    assert "Renamed arm" in names() and old not in names()
+    window.act_undo.trigger()
+    assert old in names() and "Renamed arm" not in names()
+
+
 def test_invalid_text_is_kept_marked_and_not_applied(window):
     type_in(window, 0, "n", "four hundred")
     assert window.model.arms()[0].n == 402 or window.model.arms()[0].n == 406

@@ -125,18 +125,36 @@ def test_unexpected_error_shows_a_dialog_and_keeps_the_data(window, monkeypatch)
     assert window.isWindowModified()
 
 
-def test_a_large_patient_file_is_read_on_a_worker_and_can_be_cancelled(window, tmp_path, qtbot):
+def test_a_large_patient_file_is_read_on_a_worker_and_can_be_cancelled(window, tmp_path, qtbot,
+                                                                       monkeypatch):
+    """The read runs on a worker (the GUI thread keeps ticking), the progress dialog appears when
+    it takes long, and its Cancel stops the read: nothing imported, no undo step. The real
+    reader is slowed so the read outlasts the dialog's delay on any machine."""
+    import threading
+    import time
+
+    from evidencegui.ui import file_ops
     csv = tmp_path / "big.csv"
     rows = ["months,dead,arm"] + [f"{(i % 600) / 10 + 0.1},{i % 3 == 0:d},{'A' if i % 2 else 'B'}"
-                                  for i in range(300_000)]
+                                  for i in range(30_000)]
     csv.write_text("\n".join(rows) + "\n")
     mapping = {"time_col": "months", "event_col": "dead", "arm_col": "arm", "event_value": "1",
                "time_unit": "months", "control": "A", "trial": "BIG", "endpoint": "OS"}
+    real = file_ops.read_patient_arms
+    threads = []
+
+    def slow_read(path, mapping, progress=None):
+        threads.append(threading.current_thread() is threading.main_thread())
+        for _ in range(1000):              # up to 10 s, unless cancelled
+            time.sleep(0.01)
+            progress(None, "reading")      # raises Cancelled once the user has cancelled
+        return real(path, mapping, progress=progress)
+    monkeypatch.setattr(file_ops, "read_patient_arms", slow_read)
     ticks, cancelled = [], []
 
     def tick():          # the GUI thread keeps running while the file is read
         ticks.append(1)
-        dialogs = window.findChildren(QProgressDialog)
+        dialogs = [d for d in window.findChildren(QProgressDialog) if d.isVisible()]
         if not cancelled and dialogs:
             cancelled.append(len(dialogs))
             for d in dialogs:
@@ -144,14 +162,14 @@ def test_a_large_patient_file_is_read_on_a_worker_and_can_be_cancelled(window, t
     timer = QTimer()
     timer.timeout.connect(tick)
     timer.start(20)
-    import time
     t0 = time.perf_counter()
     ok = window.import_patients(str(csv), mapping)
     elapsed = time.perf_counter() - t0
-    assert cancelled == [1], (cancelled, len(ticks), elapsed, window.statusBar().currentMessage())
-    assert not ok
     timer.stop()
-    assert window.project.trial("BIG") is None and ticks
+    assert threads == [False]                       # read on a worker
+    assert cancelled == [1], (cancelled, len(ticks), elapsed, window.statusBar().currentMessage())
+    assert not ok and elapsed < 5
+    assert window.project.trial("BIG") is None and len(ticks) >= 5
     assert window.controller.stack.count() == 0
 
 

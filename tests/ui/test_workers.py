@@ -50,3 +50,30 @@ def test_start_job_state_is_kept_when_signals_were_missed(qtbot):
     job = start_job(lambda progress: 42)
     qtbot.waitUntil(lambda: job.is_done, timeout=5000)
     assert job.result == 42 and job.error is None
+
+
+def test_a_small_file_is_read_at_once_and_its_failure_shown(qtbot, tmp_path, monkeypatch):
+    """A small project file is read on the GUI thread (no worker, no dialog); a large one on a
+    worker; a failure shows the same dialog either way."""
+    from evidencegui.ui import workers
+    from evidencegui.ui.dialogs import error
+    small = tmp_path / "small.evidence.json"
+    small.write_text("{}")
+    big = tmp_path / "big.evidence.json"
+    big.write_bytes(b" " * (workers.INLINE_BYTES + 1))
+    where = []
+
+    def read(path, progress=None):
+        where.append(threading.get_ident())
+        return path
+    assert workers.run_or_show(None, "t", read, small, error_title="e", path=small) == small
+    assert workers.run_or_show(None, "t", read, big, error_title="e", path=big) == big
+    assert where[0] == threading.get_ident() and where[1] != threading.get_ident()
+    shown = []
+    monkeypatch.setattr(error, "show_error", lambda parent, title, text: shown.append((title, text)))
+
+    def broken(path, progress=None):
+        raise ValueError(f"{path}: not a project file")
+    assert workers.run_or_show(None, "t", broken, small, error_title="Cannot open", path=small) is None
+    assert workers.run_or_show(None, "t", broken, big, error_title="Cannot open", path=big) is None
+    assert [t for t, _ in shown] == ["Cannot open", "Cannot open"] and "small" in shown[0][1]

@@ -273,3 +273,21 @@ def test_the_fallback_summary_says_why_and_writes_numbers_as_everywhere(qtbot, c
     assert fmt.fmt_hr(c["hr"], *c["hr_ci"]) in view.last_text          # 0.68 (0.56–0.84)
     assert fmt.fmt_gain(c["median_gain"]) in view.last_text             # +15.7
     assert "0.68 (0.56–0.84)" in view.last_text and "+15.7" in view.last_text
+
+
+def test_same_sections_leave_the_tree_alone_and_an_edit_fills_it(panel, cleopatra):
+    # A view setting (CI bands, time axis) refreshes the panel with the same sections: the tree
+    # is kept (a 10-arm endpoint took ~30 ms to fill); a changed value fills it again.
+    show(panel, cleopatra, "CLEOPATRA", "OS")
+    items = dict(panel.items)
+    show(panel, cleopatra, "CLEOPATRA", "OS")
+    assert all(panel.items[k] is items[k] for k in items)
+    arm = cleopatra.trial("CLEOPATRA").endpoint("OS").arms[0]
+    old = arm.median
+    try:
+        arm.median = 99.0
+        show(panel, cleopatra, "CLEOPATRA", "OS")
+        assert any(panel.items[k] is not items[k] for k in items)
+        assert any("99" in it.text(1) for it in panel.items.values())
+    finally:
+        arm.median = old

@@ -291,3 +291,16 @@ def test_same_sections_leave_the_tree_alone_and_an_edit_fills_it(panel, cleopatr
         assert any("99" in it.text(1) for it in panel.items.values())
     finally:
         arm.median = old
+
+
+def test_sections_open_and_detail_lines_span_the_row(panel, cleopatra):
+    show(panel, cleopatra, "CLEOPATRA", "OS")
+    tree = panel.tree
+    assert tree.topLevelItemCount() >= 1
+    for i in range(tree.topLevelItemCount()):
+        head = tree.topLevelItem(i)
+        assert head.isExpanded() and head.isFirstColumnSpanned()
+        for j in range(head.childCount()):
+            row = head.child(j)
+            assert not row.isExpanded() and not row.isFirstColumnSpanned()
+            assert all(row.child(k).isFirstColumnSpanned() for k in range(row.childCount()))

@@ -225,7 +225,7 @@ class ArmItems:
             if name in out and len(out[name][0]) > THIN_MIN_POINTS:
                 x, y = out[name]
                 if name == "curve" and not c.modelled:     # a stroked step curve stays one
-                    out[name] = thin_steps(x, y, dx, dy=dy)
+                    out[name] = thin_steps(x, y, dx)
                 else:
                     idx = thin_polyline(x, y, dx)
                     out[name] = (x[idx], np.asarray(y)[idx])

@@ -74,13 +74,11 @@ def thin_polyline(x, y, dx: float, x0: float = 0.0, dy: float | None = None) -> 
     return np.flatnonzero(keep)
 
 
-def thin_steps(x, y, dx: float, x0: float = 0.0, dy: float | None = None,
-               corner_min: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+def thin_steps(x, y, dx: float, x0: float = 0.0, dy: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """A step curve (every segment horizontal or vertical, as core.curves.km_steps draws a
     Kaplan–Meier curve) thinned like ``thin_polyline`` and kept a step curve: where two kept
     vertices differ in both x and y, the corner (next x, previous y) is put between them (the
-    value held, then the drop); only where the drop is at least ``corner_min`` (a drop of a
-    fraction of a pixel looks the same either way). Returns the new x and y.
+    value held, then the drop). Returns the new x and y.
 
     A stroke along thousands of sub-pixel steps is thicker than one along their diagonal (the
     pen's width is added horizontally and vertically): keeping the steps keeps the curve's look,
@@ -91,8 +89,7 @@ def thin_steps(x, y, dx: float, x0: float = 0.0, dy: float | None = None,
     xs, ys = x[idx], y[idx]
     if len(xs) < 2:
         return xs, ys
-    diag = np.flatnonzero((xs[1:] != xs[:-1]) & (np.abs(ys[1:] - ys[:-1]) > max(corner_min, 0.0))
-                          & (ys[1:] != ys[:-1]))
+    diag = np.flatnonzero((xs[1:] != xs[:-1]) & (ys[1:] != ys[:-1]))
     if len(diag) == 0:
         return xs, ys
     # corner k goes after vertex diag[k]: (x of the next vertex, y of this one)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PySide6 import QtGui
 
-from tests.ui.test_plot_in_place import big_project
+from test_plot_in_place import big_project
 
 
 @pytest.fixture(scope="module")

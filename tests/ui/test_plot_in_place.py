@@ -78,16 +78,10 @@ def typed_project(median=10.4):
             landmarks=[Landmark(12, 0.7)])])])])
 
 
-def big_project(n=12_000, arms=3, seed=1):
-    rng = np.random.default_rng(seed)
-    out = []
-    for k in range(arms):
-        t = rng.exponential(20 + 5 * k, n)
-        c = rng.uniform(0, 80, n)
-        out.append(Arm(f"Arm {k + 1}", role="control" if k == 0 else "experimental", n=n,
-                       patients=PatientData(np.round(np.minimum(t, c), 3).tolist(),
-                                            (t <= c).astype(int).tolist())))
-    return Project(trials=[Trial("Big", [Endpoint("OS", out)])])
+def big_project(n=12_000, arms=3):
+    """Arms of n patients drawn from patient data (benchmarks/bench_edit.py builds them)."""
+    from benchmarks.bench_edit import _big_project
+    return _big_project(arms=arms, n=n)
 
 
 def edit_then_compare(qtbot, before, after, **view):

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Iterator
 
-from evidencegui.core.model import Arm, Endpoint
+from evidencegui.core.model import Arm, Endpoint, Project, Trial
 from evidencegui.io import provenance as prov
 
 # number formats
@@ -75,6 +76,14 @@ def ordered_arms(endpoint: Endpoint) -> list[Arm]:
     """Control first, then the other arms in their order."""
     ctl = endpoint.control
     return ([ctl] if ctl is not None else []) + [a for a in endpoint.arms if a is not ctl]
+
+
+def each_arm(project: Project) -> Iterator[tuple[Trial, Endpoint, Arm]]:
+    """(trial, endpoint, arm) of every arm in the order the sheets list them (control first)."""
+    for t in project.trials:
+        for e in t.endpoints:
+            for a in ordered_arms(e):
+                yield t, e, a
 
 
 def beside_path(workbook: Path, kind: str) -> Path:

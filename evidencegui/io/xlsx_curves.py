@@ -8,10 +8,10 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from evidencegui.core.model import Project
+from evidencegui.core.model import Arm, Endpoint, Project, Trial
 from evidencegui.io.safe_text import set_text
-from evidencegui.io.xlsx_common import (FMT_INT, Styles, beside_path, header_style,
-                                        ordered_arms, output_file_record)
+from evidencegui.io.xlsx_common import (FMT_INT, Styles, beside_path, each_arm, header_style,
+                                        output_file_record)
 
 
 @dataclass
@@ -51,46 +51,55 @@ def curve_tables(project: Project) -> list[CurveTable]:
         crv = None
     ci = project.ci_method
     out: list[CurveTable] = []
-    for t in project.trials:
-        for e in t.endpoints:
-            for a in ordered_arms(e):
-                p = a.patients
-                if p is not None and p.n and surv is not None:
-                    import numpy as np
-                    km = surv.kaplan_meier(np.asarray(p.time, float), np.asarray(p.event, int),
-                                           ci_method=ci)
-                    kind = ("Kaplan–Meier, reconstructed patient-level data (Guyot 2012)"
-                            if p.origin == "reconstructed" else "Kaplan–Meier, patient-level data")
-                    kind += f"; 95% CI {ci}"
-                    out.append(CurveTable(
-                        t.name, e.name, a.label, kind,
-                        [0.0] + [float(x) for x in km.time],
-                        [1.0] + [float(x) for x in km.survival],
-                        [1.0] + [_f(x) for x in km.lower], [1.0] + [_f(x) for x in km.upper],
-                        [int(p.n)] + [int(x) for x in km.n_risk],
-                        [0] + [int(x) for x in km.n_event], [0] + [int(x) for x in km.n_censor]))
-                elif crv is not None:
-                    try:
-                        cd = crv.arm_curve(a, ci)
-                    except Exception:           # an arm the curve code cannot draw
-                        cd = None
-                    if cd is None or getattr(cd, "time", None) is None or len(cd.time) == 0:
-                        continue
-                    modelled = bool(getattr(cd, "modelled", False))
-                    kind = "modelled from the reported results (not patient data)" if modelled \
-                        else "curve"
-                    n = len(cd.time)
-                    lo = getattr(cd, "lower", None)
-                    hi = getattr(cd, "upper", None)
-                    ar = getattr(cd, "at_risk", None)
-                    out.append(CurveTable(
-                        t.name, e.name, a.label, kind,
-                        [float(x) for x in cd.time], [float(x) for x in cd.survival],
-                        [_f(x) for x in lo] if lo is not None else [None] * n,
-                        [_f(x) for x in hi] if hi is not None else [None] * n,
-                        [int(x) for x in ar] if ar is not None and len(ar) == n else [None] * n,
-                        [None] * n, [None] * n))
+    for t, e, a in each_arm(project):
+        p = a.patients
+        if p is not None and p.n and surv is not None:
+            out.append(_km_table(surv, t, e, a, ci))
+        elif crv is not None:
+            tb = _drawn_table(crv, t, e, a, ci)
+            if tb is not None:
+                out.append(tb)
     return out
+
+
+def _km_table(surv, t: Trial, e: Endpoint, a: Arm, ci: str) -> CurveTable:
+    """The Kaplan–Meier table of the arm's patients, from time 0 (survival 1, all at risk)."""
+    import numpy as np
+    p = a.patients
+    km = surv.kaplan_meier(np.asarray(p.time, float), np.asarray(p.event, int), ci_method=ci)
+    kind = ("Kaplan–Meier, reconstructed patient-level data (Guyot 2012)"
+            if p.origin == "reconstructed" else "Kaplan–Meier, patient-level data")
+    kind += f"; 95% CI {ci}"
+    return CurveTable(
+        t.name, e.name, a.label, kind,
+        [0.0] + [float(x) for x in km.time],
+        [1.0] + [float(x) for x in km.survival],
+        [1.0] + [_f(x) for x in km.lower], [1.0] + [_f(x) for x in km.upper],
+        [int(p.n)] + [int(x) for x in km.n_risk],
+        [0] + [int(x) for x in km.n_event], [0] + [int(x) for x in km.n_censor])
+
+
+def _drawn_table(crv, t: Trial, e: Endpoint, a: Arm, ci: str) -> CurveTable | None:
+    """The curve core.curves draws for an arm without patients; None when it draws none."""
+    try:
+        cd = crv.arm_curve(a, ci)
+    except Exception:           # an arm the curve code cannot draw
+        cd = None
+    if cd is None or getattr(cd, "time", None) is None or len(cd.time) == 0:
+        return None
+    modelled = bool(getattr(cd, "modelled", False))
+    kind = "modelled from the reported results (not patient data)" if modelled else "curve"
+    n = len(cd.time)
+    lo = getattr(cd, "lower", None)
+    hi = getattr(cd, "upper", None)
+    ar = getattr(cd, "at_risk", None)
+    return CurveTable(
+        t.name, e.name, a.label, kind,
+        [float(x) for x in cd.time], [float(x) for x in cd.survival],
+        [_f(x) for x in lo] if lo is not None else [None] * n,
+        [_f(x) for x in hi] if hi is not None else [None] * n,
+        [int(x) for x in ar] if ar is not None and len(ar) == n else [None] * n,
+        [None] * n, [None] * n)
 
 
 def _curves_header(project: Project) -> list[str]:

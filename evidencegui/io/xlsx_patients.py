@@ -10,7 +10,7 @@ from pathlib import Path
 
 from evidencegui.core.model import Project
 from evidencegui.io.safe_text import set_text, set_value
-from evidencegui.io.xlsx_common import (Styles, beside_path, header_style, ordered_arms,
+from evidencegui.io.xlsx_common import (Styles, beside_path, each_arm, header_style,
                                         output_file_record)
 
 
@@ -42,18 +42,16 @@ def write_patients_csv(project: Project, path: str | os.PathLike) -> int:
     from evidencegui.io.safe_text import atomic_write_bytes as _write
     parts = [_csv_cells(_patient_header(project)), "\r\n"]
     n = 0
-    for t in project.trials:
-        for e in t.endpoints:
-            for a in ordered_arms(e):
-                p = a.patients
-                if p is None or not len(p.time):
-                    continue
-                pre = _csv_cells([t.name, e.name, a.label]) + ","
-                post = "," + _csv_cells([p.origin, p.source]) + "\r\n"
-                ev = {0: "0", 1: "1"}
-                parts.append("".join([f"{pre}{float(tm)!r},{ev[int(x)]}{post}"
-                                      for tm, x in zip(p.time, p.event)]))
-                n += len(p.time)
+    for t, e, a in each_arm(project):
+        p = a.patients
+        if p is None or not len(p.time):
+            continue
+        pre = _csv_cells([t.name, e.name, a.label]) + ","
+        post = "," + _csv_cells([p.origin, p.source]) + "\r\n"
+        ev = {0: "0", 1: "1"}
+        parts.append("".join([f"{pre}{float(tm)!r},{ev[int(x)]}{post}"
+                              for tm, x in zip(p.time, p.event)]))
+        n += len(p.time)
     _write(path, "".join(parts).encode("utf-8"))
     return n
 
@@ -100,29 +98,27 @@ def _write_patient_rows(ws, project: Project, st: Styles, wb, sheet_rows: int) -
     total = 0
     first = ws
     part = 1
-    for t in project.trials:
-        for e in t.endpoints:
-            for a in ordered_arms(e):
-                p = a.patients
-                if p is None:
-                    continue
-                for tm, ev in zip(p.time, p.event):
-                    if r > sheet_rows + 1 and wb is not None:
-                        ws.auto_filter.ref = f"A1:G{r - 1}"
-                        total += r - 2
-                        part += 1
-                        ws = wb.create_sheet(f"Patients ({part})")
-                        for i, h in enumerate(hdr, start=1):
-                            ws.cell(1, i, h).font = st.header
-                        r = 2
-                    set_text(ws.cell(r, 1), t.name)
-                    set_text(ws.cell(r, 2), e.name)
-                    set_text(ws.cell(r, 3), a.label)
-                    set_value(ws.cell(r, 4), float(tm))
-                    ws.cell(r, 5, int(ev))
-                    set_text(ws.cell(r, 6), p.origin)
-                    set_text(ws.cell(r, 7), p.source)
-                    r += 1
+    for t, e, a in each_arm(project):
+        p = a.patients
+        if p is None:
+            continue
+        for tm, ev in zip(p.time, p.event):
+            if r > sheet_rows + 1 and wb is not None:
+                ws.auto_filter.ref = f"A1:G{r - 1}"
+                total += r - 2
+                part += 1
+                ws = wb.create_sheet(f"Patients ({part})")
+                for i, h in enumerate(hdr, start=1):
+                    ws.cell(1, i, h).font = st.header
+                r = 2
+            set_text(ws.cell(r, 1), t.name)
+            set_text(ws.cell(r, 2), e.name)
+            set_text(ws.cell(r, 3), a.label)
+            set_value(ws.cell(r, 4), float(tm))
+            ws.cell(r, 5, int(ev))
+            set_text(ws.cell(r, 6), p.origin)
+            set_text(ws.cell(r, 7), p.source)
+            r += 1
     if r == 2 and ws is first:
         ws.cell(2, 1, "The project has no patient-level data.")
     elif r > 2:

@@ -18,16 +18,20 @@ from typing import Iterable
 from evidencegui.core.model import Project
 from evidencegui.io import provenance as prov
 from evidencegui.io.safe_text import atomic_write_bytes, set_text
-from evidencegui.io.xlsx_common import (Styles, estimate_lines, header_style, page_setup)
+from evidencegui.io.xlsx_common import Styles, estimate_lines, header_style, page_setup
 # What callers import from here (the slides, the command line, the window, tests, benchmarks).
-from evidencegui.io.xlsx_common import (FMT_HR, FMT_INT, FMT_MONTHS, FMT_P, FMT_PCT,  # noqa: F401
-                                        FMT_RATIO, FMT_SE, ordered_arms)
-from evidencegui.io.xlsx_comparison import (NOT_REACHED, Z975, BlockCells,  # noqa: F401
-                                            comparisons_by_arm, esmo_text, landmark_times,
-                                            write_comparison)
-from evidencegui.io.xlsx_curves import CurveTable, curve_tables, write_curves  # noqa: F401
-from evidencegui.io.xlsx_patients import (patient_rows_count, write_patients,  # noqa: F401
-                                          write_patients_csv)
+from evidencegui.io.xlsx_common import (FMT_HR, FMT_INT, FMT_MONTHS, FMT_P, FMT_PCT, FMT_RATIO,
+                                        FMT_SE, ordered_arms)
+from evidencegui.io.xlsx_comparison import (NOT_REACHED, Z975, BlockCells, comparisons_by_arm,
+                                            esmo_text, landmark_times, write_comparison)
+from evidencegui.io.xlsx_curves import CurveTable, curve_tables, write_curves
+from evidencegui.io.xlsx_patients import patient_rows_count, write_patients, write_patients_csv
+
+__all__ = ["build_workbook", "workbook_bytes", "write_workbook", "Figures", "MAX_ROWS_IN_WORKBOOK",
+           "SHEET_ROWS", "comparisons_by_arm", "esmo_text", "ordered_arms", "landmark_times",
+           "BlockCells", "CurveTable", "curve_tables", "patient_rows_count", "write_patients_csv",
+           "NOT_REACHED", "Z975", "FMT_MONTHS", "FMT_HR", "FMT_RATIO", "FMT_SE", "FMT_PCT",
+           "FMT_INT", "FMT_P"]
 
 Figures = dict[tuple[str, str], bytes]
 

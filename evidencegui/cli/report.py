@@ -39,30 +39,28 @@ def _num(x, fmt="{:.3g}") -> str:
 
 
 def text_report(comparisons) -> str:
+    """The text table: numbers written by io/format.py, as the window, workbook and slides."""
     from evidencegui.core.benefit import grade_to_text
+    from evidencegui.io import format as fmt
 
     cols = ["trial", "endpoint", "arm vs control", "gain", "ratio", "HR (95% CI)", "SE", "1−HR",
             "ESMO"]
     rows = []
     details = []
     for c in comparisons:
-        gain = (_num(c.median_gain) if not c.median_gain_estimated else
-                f"— ({_num(c.median_gain_hr)} estimated from the HR)")
-        ci = ""
-        if c.hr is not None:
-            ci = f"{c.hr:.2f}"
-            if c.hr_ci is not None:
-                ci += f" ({_num(c.hr_lower, '{:.2f}')}–{_num(c.hr_upper, '{:.2f}')})"
+        gain = (fmt.fmt_gain(c.median_gain) if not c.median_gain_estimated else
+                f"— ({fmt.fmt_gain(c.median_gain_hr)} estimated from the HR)")
+        ci = fmt.fmt_hr(c.hr, c.hr_lower, c.hr_upper) if c.hr is not None else ""
         esmo = "—"
         if c.esmo is not None and c.esmo.form is not None:
             esmo = f"{c.esmo.form}: {grade_to_text(c.esmo)}"
         rows.append([c.trial, c.endpoint, f"{c.arm} vs {c.control or '(single arm)'}", gain,
-                     _num(c.median_ratio, "{:.4g}"), ci or "—", _num(c.hr_se), _num(c.relative_reduction),
-                     esmo])
+                     fmt.fmt_ratio(c.median_ratio), ci or fmt.MISSING, _num(c.hr_se),
+                     fmt.fmt_pct(c.relative_reduction), esmo])
         lines = []
         for lm in c.landmarks:
-            lines.append(f"  at {lm.time:g}: difference {lm.difference:+.3f}"
-                         + (f", NN{'T' if lm.nnt_kind == 'benefit' else 'H'} {lm.nnt}" if lm.nnt else "")
+            lines.append(f"  at {fmt.fmt_landmark(lm.time)}: difference {fmt.fmt_points(lm.difference)}"
+                         + (f", {fmt.fmt_nnt(lm.nnt, lm.nnt_kind)}" if lm.nnt else "")
                          + (" (modelled)" if lm.modelled else ""))
         if c.esmo is not None:
             lines.append(f"  ESMO-MCBS v{c.esmo.version}: {c.esmo.rule}")

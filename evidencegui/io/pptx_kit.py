@@ -3,7 +3,8 @@ overflow, for every deck the program writes (comparisons here, across-trials and
 elsewhere).
 
 Public helpers: ``new_presentation``, ``add_slide``, ``add_title``, ``add_textbox``, ``add_table``,
-``add_picture``, ``add_footnote``, ``set_notes``, and ``wrap`` / ``text_height_pt`` to measure.
+``add_picture``, ``add_footnote``, ``set_notes``, and ``wrap`` / ``text_height_pt`` /
+``textbox_height_in`` / ``table_height_in`` to measure before placing.
 
 Every box is sized from the measured text: lines are wrapped with the metrics of DejaVu Sans
 (wider than Calibri, the font named on the slides, and what LibreOffice substitutes for it where
@@ -28,6 +29,7 @@ ACCENT = (0x2F, 0x55, 0x97)
 GREY = (0x55, 0x55, 0x55)
 LIGHT = (0xF2, 0xF5, 0xFA)
 WHITE = (0xFF, 0xFF, 0xFF)
+WARN = (0x8A, 0x4B, 0x00)         # caveats (indirect comparisons, cross-trial overlays)
 LINE = 1.2                        # line height, in font sizes (PowerPoint's single spacing ≈ 1.2)
 EMU_PER_PT = 12700
 ZWSP = "\u200b"
@@ -143,6 +145,11 @@ def add_slide(prs):
 PAD_X, PAD_Y = 3.0, 2.0
 
 
+def textbox_height_in(text: str, width_in: float, size: float = 18, bold: bool = False) -> float:
+    """The height ``add_textbox`` gives ``text`` in a box ``width_in`` wide at ``size`` points."""
+    return (text_height_pt(clean_text(text), size, width_in * 72 - 2 * PAD_X, bold) + 2 * PAD_Y) / 72
+
+
 def add_textbox(slide, left_in: float, top_in: float, width_in: float, text: str, size: float = 18,
                 bold: bool = False, color=DARK, italic: bool = False, align=None,
                 max_height_in: float | None = None, min_size: float = MIN_PT):
@@ -154,8 +161,7 @@ def add_textbox(slide, left_in: float, top_in: float, width_in: float, text: str
     if max_height_in is not None:
         size = fit_size(text, inner_w, max_height_in * 72 - 2 * PAD_Y, size, min_size, bold)
     size = max(size, min_size)
-    lines = wrap(text, size, inner_w, bold)
-    height_in = (len(lines) * size * LINE + 2 * PAD_Y) / 72
+    height_in = textbox_height_in(text, width_in, size, bold)
     tb = slide.shapes.add_textbox(inches(left_in), inches(top_in), inches(width_in), inches(height_in))
     tf = tb.text_frame
     tf.word_wrap = True
@@ -250,25 +256,32 @@ def add_table(slide, left_in: float, top_in: float, widths_in: list[float], head
     return shape, total
 
 
-def add_picture(slide, png: bytes, left_in: float, top_in: float, max_w_in: float, max_h_in: float):
-    """The image as large as fits the box, keeping its proportions, centred vertically."""
+def add_picture(slide, png: bytes, left_in: float, top_in: float, max_w_in: float, max_h_in: float,
+                h_align: str = "left", v_align: str = "middle"):
+    """The image as large as fits the box, keeping its proportions; where it is narrower or lower
+    than the box it sits at ``h_align`` ("left" or "center") and ``v_align`` ("top" or "middle")."""
     from PIL import Image as PILImage
     with PILImage.open(io.BytesIO(png)) as im:
         w, h = im.size
     scale = min(max_w_in / w, max_h_in / h)
     pw, ph = w * scale, h * scale
-    return slide.shapes.add_picture(io.BytesIO(png), inches(left_in), inches(top_in + (max_h_in - ph) / 2),
-                                    inches(pw), inches(ph))
+    x = left_in + ((max_w_in - pw) / 2 if h_align == "center" else 0.0)
+    y = top_in + ((max_h_in - ph) / 2 if v_align == "middle" else 0.0)
+    return slide.shapes.add_picture(io.BytesIO(png), inches(x), inches(y), inches(pw), inches(ph))
 
 
-def add_footnote(slide, text: str, size: float = MIN_PT):
-    """One grey line at the foot of the slide (two if it must wrap), never below the edge."""
+def add_footnote(slide, text: str, size: float = MIN_PT, color=GREY, italic: bool = False,
+                 bottom_in: float = 0.15):
+    """A line at the foot of the slide (more if it must wrap), ``bottom_in`` above the edge and
+    never below it. Returns (shape, height in inches)."""
     width = SLIDE_W_IN - 2 * MARGIN_IN
-    lines = wrap(clean_text(text), size, width * 72 - 2 * PAD_X)
-    h = (len(lines) * size * LINE + 2 * PAD_Y) / 72
-    return add_textbox(slide, MARGIN_IN, SLIDE_H_IN - 0.15 - h, width, text, size, color=GREY)
+    h = textbox_height_in(text, width, size)
+    return add_textbox(slide, MARGIN_IN, SLIDE_H_IN - bottom_in - h, width, text, size, color=color,
+                       italic=italic)
 
 
-def set_notes(slide, text: str) -> None:
-    """The speaker notes (method, rules, checks): what the presenter may be asked."""
-    slide.notes_slide.notes_text_frame.text = clean_text(text)
+def set_notes(slide, text: str, append: bool = False) -> None:
+    """The speaker notes (method, rules, checks): what the presenter may be asked. With ``append``
+    the text goes after what the notes already say."""
+    frame = slide.notes_slide.notes_text_frame
+    frame.text = (frame.text if append else "") + clean_text(text)

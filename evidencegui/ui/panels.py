@@ -85,11 +85,10 @@ class ComparisonView(QWidget):
         self.browser.setHtml(self.last_text)
 
 
-def _n(v, fmt="{:.2f}"):
-    return "—" if v is None else fmt.format(v)
-
-
 def comparison_html(trial, ep) -> str:
+    """The small built-in summary shown should the full comparison panel fail to build; numbers
+    written by io/format.py, as everywhere else."""
+    from evidencegui.io import format as fmt
     try:
         from evidencegui.core.effects import compare_arms
     except ImportError as e:
@@ -105,15 +104,15 @@ def comparison_html(trial, ep) -> str:
         except Exception as e:
             parts.append(f"<p><b>{html.escape(arm.label)}</b>: cannot be compared ({html.escape(str(e))})</p>")
             continue
-        rows = [("Median gain (months)", _n(d.get("median_gain"), "{:.1f}")),
-                ("Median ratio", _n(d.get("median_ratio"))),
-                ("HR (95% CI)", f"{_n(d.get('hr'))} ({_n((d.get('hr_ci') or [None, None])[0])}–"
-                                f"{_n((d.get('hr_ci') or [None, None])[1])})"),
-                ("SE of log HR", _n(d.get("hr_se"), "{:.3f}")),
-                ("Relative reduction", _n(d.get("relative_reduction"), "{:.0%}"))]
+        lo, hi = (d.get("hr_ci") or [None, None])[:2]
+        rows = [("Median gain (months)", fmt.fmt_gain(d.get("median_gain"))),
+                ("Median ratio", fmt.fmt_ratio(d.get("median_ratio"))),
+                ("HR (95% CI)", fmt.fmt_hr(d.get("hr"), lo, hi)),
+                ("SE of log HR", fmt.MISSING if d.get("hr_se") is None else f"{d['hr_se']:.3f}"),
+                ("Relative reduction", fmt.fmt_pct(d.get("relative_reduction")))]
         for lm in d.get("landmarks") or []:
-            rows.append((f"Difference at {lm.get('time'):g} months",
-                         f"{_n(lm.get('difference'), '{:+.1%}')} (NNT {lm.get('nnt') if lm.get('nnt') is not None else '—'})"))
+            rows.append((f"Difference at {fmt.fmt_landmark(lm.get('time'))} months",
+                         f"{fmt.fmt_points(lm.get('difference'))} ({fmt.fmt_nnt(lm.get('nnt'))})"))
         esmo = d.get("esmo_mcbs") or {}
         if esmo:
             rows.append((f"ESMO-MCBS {esmo.get('version', '')} form {esmo.get('form', '')}",

@@ -40,12 +40,12 @@ class StartPage(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         self.rebuild()
 
-    def _button(self, key, text, tip, slot, row, col):
+    def _button(self, key, text, tip, slot, row, col, span=1):
         b = QPushButton(text)
         b.setToolTip(tip)
         b.setMinimumHeight(40)
         b.clicked.connect(lambda _c=False: slot())
-        self.grid.addWidget(b, row, col)
+        self.grid.addWidget(b, row, col, 1, span)
         self.buttons[key] = b
 
     def rebuild(self) -> None:
@@ -56,11 +56,13 @@ class StartPage(QWidget):
             b.deleteLater()
         self.buttons = {}
         k = 0
-        for name in window_files.templates():
-            self._button(f"example:{name}", f"Open the {name} example",
+        # an example's name is its title ("CDK4/6 inhibitors + aromatase inhibitor, first-line
+        # PFS"): a row of its own, so that it never widens the window
+        for key, name, _path in window_files.examples():
+            self._button(f"example:{key}", f"Open the example: {name}",
                          "A worked example, opened as a new unsaved project",
-                         lambda n=name: w.new_from_template(n), k // 2, k % 2)
-            k += 1
+                         lambda n=name: w.new_from_template(n), k // 2, 0, span=2)
+            k += 2
         entries = [("new", "New project: add a trial…", "Type a trial's results by hand", lambda: w.add_trial()),
                    ("summary", "Import a summary table…", "One row per arm (CSV or Excel)", lambda: w.import_summary()),
                    ("template", "Get the summary-table template…", "The spreadsheet to fill in",

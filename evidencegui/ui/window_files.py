@@ -7,6 +7,8 @@ and nothing is ever written into the program's resources.
 """
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
@@ -19,16 +21,63 @@ from evidencegui.ui.settings import in_resources
 from evidencegui.ui.workers import run_or_show
 
 FILTER_PROJECT = "EvidenceGUI project (*.evidence.json)"
+FIRST_EXAMPLE = "cleopatra.evidence.json"    # opened at first run (ui/launch.py): listed first
+
+
+def examples() -> list[tuple[str, str, Path]]:
+    """The bundled example projects as (key, name, path): the key is the file's name in capitals
+    ("CLEOPATRA" for cleopatra.evidence.json, for the program), the name is what people read."""
+    from evidencegui.resources import resource
+    folder = resource("examples")
+    out = []
+    found = folder.glob("*" + file_ops.PROJECT_SUFFIX) if folder.is_dir() else ()
+    for p in sorted(found, key=lambda p: (p.name != FIRST_EXAMPLE, p.name)):
+        out.append((_file_key(p), example_name(p), p))
+    return out
 
 
 def templates() -> dict[str, Path]:
-    """The bundled example projects, by a name for people ("CLEOPATRA" for cleopatra.evidence.json)."""
-    from evidencegui.resources import resource
-    folder = resource("examples")
-    out = {}
-    for p in sorted(folder.glob("*" + file_ops.PROJECT_SUFFIX)) if folder.is_dir() else ():
-        out[p.name[: -len(file_ops.PROJECT_SUFFIX)].replace("_", " ").upper()] = p
-    return out
+    """The bundled example projects by the name people read (see ``example_name``)."""
+    return {name: p for _key, name, p in examples()}
+
+
+def _file_key(path) -> str:
+    return Path(path).name[: -len(file_ops.PROJECT_SUFFIX)].replace("_", " ").upper()
+
+
+def example_name(path) -> str:
+    """What the start page, File → New from template and the title bar call a bundled example:
+    the project's own title ("CLEOPATRA and PHILA"; a trailing "(example)" is left out, the window
+    says so), else the file's name in capitals."""
+    p = Path(path)
+    try:
+        stamp = p.stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    return _stored_title(str(p), stamp) or _file_key(p)
+
+
+@lru_cache(maxsize=32)
+def _stored_title(path: str, _mtime_ns: int) -> str | None:
+    """The project title stored in a project file (read once per version of the file: the start
+    page asks again on every rebuild)."""
+    import json
+    try:
+        with open(path, encoding="utf-8") as f:
+            title = json.load(f)["project"]["title"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(title, str):
+        return None
+    title = re.sub(r"\s*\(example\)\s*$", "", " ".join(title.split()), flags=re.IGNORECASE)
+    return title or None
+
+
+def _find_template(name: str, found: dict[str, Path]) -> Path | None:
+    """The example called ``name``: its name for people, or its key ("CLEOPATRA")."""
+    if name in found:
+        return found[name]
+    return next((p for key, _n, p in examples() if key == name.upper()), None)
 
 
 def project_name(window) -> str:
@@ -37,7 +86,7 @@ def project_name(window) -> str:
         name = window.path.name
         return name[: -len(file_ops.PROJECT_SUFFIX)] if name.endswith(file_ops.PROJECT_SUFFIX) else name
     if getattr(window, "template_name", None):
-        return f"{window.template_name} example (unsaved copy)"
+        return f"Example: {window.template_name} (unsaved copy)"
     return window.project.title or "Untitled"
 
 
@@ -59,9 +108,10 @@ def new_from_template(window, name: str | None = None) -> bool:
                                         list(found), 0, False)
         if not ok:
             return False
-    if name not in found or not window.confirm_discard():
+    path = _find_template(name, found)
+    if path is None or not window.confirm_discard():
         return False
-    return open_path(window, found[name])
+    return open_path(window, path)
 
 
 def open_dialog(window) -> bool:
@@ -83,11 +133,10 @@ def open_path(window, path) -> bool:
         return False
     if in_resources(path):                 # an example: a template, never the file itself
         window.set_project(project, None)
-        window.template_name = next((k for k, v in templates().items()
-                                     if Path(v).resolve() == Path(path).resolve()), Path(path).stem)
+        window.template_name = example_name(path)
         window._update_title()
-        window.statusBar().showMessage(f"Opened the {window.template_name} example as a new, unsaved "
-                                       "project; Save asks where to keep it.", 8000)
+        window.statusBar().showMessage(f"Opened the example “{window.template_name}” as a new, "
+                                       "unsaved project; Save asks where to keep it.", 8000)
         return True
     window.set_project(project, path)
     remember(window, path, "project")
@@ -125,7 +174,9 @@ def _suggested_name(window) -> str:
     if window.path is not None and not in_resources(window.path):
         return window.path.name
     base = getattr(window, "template_name", None) or window.project.title or "project"
-    return base.lower().replace(" ", "_") + file_ops.PROJECT_SUFFIX
+    # a title may hold "/", ":" or "+" ("CDK4/6 inhibitors + …"): letters, digits, "-" and "_" only
+    base = re.sub(r"[^\w\-]+", "_", base.lower()).strip("_") or "project"
+    return base + file_ops.PROJECT_SUFFIX
 
 
 def save_as(window) -> bool:

@@ -24,6 +24,9 @@ CLI = DIST / ("evidencegui-cli.exe" if sys.platform == "win32" else "evidencegui
 EXAMPLE = ROOT / "resources" / "examples" / "cleopatra.evidence.json"
 MODE = os.environ.get("EVIDENCEGUI_FROZEN_TEST", "")
 ASKED = MODE == "1"
+# the module's first test builds the bundle (installer/build.sh, up to 900 s): longer than the
+# suite's per-test limit (pyproject.toml, pytest-timeout)
+pytestmark = pytest.mark.timeout(1800)
 
 
 def _newest_source() -> float:

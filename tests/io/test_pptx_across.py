@@ -1,11 +1,11 @@
 """The across-trials slides: present for two or more trials, 16:9, every run at 14 pt or more,
-every box inside the slide and tall enough for its text (estimated with Calibri's glyph width)."""
+every box inside the slide and tall enough for its text (measured as io/pptx_kit measures it)."""
 import sys
 from pathlib import Path
 
 from pptx.util import Emu
 
-from evidencegui.io import pptx_across as pa
+from evidencegui.io import pptx_kit as kit
 from evidencegui.io.pptx_writer import build_presentation
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ui"))
@@ -51,9 +51,22 @@ def test_text_size_and_boxes():
                     for run in para.runs:
                         assert run.font.size is None or run.font.size.pt >= 14, run.text
             if sh.has_text_frame and sh.text_frame.text:
-                size = max(r.font.size.pt for p in sh.text_frame.paragraphs for r in p.runs)
-                need = pa.box_height_in(sh.text_frame.text, Emu(sh.width).inches - 0.06, size)
-                assert need <= Emu(sh.height).inches + 0.01, sh.text_frame.text
+                runs = [r for p in sh.text_frame.paragraphs for r in p.runs]
+                size = max(r.font.size.pt for r in runs)
+                bold = any(r.font.bold for r in runs)
+                inner_w = Emu(sh.width).pt - sh.text_frame.margin_left.pt - sh.text_frame.margin_right.pt
+                need = kit.text_height_pt(sh.text_frame.text, size, inner_w, bold)
+                inner_h = Emu(sh.height).pt - sh.text_frame.margin_top.pt - sh.text_frame.margin_bottom.pt
+                assert need <= inner_h + 0.5, sh.text_frame.text
+            if sh.has_table:                  # each row as tall as its tallest wrapped cell
+                for row in sh.table.rows:
+                    for j, cell in enumerate(row.cells):
+                        run = cell.text_frame.paragraphs[0].runs[0]
+                        inner_w = sh.table.columns[j].width.pt - cell.margin_left.pt - cell.margin_right.pt
+                        need = kit.text_height_pt(cell.text_frame.text, run.font.size.pt, inner_w,
+                                                  bool(run.font.bold))
+                        assert need <= row.height.pt - cell.margin_top.pt - cell.margin_bottom.pt + 0.5, \
+                            cell.text_frame.text
 
 
 def test_many_trials_split_over_slides():

@@ -251,3 +251,25 @@ def test_a_divider_the_user_moved_stays_where_it_is(panel, cleopatra, qtbot):
     ep.experimental[0].median = 58.0               # a typed value refreshes the panel
     panel.set_endpoint(cleopatra, trial, ep)
     assert panel.splitter.sizes() == before
+
+
+def test_the_fallback_summary_says_why_and_writes_numbers_as_everywhere(qtbot, cleopatra, monkeypatch):
+    """Should the full panel fail to build, the dock still shows each comparison (numbers as
+    io/format writes them, checked against core.effects) and says why in its note."""
+    import sys
+
+    from evidencegui.io import format as fmt
+    from evidencegui.ui.panels import ComparisonView
+    monkeypatch.setitem(sys.modules, "evidencegui.ui.comparison_panel", None)   # the import fails
+    view = ComparisonView()
+    qtbot.addWidget(view)
+    assert view.external is None and "not available" in view.note
+    t = cleopatra.trial("CLEOPATRA")
+    ti = cleopatra.trials.index(t)
+    ei = next(i for i, e in enumerate(t.endpoints) if e.name == "OS")
+    view.show_endpoint(cleopatra, ti, ei)
+    ep = t.endpoints[ei]
+    c = compare_arms(t, ep, ep.experimental[0], ep.control).to_json()
+    assert fmt.fmt_hr(c["hr"], *c["hr_ci"]) in view.last_text          # 0.68 (0.56–0.84)
+    assert fmt.fmt_gain(c["median_gain"]) in view.last_text             # +15.7
+    assert "0.68 (0.56–0.84)" in view.last_text and "+15.7" in view.last_text

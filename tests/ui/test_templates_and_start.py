@@ -12,6 +12,8 @@ from evidencegui.ui import launch
 from evidencegui.ui.settings import documents_dir
 
 EXAMPLE = resource("examples", "cleopatra.evidence.json")
+CLEO = "CLEOPATRA and PHILA"                    # the examples' own titles, as people read them
+CDK = "CDK4/6 inhibitors + aromatase inhibitor, first-line PFS"
 
 
 def _digest():
@@ -30,7 +32,7 @@ def test_the_example_is_a_template_by_every_route(window, monkeypatch, tmp_path)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(EXAMPLE), "")))
     window.act_open.trigger()
     assert window.path is None
-    assert window.windowTitle().startswith("CLEOPATRA example (unsaved copy)")
+    assert window.windowTitle().startswith(f"Example: {CLEO} (unsaved copy)")
     window.add_arm()
     window.act_save.trigger()                          # asks where: never the example itself
     assert asked and not asked[-1].startswith(str(resources_dir()))
@@ -52,14 +54,29 @@ def test_the_example_is_a_template_by_every_route(window, monkeypatch, tmp_path)
 def test_first_run_opens_the_example_as_an_unsaved_copy(make_window):
     w = make_window()
     launch.open_initial(w)
-    assert w.path is None and w.template_name == "CLEOPATRA"
-    assert "CLEOPATRA" in w.windowTitle()
+    assert w.path is None and w.template_name == CLEO
+    assert w.windowTitle().startswith(f"Example: {CLEO} (unsaved copy)")
 
 
 def test_new_from_template_and_the_summary_template(window, monkeypatch, tmp_path):
-    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(lambda _p, _t, _l, items, *a, **k: (items[0], True)))
+    offered = []
+
+    def pick(_p, _t, _l, items, *a, **k):
+        offered.append(list(items))
+        return next(i for i in items if i.startswith("CDK4/6")), True
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(pick))
     window.act_new_template.trigger()
-    assert window.project.trials and window.path is None
+    assert offered == [[CLEO, CDK]]             # names a clinician reads, not "CDK46"; first-run example first
+    assert [t.name for t in window.project.trials] == ["PALOMA-2", "MONALEESA-2", "MONARCH 3"]
+    assert window.path is None and window.template_name == CDK
+    assert window.windowTitle().startswith(f"Example: {CDK} (unsaved copy)")
+    assert window.statusBar().currentMessage().startswith(f"Opened the example “{CDK}” as a new, unsaved")
+    # Save as… suggests a file name without the title's "/" and "+"
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda _p, _t, start, _f: (asked.append(start), ("", ""))[1]))
+    window.act_save.trigger()
+    assert asked[0].endswith("/cdk4_6_inhibitors_aromatase_inhibitor_first-line_pfs.evidence.json")
     out = tmp_path / "summary.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), "")))
     window.act_summary_template.trigger()
@@ -69,10 +86,23 @@ def test_new_from_template_and_the_summary_template(window, monkeypatch, tmp_pat
 def test_start_page_shows_while_the_project_is_empty(window, monkeypatch):
     window.set_project(type(window.project)())
     assert window.centre.currentWidget() is window.start_page
-    keys = set(window.start_page.buttons)
-    assert {"example:CLEOPATRA", "new", "summary", "template", "digitized", "help"} <= keys
+    buttons = window.start_page.buttons
+    assert {"example:CLEOPATRA", "example:CDK46", "new", "summary", "template", "digitized", "help"} <= set(buttons)
+    assert buttons["example:CLEOPATRA"].text() == f"Open the example: {CLEO}"
+    assert buttons["example:CDK46"].text() == f"Open the example: {CDK}"
+    assert not any("CDK46" in b.text() for b in buttons.values())
+    grid = window.start_page.grid            # a long title has a row of its own (never widens the window)
+    for key in ("example:CLEOPATRA", "example:CDK46"):
+        _row, col, _rows, cols = grid.getItemPosition(grid.indexOf(buttons[key]))
+        assert (col, cols) == (0, 2)
+    buttons["example:CDK46"].click()
+    assert window.centre.currentWidget() is window.plot and window.project.trials[0].name == "PALOMA-2"
+    assert window.windowTitle().startswith(f"Example: {CDK} (unsaved copy)")
+    assert f"“{CDK}”" in window.statusBar().currentMessage()
+    window.set_project(type(window.project)())
     window.start_page.buttons["example:CLEOPATRA"].click()
-    assert window.centre.currentWidget() is window.plot and window.project.trials
+    assert window.project.trials[0].name == "CLEOPATRA"
+    assert window.windowTitle().startswith(f"Example: {CLEO} (unsaved copy)")
     window.act_start.trigger()
     assert window.centre.currentWidget() is window.start_page
 
@@ -105,3 +135,14 @@ def test_getting_started_has_task_pages_with_pictures(qtbot):
     assert pics and all(resource("help", p).is_file() for p in pics)
     d.pages.setCurrentRow(1)
     assert "Median gain" in d.browser.toPlainText()
+
+
+def test_example_names_come_from_the_files_titles(tmp_path):
+    from evidencegui.ui.window_files import example_name
+    assert example_name(EXAMPLE) == CLEO
+    untitled = tmp_path / "my_trials.evidence.json"
+    untitled.write_text('{"kind": "evidencegui-project", "project": {"trials": []}}')
+    assert example_name(untitled) == "MY TRIALS"                     # no title: the file's name
+    broken = tmp_path / "broken.evidence.json"
+    broken.write_text("{not json")
+    assert example_name(broken) == "BROKEN"

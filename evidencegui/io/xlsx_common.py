@@ -19,6 +19,7 @@ FMT_SE = "0.000"
 FMT_PCT = "0.0%"
 FMT_INT = "0"
 FMT_P = '[<0.0001]"<0.0001";0.0000'
+Z975 = "NORMSINV(0.975)"      # = 1.959964; NORMSINV is read by Excel and LibreOffice alike
 
 
 class Styles:
@@ -48,6 +49,25 @@ class Styles:
 def header_style(c, st: Styles):
     """A column header cell: bold on the header fill, a thin line below."""
     c.font, c.fill, c.border = st.header, st.header_fill, st.header_border
+    return c
+
+
+def input_cell(c, value, st: Styles, number_format: str | None = None):
+    """A reported input: the value (text stays text: safe_text), blue on the input fill, the
+    number format where it is a number."""
+    from evidencegui.io.safe_text import set_value
+    set_value(c, value)
+    c.font, c.fill = st.input, st.input_fill
+    if number_format and c.data_type == "n":
+        c.number_format = number_format
+    return c
+
+
+def formula_cell(c, formula: str, number_format: str, st: Styles):
+    """A live formula we put there, in the formula font."""
+    c.value = formula
+    c.number_format = number_format
+    c.font = st.formula
     return c
 
 

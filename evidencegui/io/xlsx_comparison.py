@@ -14,12 +14,12 @@ from typing import Any, Callable
 
 from evidencegui.core.model import Arm, Endpoint, Project, Trial
 from evidencegui.io import format as fmt
-from evidencegui.io.safe_text import set_text, set_value
+from evidencegui.io.safe_text import set_text
 from evidencegui.io.xlsx_common import (FMT_HR, FMT_INT, FMT_MONTHS, FMT_P, FMT_PCT, FMT_RATIO,
-                                        FMT_SE, Styles, estimate_lines, header_style, ordered_arms)
+                                        FMT_SE, Z975, Styles, estimate_lines, formula_cell, header_style,
+                                        input_cell, ordered_arms)
 
 NOT_REACHED = fmt.NOT_REACHED
-Z975 = "NORMSINV(0.975)"      # = 1.959964; NORMSINV is read by Excel and LibreOffice alike
 
 
 # ----------------------------------------------------------------------------- program results
@@ -210,20 +210,12 @@ class _Block:
         self.rows[key] = r
 
     def put_input(self, col: str, value: Any, number_format: str | None = None):
-        c = self.ws[f"{col}{self.r}"]
-        set_value(c, value)
-        c.font = self.st.input
-        c.fill = self.st.input_fill
-        if number_format and c.data_type == "n":
-            c.number_format = number_format
+        c = input_cell(self.ws[f"{col}{self.r}"], value, self.st, number_format)
         c.alignment = self.st.right if c.data_type == "s" else self.st.top
         return c
 
     def put_formula(self, col: str, formula: str, number_format: str):
-        c = self.ws[f"{col}{self.r}"]
-        c.value = formula
-        c.number_format = number_format
-        c.font = self.st.formula
+        c = formula_cell(self.ws[f"{col}{self.r}"], formula, number_format, self.st)
         c.alignment = self.st.top
         return c
 

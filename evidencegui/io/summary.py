@@ -190,9 +190,31 @@ def header_columns(rows: list[list[Any]], f: str, is_known, known_text: str
 
 
 def read_summary(path: str | os.PathLike) -> Project:
-    """A Project from a summary table; raises InputError naming file, row and column."""
+    """A Project from a summary table; raises InputError naming file, row and column.
+
+    Stages: read the table and map its columns (_read_table); parse each row into an arm of its
+    trial and endpoint (_RowParser); give each endpoint and trial the values its rows agree on
+    (_assemble); check that every comparison has its control and the project is valid
+    (_check_controls, _check_project)."""
     p = Path(path)
     f = str(p)
+    header, cols, rows = _read_table(p, f)
+    parser = _RowParser(f, header, cols)
+    for idx, rec in enumerate(rows[1:], start=2):
+        if all(_blank(v) for v in rec):
+            continue
+        parser.parse(idx, rec)
+    if not parser.project.trials:
+        raise InputError("the table has a header but no rows", file=f, row=2)
+    _assemble(parser)
+    _check_controls(parser.project, parser.where, f)
+    _check_project(parser.project, parser.where, cols, f)
+    return parser.project
+
+
+def _read_table(p: Path, f: str) -> tuple[list[str], dict[str, int], list[list[Any]]]:
+    """The rows (header first), the header and each column's index; the required columns must
+    be there."""
     rows = _read_rows(p)
     known = set(BASE) | set(EXTRA) | set(ESMO_FLAGS)
     header, cols = header_columns(
@@ -201,67 +223,110 @@ def read_summary(path: str | os.PathLike) -> Project:
     for r in REQUIRED:
         if r not in cols:
             raise InputError(f"the column {r!r} is missing", file=f, row=1, field=r)
+    return header, cols, rows
 
-    project = Project()
-    where: dict[tuple, int] = {}          # (trial, endpoint, arm) → row number
-    endpoint_vals: dict[tuple, dict[str, tuple[bool, int]]] = {}
-    trial_vals: dict[str, dict[str, tuple[Any, int]]] = {}
-    for idx, rec in enumerate(rows[1:], start=2):
-        if all(_blank(v) for v in rec):
-            continue
-        extra = [v for v in rec[len(header):] if not _blank(v)]
+
+class _RowParser:
+    """Turns each row into an Arm of its trial and endpoint (created on first sight), and
+    collects the endpoint- and trial-level values of the rows with the row that gave them."""
+
+    def __init__(self, f: str, header: list[str], cols: dict[str, int]):
+        self.f, self.header, self.cols = f, header, cols
+        self.project = Project()
+        self.where: dict[tuple, int] = {}          # (trial, endpoint, arm) → row number
+        self.endpoint_vals: dict[tuple, dict[str, tuple[bool, int]]] = {}
+        self.trial_vals: dict[str, dict[str, tuple[Any, int]]] = {}
+        self.rec: list[Any] = []
+        self.idx = 0
+
+    # ---- cells of the current row
+
+    def cell(self, name: str) -> Any:
+        """The row's value in column ``name``; None when the column is absent or the cell blank."""
+        i = self.cols.get(name)
+        return None if i is None or i >= len(self.rec) or _blank(self.rec[i]) else self.rec[i]
+
+    def parse(self, idx: int, rec: list[Any]) -> None:
+        """Row ``idx`` (1-based, header = 1) into the project."""
+        self.idx, self.rec = idx, rec
+        extra = [v for v in rec[len(self.header):] if not _blank(v)]
         if extra:
-            raise InputError("the row has more values than the header has columns", file=f, row=idx)
+            raise self.error("the row has more values than the header has columns")
+        tname, ename, aname, role_text = self._names()
+        ep = self._endpoint(tname, ename)
+        arm = Arm(aname, _ROLES[role_text])
+        if role_text.startswith("single"):
+            self.trial_vals.setdefault(tname, {}).setdefault("single_arm", (True, idx))
+        self._numbers(arm)
+        self._texts(arm)
+        self._landmarks(arm)
+        ep.arms.append(arm)
+        self._endpoint_values(tname, ename)
+        self._trial_values(tname)
+        note = _text(self.cell("note"))
+        if note:
+            ep.note = (ep.note + "\n" + note).strip()
 
-        def cell(name, rec=rec):
-            i = cols.get(name)
-            return None if i is None or i >= len(rec) or _blank(rec[i]) else rec[i]
+    def value(self, name: str, fn) -> Any:
+        """fn(cell) for column ``name``; its ValueError becomes an InputError on this cell."""
+        v = self.cell(name)
+        try:
+            return fn(v)
+        except ValueError as e:
+            raise self.error(str(e), name) from None
 
-        def parse(name, fn, rec=rec, idx=idx):
-            v = cell(name)
-            try:
-                return fn(v)
-            except ValueError as e:
-                raise InputError(str(e), file=f, row=idx, field=name) from None
+    def error(self, message: str, field: str | None = None) -> InputError:
+        return InputError(message, file=self.f, row=self.idx, field=field)
 
+    # ---- stages of one row
+
+    def _names(self) -> tuple[str, str, str, str]:
+        """Trial, endpoint and arm (present, not too long, the arm not given twice) and the role."""
+        cell = self.cell
         tname, ename, aname = _text(cell("trial")), _text(cell("endpoint")), _text(cell("arm"))
         for nm, v in (("trial", tname), ("endpoint", ename), ("arm", aname)):
             if not v:
-                raise InputError(f"the {nm} is empty", file=f, row=idx, field=nm)
-            bounded.check_name_length(v, file=f, row=idx, field=nm)
+                raise self.error(f"the {nm} is empty", nm)
+            bounded.check_name_length(v, file=self.f, row=self.idx, field=nm)
         role_text = _text(cell("role")).lower()
         if role_text not in _ROLES:
-            raise InputError(f"role must be 'control' or 'experimental', not {role_text!r}",
-                             file=f, row=idx, field="role")
+            raise self.error(f"role must be 'control' or 'experimental', not {role_text!r}", "role")
         key = (tname, ename, aname)
-        if key in where:
-            raise InputError(f"{aname!r} in {tname} / {ename} is already given on row {where[key]}",
-                             file=f, row=idx, field="arm")
-        where[key] = idx
-        trial = project.trial(tname)
+        if key in self.where:
+            raise self.error(f"{aname!r} in {tname} / {ename} is already given on row "
+                             f"{self.where[key]}", "arm")
+        self.where[key] = self.idx
+        return tname, ename, aname, role_text
+
+    def _endpoint(self, tname: str, ename: str) -> Endpoint:
+        """The endpoint of the row, its trial and it created when first seen."""
+        trial = self.project.trial(tname)
         if trial is None:
             trial = Trial(tname)
-            project.trials.append(trial)
+            self.project.trials.append(trial)
         ep = trial.endpoint(ename)
         if ep is None:
             ep = Endpoint(ename)
             trial.endpoints.append(ep)
-        arm = Arm(aname, _ROLES[role_text])
-        if role_text.startswith("single"):
-            trial_vals.setdefault(tname, {}).setdefault("single_arm", (True, idx))
-        arm.n = parse("n", model.parse_count)
-        arm.events = parse("events", model.parse_count)
+        return ep
+
+    def _numbers(self, arm: Arm) -> None:
+        """Counts, median and its CI ("NR" or blank: not reached), HR and its CI, p (a bound
+        when written "<0.001"), stratified, ORR and DoR."""
+        value, cell = self.value, self.cell
+        arm.n = value("n", model.parse_count)
+        arm.events = value("events", model.parse_count)
         med = cell("median")
         if med is None or model.is_not_reached(med):
             arm.median_not_reached = True
         else:
-            arm.median = parse("median", model.parse_number)
-        arm.median_lower = parse("median_lower", model.parse_number)
+            arm.median = value("median", model.parse_number)
+        arm.median_lower = value("median_lower", model.parse_number)
         up = cell("median_upper")
-        arm.median_upper = None if model.is_not_reached(up) else parse("median_upper", model.parse_number)
-        arm.hr = parse("hr", model.parse_number)
-        arm.hr_lower = parse("hr_lower", model.parse_number)
-        arm.hr_upper = parse("hr_upper", model.parse_number)
+        arm.median_upper = None if model.is_not_reached(up) else value("median_upper", model.parse_number)
+        arm.hr = value("hr", model.parse_number)
+        arm.hr_lower = value("hr_lower", model.parse_number)
+        arm.hr_upper = value("hr_upper", model.parse_number)
         pv = cell("p_value")
         if isinstance(pv, str) and pv.strip().startswith(("<", "≤")):
             arm.p_value_upper_bound = True
@@ -269,76 +334,86 @@ def read_summary(path: str | os.PathLike) -> Project:
         try:
             arm.p_value = model.parse_number(pv)
         except ValueError as e:
-            raise InputError(str(e), file=f, row=idx, field="p_value") from None
-        arm.hr_stratified = bool(parse("stratified", model.parse_bool))
-        arm.orr = parse("orr", model.parse_probability)
-        arm.dor = parse("dor", model.parse_number)
-        arm.source = _text(cell("source"))
-        arm.comparator = _text(cell("comparator"))
+            raise self.error(str(e), "p_value") from None
+        arm.hr_stratified = bool(value("stratified", model.parse_bool))
+        arm.orr = value("orr", model.parse_probability)
+        arm.dor = value("dor", model.parse_number)
+
+    def _texts(self, arm: Arm) -> None:
+        """Source and comparator; a control row carries no comparison (HR, p) and only a control
+        row names an equivalent comparator."""
+        arm.source = _text(self.cell("source"))
+        arm.comparator = _text(self.cell("comparator"))
         if arm.comparator and not arm.is_control:
-            raise InputError("comparator names an equivalent control and belongs on the control "
-                             "row", file=f, row=idx, field="comparator")
+            raise self.error("comparator names an equivalent control and belongs on the control "
+                             "row", "comparator")
         if arm.is_control and any(v is not None for v in (arm.hr, arm.hr_lower, arm.hr_upper, arm.p_value)):
             field = next(n for n in ("hr", "hr_lower", "hr_upper", "p_value")
                          if getattr(arm, n) is not None)
-            raise InputError("the control row carries no HR or p; put them on the experimental "
-                             "row (they compare it with this control)", file=f, row=idx, field=field)
+            raise self.error("the control row carries no HR or p; put them on the experimental "
+                             "row (they compare it with this control)", field)
+
+    def _landmarks(self, arm: Arm) -> None:
+        """surv_<T>m / surv_<T>y (+ _lower/_upper): one Landmark per time, in months."""
         lms: dict[float, dict[str, float | None]] = {}
-        for name in cols:
+        for name in self.cols:
             m = _SURV.match(name)
             if not m:
                 continue
-            v = parse(name, model.parse_probability)
+            v = self.value(name, model.parse_probability)
             if v is None:
                 continue
             t = float(m.group(1)) * (12.0 if m.group(2) == "y" else 1.0)
             part = {"_lower": "lower", "_upper": "upper"}.get(m.group(3) or "", "survival")
             slot = lms.setdefault(t, {})
             if part in slot:
-                raise InputError(f"survival at {t:g} months is given twice", file=f, row=idx, field=name)
+                raise self.error(f"survival at {t:g} months is given twice", name)
             slot[part] = v
         for t, parts in sorted(lms.items()):
             if "survival" not in parts:
-                raise InputError(f"a CI of survival at {t:g} months is given without the estimate",
-                                 file=f, row=idx, field=f"surv_{t:g}m")
+                raise self.error(f"a CI of survival at {t:g} months is given without the estimate",
+                                 f"surv_{t:g}m")
             arm.landmarks.append(Landmark(t, parts["survival"], parts.get("lower"), parts.get("upper")))
-        ep.arms.append(arm)
+
+    def _endpoint_values(self, tname: str, ename: str) -> None:
+        """primary and the ESMO flags: the rows of one endpoint must agree."""
         for name in _ENDPOINT_COLS:
-            v = parse(name, model.parse_bool)
+            v = self.value(name, model.parse_bool)
             if v is None:
                 continue
-            seen = endpoint_vals.setdefault((tname, ename), {})
+            seen = self.endpoint_vals.setdefault((tname, ename), {})
             if name in seen and seen[name][0] != v:
-                raise InputError(f"{name} is {'yes' if v else 'no'} here but "
+                raise self.error(f"{name} is {'yes' if v else 'no'} here but "
                                  f"{'yes' if seen[name][0] else 'no'} on row {seen[name][1]} of the "
-                                 "same endpoint", file=f, row=idx, field=name)
-            seen[name] = (v, idx)
+                                 "same endpoint", name)
+            seen[name] = (v, self.idx)
+
+    def _trial_values(self, tname: str) -> None:
+        """setting and single_arm: the rows of one trial must agree."""
         for name in _TRIAL_COLS:
             if name == "setting":
-                s = _text(cell("setting")).lower()
+                s = _text(self.cell("setting")).lower()
                 if not s:
                     continue
                 if s not in _SETTINGS:
-                    raise InputError(f"setting must be 'non-curative' or 'curative' (or adjuvant, "
-                                     f"neoadjuvant, metastatic), not {s!r}", file=f, row=idx,
-                                     field="setting")
+                    raise self.error(f"setting must be 'non-curative' or 'curative' (or adjuvant, "
+                                     f"neoadjuvant, metastatic), not {s!r}", "setting")
                 v = _SETTINGS[s]
             else:
-                v = parse(name, model.parse_bool)
+                v = self.value(name, model.parse_bool)
                 if v is None:
                     continue
-            seen = trial_vals.setdefault(tname, {})
+            seen = self.trial_vals.setdefault(tname, {})
             if name in seen and seen[name][0] != v:
-                raise InputError(f"{name} is {v!r} here but {seen[name][0]!r} on row {seen[name][1]} "
-                                 "of the same trial", file=f, row=idx, field=name)
-            seen[name] = (v, idx)
-        note = _text(cell("note"))
-        if note:
-            ep.note = (ep.note + "\n" + note).strip()
+                raise self.error(f"{name} is {v!r} here but {seen[name][0]!r} on row {seen[name][1]} "
+                                 "of the same trial", name)
+            seen[name] = (v, self.idx)
 
-    if not project.trials:
-        raise InputError("the table has a header but no rows", file=f, row=2)
-    for (tname, ename), vals in endpoint_vals.items():
+
+def _assemble(parser: _RowParser) -> None:
+    """Each endpoint's primary flag and ESMO flags, each trial's setting and single-arm mark."""
+    project = parser.project
+    for (tname, ename), vals in parser.endpoint_vals.items():
         ep = project.trial(tname).endpoint(ename)
         for name, (v, _) in vals.items():
             if name == "primary":
@@ -346,12 +421,16 @@ def read_summary(path: str | os.PathLike) -> Project:
             else:
                 ep.esmo_flags[name] = v
     for trial in project.trials:
-        vals = trial_vals.get(trial.name, {})
+        vals = parser.trial_vals.get(trial.name, {})
         if "setting" in vals:
             trial.setting = vals["setting"][0]
         if "single_arm" in vals:
             trial.single_arm = bool(vals["single_arm"][0])
-    _check_controls(project, where, f)
+
+
+def _check_project(project: Project, where: dict[tuple, int], cols: dict[str, int], f: str) -> None:
+    """The first error of core.model's validation, placed on its row (the arm's, else the
+    endpoint's first) and column of the table."""
     for prob in model.errors(model.validate_project(project)):
         row = where.get((prob.trial, prob.endpoint, prob.arm))
         if row is None and prob.trial is not None and prob.endpoint is not None:
@@ -360,7 +439,6 @@ def read_summary(path: str | os.PathLike) -> Project:
         fld = prob.field if prob.field in cols or _SURV.match(prob.field or "") else (
             prob.field.split("_")[0] if prob.field and prob.field.split("_")[0] in cols else prob.field)
         raise InputError(prob.message, file=f, row=row, field=fld)
-    return project
 
 
 def _loose(text: str) -> str:

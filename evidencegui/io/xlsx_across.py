@@ -14,16 +14,14 @@ from __future__ import annotations
 
 import io
 import math
-from typing import Any
 
 from evidencegui.io.across_table import FOREST_KEY
 from evidencegui.io.safe_text import set_text, set_value
+from evidencegui.io.xlsx_common import (FMT_HR, FMT_P, Z975, estimate_lines, formula_cell, header_style,
+                                        input_cell)
 
-Z = "NORMSINV(0.975)"
-FMT_HR = "0.00"
-FMT_SE = "0.0000"
+FMT_SE4 = "0.0000"        # SE of log HR: four decimals here (three on the Comparison sheet)
 FMT_W = "0.0%"
-FMT_P = '[<0.0001]"<0.0001";0.0000'
 FMT_Q = "0.000"
 ACROSS_COLUMNS = (("Trial", 16), ("Endpoint", 9), ("Arm", 30), ("Control", 30), ("n, arm", 8),
                   ("n, control", 9), ("Median, arm", 11), ("Median, control", 11),
@@ -50,37 +48,16 @@ def add_across_sheets(wb, project, figures: dict | None, st) -> list[str]:
     return [ws.title, wf.title]
 
 
-def _lines(text: str, width_chars: float) -> int:
-    """Lines a wrapped cell needs (≈ 1.1 characters per unit of column width)."""
-    return max(1, sum(math.ceil(len(part) * 1.1 / max(width_chars, 1)) or 1 for part in str(text).split("\n")))
-
-
 def _fit_row(ws, r: int, texts: dict[int, str], widths: dict[int, float]) -> None:
     """Row height for the wrapped texts of row r (column index → text)."""
-    n = max((_lines(t, widths[j]) for j, t in texts.items() if t), default=1)
+    n = max((estimate_lines(t, widths[j]) for j, t in texts.items() if t), default=1)
     if n > 1:
         ws.row_dimensions[r].height = 13 * min(n, 12)
 
 
 def _header(ws, r: int, names, st) -> None:
     for j, name in enumerate(names, start=1):
-        c = ws.cell(r, j, name)
-        c.font, c.fill, c.border, c.alignment = st.header, st.header_fill, st.header_border, st.wrap
-
-
-def _input(c, value: Any, st, fmt: str | None = None):
-    set_value(c, value)
-    c.font, c.fill = st.input, st.input_fill
-    if fmt and c.data_type == "n":
-        c.number_format = fmt
-    return c
-
-
-def _formula(c, formula: str, fmt: str, st):
-    c.value = formula
-    c.number_format = fmt
-    c.font = st.formula
-    return c
+        header_style(ws.cell(r, j, name), st).alignment = st.wrap
 
 
 # ----------------------------------------------------------------------------- Across trials
@@ -105,21 +82,21 @@ def _write_across(ws, project, st) -> dict[tuple[str, str, str], int]:
     for row in trial_rows(project):
         for j, text in enumerate((row.trial, row.endpoint, row.arm, row.control), start=1):
             set_text(ws.cell(r, j), text).alignment = st.top
-        _input(ws.cell(r, 5), row.n_arm, st, "0")
-        _input(ws.cell(r, 6), row.n_control, st, "0")
-        _input(ws.cell(r, 7), "not reached" if row.median_arm_not_reached else row.median_arm, st, "0.0")
-        _input(ws.cell(r, 8), "not reached" if row.median_control_not_reached else row.median_control,
+        input_cell(ws.cell(r, 5), row.n_arm, st, "0")
+        input_cell(ws.cell(r, 6), row.n_control, st, "0")
+        input_cell(ws.cell(r, 7), "not reached" if row.median_arm_not_reached else row.median_arm, st, "0.0")
+        input_cell(ws.cell(r, 8), "not reached" if row.median_control_not_reached else row.median_control,
                st, "0.0")
         if row.median_gain is not None:
-            _formula(ws.cell(r, 9), f"=G{r}-H{r}", "+0.0;−0.0;0.0", st)
+            formula_cell(ws.cell(r, 9), f"=G{r}-H{r}", "+0.0;−0.0;0.0", st)
         ci = row.hr_ci or (None, None)
-        _input(ws.cell(r, 10), row.hr, st, FMT_HR)
-        _input(ws.cell(r, 11), ci[0], st, FMT_HR)
-        _input(ws.cell(r, 12), ci[1], st, FMT_HR)
+        input_cell(ws.cell(r, 10), row.hr, st, FMT_HR)
+        input_cell(ws.cell(r, 11), ci[0], st, FMT_HR)
+        input_cell(ws.cell(r, 12), ci[1], st, FMT_HR)
         if row.hr is not None and ci[0] is not None and ci[1] is not None:
-            _formula(ws.cell(r, 13), f"=(LN(L{r})-LN(K{r}))/(2*{Z})", FMT_SE, st)
+            formula_cell(ws.cell(r, 13), f"=(LN(L{r})-LN(K{r}))/(2*{Z975})", FMT_SE4, st)
         if row.hr is not None:
-            _formula(ws.cell(r, 14), f"=1-J{r}", "0%", st)
+            formula_cell(ws.cell(r, 14), f"=1-J{r}", "0%", st)
         set_text(ws.cell(r, 15), row.esmo_grade or "not graded").alignment = st.top
         set_text(ws.cell(r, 16), row.source).alignment = st.wrap
         for j in range(5, 15):
@@ -163,15 +140,15 @@ def _write_indirect(ws, project, where: dict, st) -> int:
         texts = (ic.endpoint, ic.trial_a, ic.arm_a, ic.trial_b, ic.arm_b, ic.comparator)
         for j, text in enumerate(texts, start=1):
             set_text(ws.cell(r, j), text).alignment = st.wrap
-        _formula(ws.cell(r, 7), f"=J{ra}", FMT_HR, st)
-        _formula(ws.cell(r, 8), f"=M{ra}", FMT_SE, st)
-        _formula(ws.cell(r, 9), f"=J{rb}", FMT_HR, st)
-        _formula(ws.cell(r, 10), f"=M{rb}", FMT_SE, st)
-        _formula(ws.cell(r, 11), f"=EXP(LN(G{r})-LN(I{r}))", FMT_HR, st)
-        _formula(ws.cell(r, 12), f"=EXP(LN(K{r})-{Z}*N{r})", FMT_HR, st)
-        _formula(ws.cell(r, 13), f"=EXP(LN(K{r})+{Z}*N{r})", FMT_HR, st)
-        _formula(ws.cell(r, 14), f"=SQRT(H{r}^2+J{r}^2)", FMT_SE, st)
-        _formula(ws.cell(r, 15), f"=2*NORMSDIST(-ABS(LN(K{r})/N{r}))", FMT_P, st)
+        formula_cell(ws.cell(r, 7), f"=J{ra}", FMT_HR, st)
+        formula_cell(ws.cell(r, 8), f"=M{ra}", FMT_SE4, st)
+        formula_cell(ws.cell(r, 9), f"=J{rb}", FMT_HR, st)
+        formula_cell(ws.cell(r, 10), f"=M{rb}", FMT_SE4, st)
+        formula_cell(ws.cell(r, 11), f"=EXP(LN(G{r})-LN(I{r}))", FMT_HR, st)
+        formula_cell(ws.cell(r, 12), f"=EXP(LN(K{r})-{Z975}*N{r})", FMT_HR, st)
+        formula_cell(ws.cell(r, 13), f"=EXP(LN(K{r})+{Z975}*N{r})", FMT_HR, st)
+        formula_cell(ws.cell(r, 14), f"=SQRT(H{r}^2+J{r}^2)", FMT_SE4, st)
+        formula_cell(ws.cell(r, 15), f"=2*NORMSDIST(-ABS(LN(K{r})/N{r}))", FMT_P, st)
         set_text(ws.cell(r, 16), ic.rule).alignment = st.wrap
         for j in range(7, 16):
             ws.cell(r, j).alignment = st.top
@@ -235,17 +212,17 @@ def _forest_block(ws, r: int, endpoint: str, result, left_out: list[str], png: b
         s = wsd.study
         lo, hi = s.ci()
         set_text(ws.cell(r, 1), s.name)
-        _input(ws.cell(r, 2), s.hr, st, FMT_HR)
-        _input(ws.cell(r, 3), lo, st, FMT_HR)
-        _input(ws.cell(r, 4), hi, st, FMT_HR)
-        _formula(ws.cell(r, 5), f"=LN(B{r})", FMT_SE, st)
-        _formula(ws.cell(r, 6), f"=(LN(D{r})-LN(C{r}))/(2*{Z})", FMT_SE, st)
-        _formula(ws.cell(r, 7), f"=1/F{r}^2", "0.00", st)
+        input_cell(ws.cell(r, 2), s.hr, st, FMT_HR)
+        input_cell(ws.cell(r, 3), lo, st, FMT_HR)
+        input_cell(ws.cell(r, 4), hi, st, FMT_HR)
+        formula_cell(ws.cell(r, 5), f"=LN(B{r})", FMT_SE4, st)
+        formula_cell(ws.cell(r, 6), f"=(LN(D{r})-LN(C{r}))/(2*{Z975})", FMT_SE4, st)
+        formula_cell(ws.cell(r, 7), f"=1/F{r}^2", "0.00", st)
         r += 1
     last = r - 1
     for k in range(first, last + 1):
-        _formula(ws.cell(k, 8), f"=G{k}/SUM(G${first}:G${last})", FMT_W, st)
-        _formula(ws.cell(k, 9), f"=G{k}*E{k}", FMT_SE, st)
+        formula_cell(ws.cell(k, 8), f"=G{k}/SUM(G${first}:G${last})", FMT_W, st)
+        formula_cell(ws.cell(k, 9), f"=G{k}*E{k}", FMT_SE4, st)
         set_value(ws.cell(k, 10), result.studies[k - first].weight_random).number_format = FMT_W
         set_text(ws.cell(k, 11), result.studies[k - first].study.group or "")
     r += 1
@@ -255,7 +232,7 @@ def _forest_block(ws, r: int, endpoint: str, result, left_out: list[str], png: b
         nonlocal r
         ws.cell(r, 1).value = text
         if formula:
-            _formula(ws.cell(r, 2), value, fmt, st)
+            formula_cell(ws.cell(r, 2), value, fmt, st)
         else:
             set_value(ws.cell(r, 2), value)
             ws.cell(r, 2).number_format = fmt
@@ -269,11 +246,11 @@ def _forest_block(ws, r: int, endpoint: str, result, left_out: list[str], png: b
     g, e, i = f"G{first}:G{last}", f"E{first}:E{last}", f"I{first}:I{last}"
     ws.cell(r, 1, "Fixed effect (inverse variance), live formulas").font = st.section
     r += 1
-    line("log", "log HR", f"=SUM({i})/SUM({g})", FMT_SE)
-    line("se", "SE of log HR", f"=1/SQRT(SUM({g}))", FMT_SE)
+    line("log", "log HR", f"=SUM({i})/SUM({g})", FMT_SE4)
+    line("se", "SE of log HR", f"=1/SQRT(SUM({g}))", FMT_SE4)
     line("hr", "HR", f"=EXP(B{rows['log']})", FMT_HR)
-    line("lo", "Lower 95%", f"=EXP(B{rows['log']}-{Z}*B{rows['se']})", FMT_HR)
-    line("hi", "Upper 95%", f"=EXP(B{rows['log']}+{Z}*B{rows['se']})", FMT_HR)
+    line("lo", "Lower 95%", f"=EXP(B{rows['log']}-{Z975}*B{rows['se']})", FMT_HR)
+    line("hi", "Upper 95%", f"=EXP(B{rows['log']}+{Z975}*B{rows['se']})", FMT_HR)
     line("p", "p (two-sided)", f"=2*NORMSDIST(-ABS(B{rows['log']}/B{rows['se']}))", FMT_P)
     line("q", "Cochran's Q", f"=SUMPRODUCT({g},({e}-B{rows['log']})^2)", FMT_Q)
     line("df", "df", f"=COUNT({e})-1", "0")

@@ -126,3 +126,24 @@ def test_write_is_atomic_and_replaces(tmp_path):
     write_workbook(cleopatra(), target)
     assert openpyxl.load_workbook(target).sheetnames[0] == "Comparison"
     assert [f.name for f in tmp_path.iterdir()] == ["c.xlsx"]
+
+
+def test_public_names_stay_importable_from_xlsx_writer():
+    """The sheets live in io/xlsx_comparison, xlsx_curves, xlsx_patients and xlsx_common; callers
+    (slides, command line, window, benchmarks) keep importing from io/xlsx_writer."""
+    from evidencegui.io import xlsx_common, xlsx_comparison, xlsx_curves, xlsx_patients, xlsx_writer
+    for name in xlsx_writer.__all__:
+        assert hasattr(xlsx_writer, name), name
+    assert xlsx_writer.comparisons_by_arm is xlsx_comparison.comparisons_by_arm
+    assert xlsx_writer.esmo_text is xlsx_comparison.esmo_text
+    assert xlsx_writer.ordered_arms is xlsx_common.ordered_arms
+    assert xlsx_writer.curve_tables is xlsx_curves.curve_tables
+    assert xlsx_writer.write_patients_csv is xlsx_patients.write_patients_csv
+
+
+def test_each_arm_lists_control_first():
+    from evidencegui.io.xlsx_common import each_arm
+    p = cleopatra()
+    assert [(t.name, e.name, a.label) for t, e, a in each_arm(p)] == [
+        ("CLEOPATRA", "OS", CTL), ("CLEOPATRA", "OS", EXP),
+        ("CLEOPATRA", "PFS", CTL), ("CLEOPATRA", "PFS", EXP)]

@@ -263,6 +263,16 @@ class MainWindow(QMainWindow):
     ARM_COLUMN_MAX = 250     # px: long arm names elide (full name on hover) so HR columns show
 
     def _fit_table_columns(self) -> None:
+        """Columns as wide as their contents (long arm names elide at ARM_COLUMN_MAX). Fitted
+        again only when a header or the longest text of a column changed: the fit asks every cell
+        for eight roles, which is most of a keystroke's table work."""
+        m = self.model
+        texts = tuple((m.headerData(j, Qt.Orientation.Horizontal),
+                       max((len(str(m.data(m.index(i, j)) or "")) for i in range(m.rowCount())), default=0))
+                      for j in range(m.columnCount()))
+        if texts == getattr(self, "_fitted_texts", None):
+            return
+        self._fitted_texts = texts
         self.table.resizeColumnsToContents()
         if self.model.columnCount() and self.table.columnWidth(0) > self.ARM_COLUMN_MAX:
             self.table.setColumnWidth(0, self.ARM_COLUMN_MAX)

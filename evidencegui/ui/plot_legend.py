@@ -418,8 +418,11 @@ class LegendPlacement:
             return
         half = QtGui.QFontMetricsF(self.style.font(self.style.tick_pt)).height() / 2 + self.style.px(1)
         pad = min(0.2, half / h)
+        if self._y_padded == (pad, tuple(self.vb.viewRange()[1])):
+            return                  # as shown: setting it again would redraw the axes for nothing
         self.vb.setLimits(yMin=-pad - 0.05, yMax=1.0 + pad + 0.1)
         self.plot_item.setYRange(-pad, 1.0 + pad, padding=0)
+        self._y_padded = (pad, tuple(self.vb.viewRange()[1]))
 
     # ------------------------------------------------------------------ HR annotation
     def _annotation_lines(self) -> list[str]:

@@ -329,10 +329,7 @@ class SurvivalPlotWidget(ArmItems, LegendPlacement, RiskTable, QtWidgets.QWidget
         self._drawn_shape = shape
         self._updating_risk = True          # the range signals of what follows: one update, below
         try:
-            self.vb.setLimits(xMin=-pad, xMax=xmax * 1.5)
-            self.plot_item.setXRange(-pad, xmax * 1.03, padding=0)
-            # Room above 1.0 and below 0: an axis with a grid drops tick labels that would overflow it.
-            self.plot_item.setYRange(0, 1.0, padding=0.045)
+            self._set_ranges(pad, xmax)
         finally:
             self._updating_risk = False
         self._thin_res = None           # thinned for this x range
@@ -376,6 +373,25 @@ class SurvivalPlotWidget(ArmItems, LegendPlacement, RiskTable, QtWidgets.QWidget
 
     _drawn_shape: tuple = ()
     _frame_texts: tuple = ()
+    _limits: tuple = ()
+
+    def _set_ranges(self, pad: float, xmax: float) -> None:
+        """The full time range (a redraw undoes a zoom); left alone when it is what is shown
+        already, since each call makes pyqtgraph lay out and draw its axes anew. The y range is
+        0–1 with room for half a tick label above and below (plot_legend._pad_y, once the view
+        has its size; 0.045 of the range until then)."""
+        if self._limits != (pad, xmax):
+            self._limits = (pad, xmax)
+            self.vb.setLimits(xMin=-pad, xMax=xmax * 1.5)
+        x_range = self.vb.viewRange()[0]
+        if self._x_set != ((pad, xmax), tuple(x_range)):
+            self.plot_item.setXRange(-pad, xmax * 1.03, padding=0)
+            self._x_set = ((pad, xmax), tuple(self.vb.viewRange()[0]))
+        if self.vb.height() <= 0 or not self._y_padded:
+            self.plot_item.setYRange(0, 1.0, padding=0.045)
+
+    _x_set: tuple = ()
+    _y_padded: tuple = ()
 
     def _set_frame_texts(self) -> None:
         """The axis title, the plot's title and a figure's margins (set again only when changed:

@@ -61,6 +61,22 @@ def test_the_tree_follows_names_and_keeps_itself_through_other_edits(window):
     assert old in names() and "Renamed arm" not in names()
 
 
+def test_columns_widen_for_a_longer_value_and_keep_a_width_the_user_set(window):
+    """A longer text typed widens its column so it stays readable; typing a value of the same
+    length leaves the widths alone, including one the user dragged."""
+    exp = next(i for i, a in enumerate(window.model.arms()) if not a.is_control)
+    p_col = window.model.column_index("p_value")
+    med_col = window.model.column_index("median")
+    window.table.setColumnWidth(p_col, 30)              # narrower than "<0.0001"
+    type_in(window, exp, "p_value", "<0.0001")
+    fm = window.table.fontMetrics()
+    assert window.table.columnWidth(p_col) >= fm.horizontalAdvance("<0.0001")
+    window.table.setColumnWidth(med_col, 140)           # the user widens a column
+    type_in(window, exp, "median", "60.8")
+    type_in(window, exp, "median", "61.8")
+    assert window.table.columnWidth(med_col) == 140
+
+
 def test_invalid_text_is_kept_marked_and_not_applied(window):
     type_in(window, 0, "n", "four hundred")
     assert window.model.arms()[0].n == 402 or window.model.arms()[0].n == 406

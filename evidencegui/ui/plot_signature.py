@@ -2,8 +2,8 @@
 changes (a plot of 10 arms × 100,000 patients takes about a second to rebuild).
 
 Arms drawn from patient-level data depend on the data (by identity: an import or an undo replaces
-the object; see core/fit_cache.py), their label, position and reported landmarks; arms drawn from
-reported numbers on every reported value. The view settings and the window's horizon join in.
+the object; see core/fit_cache.py), their label, position, reported landmarks and the reported HR
+and p the plot's note shows; arms drawn from reported numbers on every reported value. The view settings and the window's horizon join in.
 """
 from __future__ import annotations
 
@@ -14,11 +14,13 @@ from evidencegui.core.fit_cache import _fingerprint
 
 def _arm(arm) -> tuple:
     lms = tuple(astuple(lm) for lm in arm.landmarks)
+    # the HR and p note on the plot (plot_legend._annotation_lines) reads the reported values
+    note = (arm.hr, arm.hr_lower, arm.hr_upper, arm.p_value, arm.p_value_upper_bound)
     p = arm.patients
     if p is not None and len(p.time) > 0:
-        return (arm.label, arm.role, id(p), _fingerprint(p), lms)
+        return (arm.label, arm.role, id(p), _fingerprint(p), lms, note)
     return (arm.label, arm.role, lms, arm.n, arm.events, arm.median, arm.median_lower,
-            arm.median_upper, arm.median_not_reached, None if p is None else id(p))
+            arm.median_upper, arm.median_not_reached, None if p is None else id(p), note)
 
 
 def plot_signature(window) -> tuple:

@@ -251,3 +251,19 @@ def test_export_entries_follow_what_exists(window):
     import importlib.util
     for suffix, module in ((".xlsx", "evidencegui.io.xlsx_writer"), (".png", "evidencegui.ui.figure")):
         assert window.export_actions[suffix].isEnabled() == (importlib.util.find_spec(module) is not None)
+
+
+@pytest.mark.parametrize("key, text, shown", [("hr", "0.69", "HR 0.69 (0.56–0.84)"),
+                                              ("hr_upper", "0.90", "HR 0.68 (0.56–0.90)"),
+                                              ("p_value", "0.03", "p = 0.030")])
+def test_the_plots_hr_note_follows_what_is_typed(window, key, text, shown):
+    """The plot's 'HR … ; p = …' note is redrawn when the reported HR, its CI or p is typed, even
+    though the curves (from patient data) stay as they are; Undo brings the old note back."""
+    plot = window.plot.widget
+    before = list(plot.annotation)
+    assert before[0].startswith("HR 0.68 (0.56–0.84)")
+    exp = next(i for i, a in enumerate(window.model.arms()) if not a.is_control)
+    type_in(window, exp, key, text)
+    assert shown in plot.annotation[0]
+    window.act_undo.trigger()
+    assert plot.annotation == before

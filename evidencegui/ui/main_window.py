@@ -334,7 +334,11 @@ class MainWindow(QMainWindow):
         # the signature, and what the widget last drew (another view may have drawn since)
         sig = self._plot_signature()
         drawn = self._drawn_signature
-        if w is not None and drawn is not None and drawn[0] == sig and drawn[1] is getattr(w, "_source", None):
+        if w is not None and drawn is not None and drawn[1] is getattr(w, "_source", None) \
+                and drawn[0][0] == sig[0]:
+            if drawn[0][1] != sig[1]:          # only the reported HR, its CI or p: the note
+                w.update_note()
+                self._drawn_signature = (sig, drawn[1])
             if w.percent != percent:
                 w.set_percent(percent)
             return

@@ -350,12 +350,7 @@ class SurvivalPlotWidget(ArmItems, LegendPlacement, RiskTable, QtWidgets.QWidget
             med = numbers[numbers.index("median"):] if "median" in numbers else ""
             self._legend_entries.append((d.curve_item, name, med))
             self.drawn[key] = d
-        self.annotation = self._annotation_lines() if self.show_hr else []
-        if any(self._origin.get(k) == "reconstructed" for k in self.drawn):
-            # Say so: these curves come from a digitized figure, not from the trial's data.
-            self.annotation.append("Reconstructed from the published figure")
-        self._fill_legend(compact=False)
-        self._legend_mode_dirty = True
+        self._set_annotation()
         if not in_place:
             self.plot_item.addItem(self.hover_line, ignoreBounds=True)
         self._set_frame_texts()
@@ -370,6 +365,24 @@ class SurvivalPlotWidget(ArmItems, LegendPlacement, RiskTable, QtWidgets.QWidget
         self._range_changed()               # at-risk cells and the legend's corner, for the new curves
         if self.hover_values:
             self.show_readout(self._last_t)
+
+    def _set_annotation(self) -> None:
+        """The HR and p note (and the reconstructed-curves line) into the legend; where the legend
+        goes is chosen again at the next range update."""
+        self.annotation = self._annotation_lines() if self.show_hr else []
+        if any(self._origin.get(k) == "reconstructed" for k in self.drawn):
+            # Say so: these curves come from a digitized figure, not from the trial's data.
+            self.annotation.append("Reconstructed from the published figure")
+        self._fill_legend(compact=False)
+        self._legend_mode_dirty = True
+
+    def update_note(self) -> None:
+        """Only the reported HR, its CI or p changed: the note and the legend's place, not the
+        curves (the window's redraw check, ui/plot_signature.py, tells the two apart)."""
+        if not self.drawn and not self.annotation:
+            return
+        self._set_annotation()
+        self._place_legend()
 
     _drawn_shape: tuple = ()
     _frame_texts: tuple = ()

@@ -256,14 +256,19 @@ def test_export_entries_follow_what_exists(window):
 @pytest.mark.parametrize("key, text, shown", [("hr", "0.69", "HR 0.69 (0.56–0.84)"),
                                               ("hr_upper", "0.90", "HR 0.68 (0.56–0.90)"),
                                               ("p_value", "0.03", "p = 0.030")])
-def test_the_plots_hr_note_follows_what_is_typed(window, key, text, shown):
+def test_the_plots_hr_note_follows_what_is_typed(window, key, text, shown, monkeypatch):
     """The plot's 'HR … ; p = …' note is redrawn when the reported HR, its CI or p is typed, even
-    though the curves (from patient data) stay as they are; Undo brings the old note back."""
+    though the curves (from patient data) stay as they are (not redrawn); Undo brings the old note
+    back."""
     plot = window.plot.widget
     before = list(plot.annotation)
     assert before[0].startswith("HR 0.68 (0.56–0.84)")
+    redraws = []
+    real = plot.redraw
+    monkeypatch.setattr(plot, "redraw", lambda: (redraws.append(1), real())[1])
     exp = next(i for i, a in enumerate(window.model.arms()) if not a.is_control)
     type_in(window, exp, key, text)
     assert shown in plot.annotation[0]
+    assert any(shown in t for t in plot.legend.texts())           # what the legend box shows
     window.act_undo.trigger()
-    assert plot.annotation == before
+    assert plot.annotation == before and redraws == []

@@ -317,6 +317,23 @@ class LegendPlacement:
         lines.append(cur.rstrip())
         return lines
 
+    def _wrapped_text(self, text: str, max_px: float) -> list[str]:
+        """A note broken after ', ' into lines of at most max_px (never cut)."""
+        fm = QtGui.QFontMetricsF(self.style.font(self.style.legend_pt))
+        lines, cur = [], ""
+        for part in text.split(", "):
+            nxt = f"{cur}, {part}" if cur else part
+            if cur and fm.horizontalAdvance(nxt + ",") > max_px:
+                lines.append(cur + ",")
+                cur = part
+            else:
+                cur = nxt
+        lines.append(cur)
+        return lines
+
+    _hr_notes: list = []              # (its line in the note, 'label HR') per arm with an HR
+    _hr_notes_control = ""
+
     def _fill_legend(self, compact: bool, columns: int = 1) -> None:
         """Full: name and median per arm, then the annotation lines. Compact: the names only and
         short notes (in columns: the notes on one line). Long names wrap, so that the box stays
@@ -334,6 +351,15 @@ class LegendPlacement:
                 lines.append((med, False))
             entries.append((item.opts["pen"], lines))
         notes = [self.SHORT_NOTES.get(x, x) if compact else x for x in self.annotation]
+        hr_notes = [(line, short) for line, short in self._hr_notes if line in self.annotation]
+        if compact and len(hr_notes) > 2:
+            # Many arms: one line of HRs (wrapped) instead of a line each, so that the curves keep
+            # their room; each arm's full note stays in the comparison panel.
+            hr_lines = {line for line, _ in hr_notes}
+            ctl = self._hr_notes_control
+            summary = f"HR vs {ctl}: " + ", ".join(short for _, short in hr_notes)
+            wrap_px = max_px if columns == 1 else self.plot_item.width() - s.px(16)
+            notes = self._wrapped_text(summary, wrap_px) + [x for x in notes if x not in hr_lines]
         if compact and "Reconstructed curves" in notes:   # said once, not after each HR
             notes = [x.replace(" (reconstructed)", "") for x in notes]
         if compact and columns > 1 and notes:
@@ -348,9 +374,18 @@ class LegendPlacement:
     def _set_legend_outside(self, outside: bool) -> None:
         lay = self.plot_item.layout
         if outside:
-            self._fill_legend(compact=True, columns=2)
-            if self.legend.boundingRect().width() > self.plot_item.width() - self.style.px(8):
-                self._fill_legend(compact=True, columns=1)
+            # As many columns as make the box lowest while it fits the width (names wrap to fit
+            # their column): the curves below keep their room.
+            room = self.plot_item.width() - self.style.px(8)
+            best = None
+            for columns in range(min(max(len(self._legend_entries), 1), 5), 0, -1):
+                self._fill_legend(compact=True, columns=columns)
+                br = self.legend.boundingRect()
+                if br.width() <= room and (best is None or br.height() < best[1] - 0.5):
+                    best = (columns, br.height())
+            columns = best[0] if best is not None else 1
+            if columns != self.legend.columns:
+                self._fill_legend(compact=True, columns=columns)
             h = self.legend.boundingRect().height() + self.style.px(4)
             lay.setRowMinimumHeight(1, h)
             lay.setRowMaximumHeight(1, h)
@@ -433,10 +468,11 @@ class LegendPlacement:
             return []
         _, _project, trial, ep = self._source
         ctl = getattr(ep, "control", None)
+        self._hr_notes = []
         if ep is None or ctl is None:
             return []
         exps = [a for a in ep.arms if a is not ctl]
-        lines = []
+        lines, hr_notes = [], []
         for a in exps:
             hr, lo, hi, p, bound, tag = a.hr, a.hr_lower, a.hr_upper, a.p_value, a.p_value_upper_bound, ""
             if hr is None and a.patients is not None and ctl.patients is not None:
@@ -457,4 +493,6 @@ class LegendPlacement:
                 text += "; " + fmt.p_equals(p, bound)
             text += tag
             lines.append(text if len(exps) == 1 else f"{a.label} vs {ctl.label}: {text}")
+            hr_notes.append((lines[-1], f"{a.label} {fmt.fmt_ratio(hr)}"))
+        self._hr_notes, self._hr_notes_control = hr_notes, ctl.label
         return lines

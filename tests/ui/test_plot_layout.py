@@ -135,3 +135,28 @@ def test_journal_style_is_grey_with_line_styles(qtbot, project):
         c = p.color()
         assert c.red() == c.green() == c.blue()                # grey
     assert {p.style() for p in pens} == {Qt.PenStyle.SolidLine, Qt.PenStyle.CustomDashLine}
+
+
+def test_ten_arms_in_the_window_at_1280x720_keep_their_curves_visible(qtbot):
+    """Ten arms in the plot area a 1280×720 window leaves (about 640 × 430 px): the legend goes
+    above the axes in several columns, the nine HRs make one wrapped line instead of nine, the
+    at-risk table keeps every arm, the curves keep a readable height and the legend crosses none."""
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from bench_edit import _big_project
+    project = _big_project(10, 500)
+    plot = _widget(qtbot, 640, 430)
+    trial = project.trials[0]
+    plot.set_endpoint(project, trial, trial.endpoints[0])
+    qtbot.wait(50)
+    assert plot.legend_corner == "outside" and plot.legend.columns >= 3
+    texts = plot.legend.texts()
+    assert sum(t.startswith("HR vs Arm 1:") for t in texts) == 1
+    assert not any(" vs Arm 1: HR " in t for t in texts)               # no line per arm
+    joined = " ".join(texts)
+    for k in range(2, 11):
+        assert f"Arm {k} " in joined                                    # each arm's HR is there
+    assert len(plot.at_risk) == 10
+    assert plot.vb.height() >= 90, plot.vb.height()
+    assert _crossings(plot) == 0

@@ -44,6 +44,12 @@ def _cached(kind: str, owners: tuple, params: tuple, compute: Callable[[], Any])
     return value
 
 
+def derived(kind: str, owners: tuple, params: tuple, compute: Callable[[], Any]) -> Any:
+    """Any value computed from the PatientData in ``owners`` (and hashable ``params``), computed
+    once per change of their data, like the fits above. The value is shared: never change it."""
+    return _cached(kind, tuple(owners), tuple(params), compute)
+
+
 def invalidate(patients) -> None:
     """Forget the fits of ``patients`` (after changing its lists in place)."""
     _forget(id(patients))

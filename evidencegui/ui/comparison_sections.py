@@ -327,21 +327,30 @@ def build_section(trial, endpoint, arm, control, unit: str = "months") -> Sectio
 
 
 def patient_extras(exp, ctl, reported_times=()) -> dict | None:
-    """RMST and landmark differences from the patient-level data of both arms (None: no data)."""
+    """RMST and landmark differences from the patient-level data of both arms (None: no data),
+    computed once per change of either arm's data or of the landmark times (a keystroke in another
+    arm's row redrew every section with its RMSTs again). The dict is shared: read it only."""
     if exp.patients is None or ctl is None or ctl.patients is None:
         return None
     if exp.patients.n == 0 or ctl.patients.n == 0:
         return None
+    from evidencegui.core.fit_cache import derived
+    times = tuple(sorted(set(reported_times)))
+    return derived("panel extras", (exp.patients, ctl.patients), (times,),
+                   lambda: _patient_extras(exp.patients, ctl.patients, times))
+
+
+def _patient_extras(exp_patients, ctl_patients, reported_times: tuple) -> dict:
     from evidencegui.core import survival as sv
 
     from evidencegui.core.fit_cache import kaplan_meier_of
-    km_e = kaplan_meier_of(exp.patients)        # the plot's and the comparison's fits
-    km_c = kaplan_meier_of(ctl.patients)
+    km_e = kaplan_meier_of(exp_patients)        # the plot's and the comparison's fits
+    km_c = kaplan_meier_of(ctl_patients)
     tau = min(km_e.max_time, km_c.max_time)
     out: dict = {"landmarks": {}, "rmst": None, "rmst_arms": None, "tau": tau}
     if not math.isfinite(tau) or tau <= 0:
         return out
-    times = sorted(set(reported_times)) or [t for t in DEFAULT_LANDMARKS if t <= tau]
+    times = list(reported_times) or [t for t in DEFAULT_LANDMARKS if t <= tau]
     for t in times:
         if t <= tau:
             out["landmarks"][t] = sv.survival_difference(km_e, km_c, t)

@@ -371,20 +371,32 @@ class LegendPlacement:
             entries.append((None, [(line, False)]))
         self.legend.set_entries(entries, s, columns)
 
+    @property
+    def _outside_columns(self) -> dict:
+        """The column count chosen for a legend above the axes, by width, style and texts."""
+        return self.__dict__.setdefault("_outside_columns_cache", {})
+
     def _set_legend_outside(self, outside: bool) -> None:
         lay = self.plot_item.layout
         if outside:
             # As many columns as make the box lowest while it fits the width (names wrap to fit
             # their column): the curves below keep their room.
             room = self.plot_item.width() - self.style.px(8)
-            best = None
-            for columns in range(min(max(len(self._legend_entries), 1), 5), 0, -1):
-                self._fill_legend(compact=True, columns=columns)
-                br = self.legend.boundingRect()
-                if br.width() <= room and (best is None or br.height() < best[1] - 0.5):
-                    best = (columns, br.height())
-            columns = best[0] if best is not None else 1
-            if columns != self.legend.columns:
+            key = (room, self.style, tuple((n, m) for _, n, m in self._legend_entries), tuple(self.annotation))
+            columns = self._outside_columns.get(key)
+            searched = columns is None
+            if searched:
+                best = None
+                for columns in range(min(max(len(self._legend_entries), 1), 5), 0, -1):
+                    self._fill_legend(compact=True, columns=columns)
+                    br = self.legend.boundingRect()
+                    if br.width() <= room and (best is None or br.height() < best[1] - 0.5):
+                        best = (columns, br.height())
+                columns = best[0] if best is not None else 1
+                if len(self._outside_columns) > 32:
+                    self._outside_columns.clear()
+                self._outside_columns[key] = columns
+            if not (searched and columns == 1):     # the search ended on one column
                 self._fill_legend(compact=True, columns=columns)
             h = self.legend.boundingRect().height() + self.style.px(4)
             lay.setRowMinimumHeight(1, h)

@@ -8,9 +8,16 @@ from evidencegui.core import survival as sv
 from evidencegui.resources import resource
 
 
-def _count(monkeypatch):
+def _count(monkeypatch, rmst=False):
     calls = {"km": 0, "pair": 0}
-    km, pair = sv.kaplan_meier, sv.logrank_cox
+    km, pair, rm = sv.kaplan_meier, sv.logrank_cox, sv.rmst
+    if rmst:
+        calls["rmst"] = 0
+
+        def counted_rmst(*a, **k):
+            calls["rmst"] += 1
+            return rm(*a, **k)
+        monkeypatch.setattr(sv, "rmst", counted_rmst)
 
     def counted_km(*a, **k):
         calls["km"] += 1
@@ -51,3 +58,14 @@ def test_a_change_of_an_arms_data_fits_that_arm_once(window, monkeypatch):
     assert calls == {"km": 1, "pair": 1}
     window.act_undo.trigger()          # back to the old data: its fits are still cached
     assert calls == {"km": 1, "pair": 1}
+
+
+def test_a_keystroke_recomputes_no_rmst_or_landmark_difference(window, monkeypatch):
+    """The panel's patient-data extras (RMSTs, landmark differences) are computed once per change
+    of the two arms' data, not on every keystroke in the table."""
+    _shown(window)
+    calls = _count(monkeypatch, rmst=True)
+    assert window.model.setData(window.model.index(0, window.model.column_index("median")), "57")
+    assert window.model.setData(window.model.index(0, window.model.column_index("median")), "58")
+    assert calls == {"km": 0, "pair": 0, "rmst": 0}
+    assert "RMST" in window.comparison.external.as_text()

@@ -115,8 +115,8 @@ class SurvivalPlotWidget(ArmItems, LegendPlacement, RiskTable, QtWidgets.QWidget
         self.landmark_times: list[float] = []
         self.reported: dict[str, list[cc.Marker]] = {}
         self.at_risk: list[cc.AtRiskRow] = []
-        self.at_risk_items: list[list[pg.TextItem]] = []
-        self._cell_pool: list[list[pg.TextItem]] = []
+        self.at_risk_items: list = []          # plot_risk.CellRow per row shown
+        self._cell_pool: list = []             # plot_risk.CellRow, reused
         self._risk_notes: list[pg.TextItem] = []
         self._origin: dict[str, str] = {}
         self.hover_text = ""

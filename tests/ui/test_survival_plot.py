@@ -145,7 +145,7 @@ def test_row_labels_coloured_like_the_arms(plot):
     colours = [d.colour for d in plot.drawn.values()]
     assert list(plot.risk_axis.colours.values()) == colours
     for row, col in zip(plot.at_risk_items, colours):
-        assert all(it.color.name().lower() == col.lower() for it in row)
+        assert row.color.name().lower() == col.lower()
 
 
 def test_hover_readout_is_the_km_value(plot, project):

@@ -12,7 +12,7 @@ import html
 import math
 from dataclasses import dataclass, field
 
-from evidencegui.io.format import fmt_nnt, fmt_p, fmt_pct, fmt_ratio, fmt_time, minus, with_ci
+from evidencegui.io.format import fmt_gain, fmt_nnt, fmt_p, fmt_pct, fmt_ratio, fmt_time, minus, with_ci
 
 NO_COMPARISON = "No comparison: needs a control and an experimental arm."
 DEFAULT_LANDMARKS = (12.0, 24.0, 36.0, 60.0)     # months: 1, 2, 3 and 5 years
@@ -206,7 +206,7 @@ def build_section(trial, endpoint, arm, control, unit: str = "months") -> Sectio
     gain = Row("median_gain", "Median gain",
                measure_tip=f"Experimental median − control median ({unit})")
     if c.gain_shown is not None:
-        gain.reported = ("≈ " if c.median_gain_estimated else "") + fmt_time(c.gain_shown)
+        gain.reported = ("≈ " if c.median_gain_estimated else "") + fmt_gain(c.gain_shown)
         if c.median_gain_estimated:
             gain.rule = (f"gain = {_g(c.median_control)} / {_g(c.hr)} − {_g(c.median_control)} "
                          f"= {_g(c.gain_shown)} (experimental median not reached: estimated from "
@@ -221,7 +221,7 @@ def build_section(trial, endpoint, arm, control, unit: str = "months") -> Sectio
         gain.reported = "not estimable"
         gain.rule = "the control median is not reached: no gain of medians"
     if comp.get("median_gain") is not None:
-        gain.computed = fmt_time(comp["median_gain"])
+        gain.computed = fmt_gain(comp["median_gain"])
         gain.computed_rule = (f"gain = {_g(comp['median_experimental'])} − "
                               f"{_g(comp['median_control'])} = {_g(comp['median_gain'])}")
     sec.rows.append(gain)

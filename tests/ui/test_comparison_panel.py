@@ -44,7 +44,7 @@ def test_cleopatra_os_shows_the_values_of_core(panel, cleopatra):
     c = compare_arms(trial, ep, ep.experimental[0], ep.control)
     assert (c.median_gain, round(c.median_ratio, 3), c.hr, c.hr_ci) == (15.7, 1.385, 0.68, (0.56, 0.84))
     assert panel.section().title == f"{EXP} vs Placebo+Trastuzumab+Docetaxel"
-    assert panel.text_of(None, "median_gain") == "15.7"
+    assert panel.text_of(None, "median_gain") == "+15.7"       # io.format.fmt_gain, as the slides
     assert panel.text_of(None, "median_ratio") == "1.38"
     assert "1.385" in tip(panel, "median_ratio")
     assert panel.text_of(None, "hr") == "0.68 (0.56–0.84)"
@@ -100,15 +100,15 @@ def test_patient_data_beside_reported_with_the_os_discrepancy(panel, cleopatra):
 def test_typing_a_median_in_the_arms_table_updates_the_panel(window):
     panel = window.comparison.external
     assert isinstance(panel, ComparisonPanel)
-    assert panel.text_of(None, "median_gain") == "15.7"
+    assert panel.text_of(None, "median_gain") == "+15.7"       # io.format.fmt_gain, as the slides
     exp = next(i for i, a in enumerate(window.model.arms()) if not a.is_control)
     idx = window.model.index(exp, window.model.column_index("median"))
     assert window.model.setData(idx, "60.8", Qt.ItemDataRole.EditRole)
-    assert panel.text_of(None, "median_gain") == "20.0"
+    assert panel.text_of(None, "median_gain") == "+20.0"
     assert tip(panel, "median_gain") == "gain = 60.8 − 40.8 = 20"
     assert panel.text_of(None, "median_ratio") == "1.49"
     window.act_undo.trigger()
-    assert panel.text_of(None, "median_gain") == "15.7"
+    assert panel.text_of(None, "median_gain") == "+15.7"       # io.format.fmt_gain, as the slides
 
 
 def test_one_arm_endpoint_says_why_there_is_no_comparison(panel):
@@ -163,7 +163,7 @@ def test_median_not_reached(panel):
                    "hr_upper": 0.8}, {"median": 24.0, "median_lower": 20.0, "median_upper": 28.1})
     show(panel, p, "T", "OS")
     assert panel.text_of(None, "median_experimental") == "not reached (30.0–NR)"
-    assert panel.text_of(None, "median_gain") == "≈ 16.0"
+    assert panel.text_of(None, "median_gain") == "≈ +16.0"
     assert "24 / 0.6 − 24 = 16" in tip(panel, "median_gain")
     assert "not reached" in tip(panel, "median_gain")
     assert panel.text_of(None, "median_ratio") == "—"
@@ -222,7 +222,7 @@ def test_each_experimental_arm_gets_its_own_comparison(panel):
     p = Project(trials=[Trial("THREE", [Endpoint("PFS", [ctl, a, b])])])
     show(panel, p, "THREE", "PFS")
     assert [s.title for s in panel.sections] == ["Drug A vs Chemo", "Drug B vs Chemo"]
-    assert panel.text_of("Drug A", "median_gain") == "4.0"
+    assert panel.text_of("Drug A", "median_gain") == "+4.0"
     assert panel.text_of("Drug B", "median_gain") == "−1.0"
     assert panel.text_of("Drug B", "hr") == "1.10 (0.90–1.34)"
     assert "not statistically significant" in tip(panel, "hr", arm="Drug B")

@@ -38,7 +38,7 @@ def test_typing_a_value_updates_the_comparison(window):
     if window.comparison.external is None:
         assert "20.0" in window.comparison.last_text and window.comparison.last_text != before
     else:
-        assert window.comparison.external.text_of(None, "median_gain") == "20.0"
+        assert window.comparison.external.text_of(None, "median_gain") == "+20.0"
     assert window.isWindowModified()
 
 

@@ -88,7 +88,7 @@ def test_dropping_a_summary_table_picks_the_summary_importer(window, tmp_path):
     drop(window, csv)
     ep = window.project.trial("DROP").endpoint("PFS")
     assert [a.label for a in ep.arms] == ["Ctl", "Exp"]
-    assert window.comparison.external.text_of(None, "median_gain") == "2.2"
+    assert window.comparison.external.text_of(None, "median_gain") == "+2.2"
     assert window.project.trial("CLEOPATRA") is not None       # imported beside, not instead
 
 
@@ -233,7 +233,7 @@ def test_a_new_trial_can_be_typed_in_and_compared(window):
     type_in(exp, "hr_lower", "0.60")
     type_in(exp, "hr_upper", "0.84")
     assert panel.title == "MY TRIAL — OS"
-    assert panel.text_of(None, "median_gain") == "5.7"
+    assert panel.text_of(None, "median_gain") == "+5.7"
     assert panel.text_of(None, "hr") == "0.71 (0.60–0.84)"
     assert panel.text_of(None, "relative_reduction") == "29%"
     assert panel.text_of(None, "esmo").startswith("grade ")
@@ -318,9 +318,9 @@ def test_choosing_an_endpoint_in_the_tree_shows_its_comparison(window):
     assert os_item.text(0) == "OS" and pfs_item.text(0) == "PFS"
     window.tree.setCurrentItem(pfs_item)
     assert panel.title == "CLEOPATRA — PFS"
-    assert panel.text_of(None, "median_gain") == "6.3"
+    assert panel.text_of(None, "median_gain") == "+6.3"
     assert panel.text_of(None, "hr") == "0.68 (0.58–0.80)"
     assert "graded on OS" in panel.section().row("esmo").rule
     assert not panel.section().row("median_experimental").flag     # PFS medians agree
     window.tree.setCurrentItem(os_item)
-    assert panel.text_of(None, "median_gain") == "15.7"
+    assert panel.text_of(None, "median_gain") == "+15.7"

@@ -1,0 +1,30 @@
+"""Found walking through a tumor-board day (CLEOPATRA, then PHILA typed from scratch) as a new user;
+each test goes through the door the user used (menu action, dialog, keys)."""
+from PySide6.QtWidgets import QFileDialog
+
+
+def test_workbook_median_gain_reads_signed_as_in_the_window(window, tmp_path, monkeypatch):
+    """File → Export → Comparison workbook: the window says +15.7 for CLEOPATRA OS; the
+    Comparison sheet wrote 15.7 (format "0.0"), the Across-trials sheet +15.7."""
+    import openpyxl
+    from evidencegui.io.format import fmt_gain
+    from evidencegui.ui import exports
+    errors = []
+    monkeypatch.setattr(exports, "show_error", lambda *a, **k: errors.append(a[1:]))
+    out = tmp_path / "board.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), "")))
+    window.export_actions[".xlsx"].trigger()
+    assert not errors and out.is_file()
+    assert window.comparison.external.section().row("median_gain").reported == "+15.7"
+    ws = openpyxl.load_workbook(out)["Comparison"]
+    row = next(c.row for c in ws["A"] if c.value == "Median gain")
+    cell = ws.cell(row, 4)                            # the experimental arm's column
+    assert cell.value.startswith("=IF(")
+    positive, negative, zero = cell.number_format.split(";")
+    # the format shows 15.7 as the window does: a sign, one decimal
+    assert positive == "+0.0" and negative == "−0.0" and zero == "0.0"
+    assert fmt_gain(15.7) == "+15.7" and fmt_gain(-2.0) == "−2.0"
+    across = openpyxl.load_workbook(out)["Across trials"]
+    header = [c.value for c in across[4]]
+    gain_col = header.index("Median gain") + 1
+    assert across.cell(5, gain_col).number_format == cell.number_format

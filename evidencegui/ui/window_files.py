@@ -94,6 +94,9 @@ def new_project(window) -> bool:
     if not window.confirm_discard():
         return False
     window.set_project(Project(ci_method=window.settings.ci_method))
+    # the next step, and no stale "Opened the example …" left from before
+    window.statusBar().showMessage("New, empty project: add a trial with Edit → Add trial… (Ctrl+T), "
+                                   "or import one with File → Import summary table…", 15000)
     return True
 
 

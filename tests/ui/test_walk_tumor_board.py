@@ -28,3 +28,15 @@ def test_workbook_median_gain_reads_signed_as_in_the_window(window, tmp_path, mo
     header = [c.value for c in across[4]]
     gain_col = header.index("Median gain") + 1
     assert across.cell(5, gain_col).number_format == cell.number_format
+
+
+def test_new_project_says_what_to_do_next_not_what_was_opened_before(window, monkeypatch):
+    """File → New project after the first run: the status bar still said "Opened the example …
+    Save asks where to keep it" over an empty window."""
+    from PySide6.QtWidgets import QMessageBox
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *a, **k: QMessageBox.StandardButton.Discard))
+    window.act_new.trigger()
+    assert window.project.trials == []
+    text = window.statusBar().currentMessage()
+    assert "example" not in text and "Add trial" in text and "Ctrl+T" in text

@@ -40,3 +40,31 @@ def test_new_project_says_what_to_do_next_not_what_was_opened_before(window, mon
     assert window.project.trials == []
     text = window.statusBar().currentMessage()
     assert "example" not in text and "Add trial" in text and "Ctrl+T" in text
+
+
+def test_add_trial_dialog_shows_a_regimen_name_whole(window, qtbot):
+    """Edit → Add trial… (Ctrl+T): "Placebo+Trastuzumab+Docetaxel" typed as the control arm
+    showed as "bo+Trastuzumab+Docetaxel" (the field was too narrow)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+    seen = {}
+    names = {"control": "Placebo+Trastuzumab+Docetaxel", "experimental": "Pyrotinib+Trastuzumab+Docetaxel"}
+
+    def fill():
+        d = QApplication.activeModalWidget()
+        if d is None:
+            QTimer.singleShot(50, fill)
+            return
+        QTest.keyClicks(d.name, "PHILA")
+        for attr, text in names.items():
+            edit = getattr(d, attr)
+            edit.selectAll()
+            QTest.keyClicks(edit, text)
+            seen[attr] = edit.contentsRect().width() >= edit.fontMetrics().horizontalAdvance(text)
+        d.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    QTimer.singleShot(0, fill)
+    window.act_add_trial.trigger()
+    assert seen == {"control": True, "experimental": True}
+    labels = {a.label for a in window.project.trials[-1].endpoints[0].arms}
+    assert labels == set(names.values())

@@ -29,6 +29,10 @@ class NewTrialDialog(QDialog):
         self.other.setPlaceholderText("other endpoints, separated by commas")
         self.control = QLineEdit("Control")
         self.experimental = QLineEdit("Experimental")
+        # regimen names are long ("Placebo+Trastuzumab+Docetaxel"): show them whole
+        wide = self.fontMetrics().horizontalAdvance("Pyrotinib+Trastuzumab+Docetaxel") + 24
+        for edit in (self.name, self.other, self.control, self.experimental):
+            edit.setMinimumWidth(wide)
         form = QFormLayout()
         form.addRow("Trial &name", self.name)
         form.addRow("&Endpoints", eps)

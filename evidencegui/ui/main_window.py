@@ -234,6 +234,11 @@ class MainWindow(QMainWindow):
         self.overlay = None
         self.act_overlay_off.setEnabled(False)
         self._refresh_views()
+        shown = ""
+        if self.t_index is not None and self.e_index is not None:
+            t = self.project.trials[self.t_index]
+            shown = f": {t.name} — {t.endpoints[self.e_index].name}"
+        self.statusBar().showMessage(f"Overlay ended; back to the endpoint's own arms{shown}", 6000)
 
     def _overlay_arms(self) -> list[tuple]:
         """The overlay's arms as objects; arms removed since it was chosen drop out."""

@@ -68,3 +68,22 @@ def test_add_trial_dialog_shows_a_regimen_name_whole(window, qtbot):
     assert seen == {"control": True, "experimental": True}
     labels = {a.label for a in window.project.trials[-1].endpoints[0].arms}
     assert labels == set(names.values())
+
+
+def test_ending_the_overlay_does_not_leave_the_overlay_message(window, monkeypatch):
+    """View → Overlay arms…, then View → Back to the endpoint's own arms: the status bar kept
+    "Overlay of 4 arms; View → Back to the endpoint's own arms ends it" under the plain plot."""
+    from evidencegui.ui.dialogs.overlay import OverlayDialog
+
+    def exec_(self):
+        self.set_checked([(ti, ei, ai) for ti, t in enumerate(window.project.trials)
+                          for ei, e in enumerate(t.endpoints) if e.name == "PFS"
+                          for ai in range(len(e.arms))])
+        return OverlayDialog.DialogCode.Accepted
+    monkeypatch.setattr(OverlayDialog, "exec", exec_)
+    window.act_overlay.trigger()
+    assert window.overlay and "Overlay of 4 arms" in window.statusBar().currentMessage()
+    window.act_overlay_off.trigger()
+    text = window.statusBar().currentMessage()
+    assert window.overlay is None and "Overlay of" not in text
+    assert "CLEOPATRA — OS" in text

@@ -87,3 +87,19 @@ def test_ending_the_overlay_does_not_leave_the_overlay_message(window, monkeypat
     text = window.statusBar().currentMessage()
     assert window.overlay is None and "Overlay of" not in text
     assert "CLEOPATRA — OS" in text
+
+
+def test_getting_started_names_the_example_the_start_page_offers(window, monkeypatch):
+    """Help → Getting started said the start page "opens the CLEOPATRA example" and showed an
+    older start page; the button reads "Open the example: CLEOPATRA and PHILA"."""
+    from evidencegui.ui.dialogs.help import HelpDialog
+    from evidencegui.ui.window_files import examples
+    seen = {}
+
+    def exec_(self):
+        seen["text"] = self.browser.toPlainText()
+        return 0
+    monkeypatch.setattr(HelpDialog, "exec", exec_)
+    window.act_getting_started.trigger()
+    title = next(name for _key, name, path in examples() if path.name == "cleopatra.evidence.json")
+    assert title in seen["text"]

@@ -299,11 +299,16 @@ class AcrossTrialsView(QWidget):
     def _fill_indirect(self) -> None:
         from evidencegui.core.across import TRANSITIVITY_CAVEAT, indirect_comparisons
         chosen = set(self.chosen_trials())
-        self.indirect = [ic for ic in indirect_comparisons(self.project)
+        every = indirect_comparisons(self.project)
+        self.indirect = [ic for ic in every
                          if ic.endpoint == self.endpoint and ic.trial_a in chosen and ic.trial_b in chosen]
         if not self.indirect:
             body = ("<p style='color:#555'>No indirect comparison: it needs two chosen trials with "
                     "the same control (or a control that names the other as its comparator).</p>")
+            elsewhere = sorted({ic.endpoint for ic in every if ic.endpoint != self.endpoint})
+            if elsewhere:     # say where one is, rather than leave the user at a dead end
+                body += (f"<p>{html.escape(', '.join(elsewhere))} {'has' if len(elsewhere) == 1 else 'have'}"
+                         " one: choose it under Endpoint above.</p>")
         else:
             body = "".join(f"<p><b>{html.escape(at.indirect_text(ic))}</b><br>"
                            f"<span style='color:#444'>{html.escape(ic.rule)}</span></p>"

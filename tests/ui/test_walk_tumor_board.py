@@ -103,3 +103,16 @@ def test_getting_started_names_the_example_the_start_page_offers(window, monkeyp
     window.act_getting_started.trigger()
     title = next(name for _key, name, path in examples() if path.name == "cleopatra.evidence.json")
     assert title in seen["text"]
+
+
+def test_across_trials_on_an_endpoint_without_an_indirect_comparison_names_the_one_that_has_it(window):
+    """View → Across trials from CLEOPATRA OS (the first run): "No indirect comparison …" and
+    nothing more, though PFS has one (CLEOPATRA and PHILA share the control)."""
+    window.act_across.trigger()
+    view = window.across_view
+    assert view.endpoint == "OS" and not view.indirect
+    text = view.indirect_box.toPlainText()
+    assert "PFS has one: choose it under Endpoint above." in text
+    view.endpoint_box.setCurrentText("PFS")
+    assert view.indirect and "HR 1.66 (1.23–2.24)" in view.indirect_box.toPlainText()
+    assert "choose it under Endpoint" not in view.indirect_box.toPlainText()

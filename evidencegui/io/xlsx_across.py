@@ -17,8 +17,8 @@ import math
 
 from evidencegui.io.across_table import FOREST_KEY
 from evidencegui.io.safe_text import set_text, set_value
-from evidencegui.io.xlsx_common import (FMT_HR, FMT_P, Z975, estimate_lines, formula_cell, header_style,
-                                        input_cell)
+from evidencegui.io.xlsx_common import (FMT_GAIN, FMT_HR, FMT_P, Z975, estimate_lines, formula_cell,
+                                        header_style, input_cell)
 
 FMT_SE4 = "0.0000"        # SE of log HR: four decimals here (three on the Comparison sheet)
 FMT_W = "0.0%"
@@ -88,7 +88,7 @@ def _write_across(ws, project, st) -> dict[tuple[str, str, str], int]:
         input_cell(ws.cell(r, 8), "not reached" if row.median_control_not_reached else row.median_control,
                st, "0.0")
         if row.median_gain is not None:
-            formula_cell(ws.cell(r, 9), f"=G{r}-H{r}", "+0.0;−0.0;0.0", st)
+            formula_cell(ws.cell(r, 9), f"=G{r}-H{r}", FMT_GAIN, st)
         ci = row.hr_ci or (None, None)
         input_cell(ws.cell(r, 10), row.hr, st, FMT_HR)
         input_cell(ws.cell(r, 11), ci[0], st, FMT_HR)

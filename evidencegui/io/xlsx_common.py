@@ -13,7 +13,7 @@ from evidencegui.io import provenance as prov
 
 # number formats
 FMT_MONTHS = "0.0"
-FMT_GAIN = "+0.0;−0.0;0.0"   # a gain reads signed, as in the window and the slides: +15.7
+FMT_GAIN = '+0.0;"−"0.0;0.0'     # a gain signed, as io.format.fmt_gain writes it (+15.7, −2.0)
 FMT_HR = "0.00"
 FMT_RATIO = "0.000"
 FMT_SE = "0.000"

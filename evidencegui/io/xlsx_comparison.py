@@ -15,9 +15,9 @@ from typing import Any, Callable
 from evidencegui.core.model import Arm, Endpoint, Project, Trial
 from evidencegui.io import format as fmt
 from evidencegui.io.safe_text import set_text
-from evidencegui.io.xlsx_common import (FMT_GAIN, FMT_HR, FMT_INT, FMT_MONTHS, FMT_P, FMT_PCT,
-                                        FMT_RATIO, FMT_SE, Z975, Styles, estimate_lines, formula_cell,
-                                        header_style, input_cell, ordered_arms)
+from evidencegui.io.xlsx_common import (FMT_GAIN, FMT_HR, FMT_INT, FMT_MONTHS, FMT_P, FMT_PCT, FMT_RATIO,
+                                        FMT_SE, Z975, Styles, estimate_lines, formula_cell, header_style,
+                                        input_cell, ordered_arms)
 
 NOT_REACHED = fmt.NOT_REACHED
 
@@ -407,7 +407,7 @@ def _derived_medians(b: _Block) -> None:
                   gain, FMT_GAIN)
     b.formula_row("gain_est", "Median gain, estimated from the HR", "months",
                   "only when the experimental median is not reached: control median / HR − control "
-                  "median (proportional, exponential hazards); an estimate", gain_est, FMT_MONTHS)
+                  "median (proportional, exponential hazards); an estimate", gain_est, FMT_GAIN)
     b.formula_row("ratio", "Ratio of medians", "×", "experimental median / control median",
                   ratio, FMT_RATIO)
 

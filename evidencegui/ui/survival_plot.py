@@ -145,11 +145,13 @@ class SurvivalPlotWidget(ArmItems, LegendPlacement, RiskTable, QtWidgets.QWidget
         self.glw.ci.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.glw, 1)
         self.bottom_axis = TimeAxis("bottom")
-        self.plot_item = pg.PlotItem(axisItems={"bottom": self.bottom_axis,
-                                                "left": ProbabilityAxis("left")})
+        # enableMenu=False: no pyqtgraph context menus (the window has its own), and their view
+        # boxes' menus are never built (~3.5 ms each at start-up)
+        self.plot_item = pg.PlotItem(enableMenu=False, axisItems={"bottom": self.bottom_axis,
+                                                                  "left": ProbabilityAxis("left")})
         self.glw.addItem(self.plot_item, row=0, col=0)
         self.risk_axis = RowLabelAxis("left")
-        self.risk_item = pg.PlotItem(axisItems={"left": self.risk_axis})
+        self.risk_item = pg.PlotItem(enableMenu=False, axisItems={"left": self.risk_axis})
         self.glw.addItem(self.risk_item, row=1, col=0)
         self.glw.ci.layout.setRowStretchFactor(0, 1)
         self.glw.ci.layout.setRowStretchFactor(1, 0)

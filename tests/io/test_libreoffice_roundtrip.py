@@ -113,3 +113,20 @@ def test_hostile_text_is_still_text_after_libreoffice(recalculated):
     for h in HOSTILE:
         assert h in values, h
     assert "y" not in values and 2 not in values
+
+
+def test_the_gain_reads_as_in_the_window_and_slides(tmp_path):
+    """What LibreOffice shows in the Comparison sheet (its CSV export writes the cells as shown):
+    the median gain signed, '+15.7', as io.format.fmt_gain writes it in the window and slides."""
+    import csv
+
+    from evidencegui.io import format as fmt
+    write_workbook(cleopatra(), tmp_path / "c.xlsx")
+    profile = (tmp_path / "profile").as_uri()
+    r = subprocess.run([SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to",
+                        "csv:Text - txt - csv (StarCalc):44,34,76,1", "--outdir", str(tmp_path / "o"),
+                        str(tmp_path / "c.xlsx")], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.reader((tmp_path / "o" / "c.csv").read_text(encoding="utf-8").splitlines()))
+    gain = next(row for row in rows if row and row[0] == "Median gain")
+    assert fmt.fmt_gain(56.5 - 40.8) == "+15.7" and "+15.7" in gain, gain

@@ -43,8 +43,10 @@ def test_inputs_in_cells_and_derived_as_formulas(book):
     gain = _find(ws, "Median gain")
     assert ws.cell(gain, 4).value == f'=IF(AND(ISNUMBER(D{med}),ISNUMBER(C{med})),D{med}-C{med},"")'
     assert ws.cell(gain, 4).data_type == "f"
+    assert ws.cell(gain, 4).number_format == '+0.0;"−"0.0;0.0'   # shown "+15.7", as the window and slides
     for label, fmt in (("Ratio of medians", "0.000"), ("Relative reduction in hazard", "0.0%"),
-                       ("SE of log HR, from the 95% CI", "0.000"), ("Median gain, estimated from the HR", "0.0"),
+                       ("SE of log HR, from the 95% CI", "0.000"),
+                       ("Median gain, estimated from the HR", '+0.0;"−"0.0;0.0'),   # signed, as fmt_gain
                        ("Survival difference at 24 months", "0.0%"), ("NNT at 24 months", "0"),
                        ("Survival difference at 60 months", "0.0%")):
         c = ws.cell(_find(ws, label), 4)

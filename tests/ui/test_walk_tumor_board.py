@@ -22,7 +22,7 @@ def test_workbook_median_gain_reads_signed_as_in_the_window(window, tmp_path, mo
     assert cell.value.startswith("=IF(")
     positive, negative, zero = cell.number_format.split(";")
     # the format shows 15.7 as the window does: a sign, one decimal
-    assert positive == "+0.0" and negative == "−0.0" and zero == "0.0"
+    assert positive == "+0.0" and "−" in negative and negative.endswith("0.0") and zero == "0.0"
     assert fmt_gain(15.7) == "+15.7" and fmt_gain(-2.0) == "−2.0"
     across = openpyxl.load_workbook(out)["Across trials"]
     header = [c.value for c in across[4]]

@@ -161,6 +161,8 @@ def _esmo_row(c) -> Row:
         r.rule = f"cannot grade: missing {why}" if g.missing else why
         r.children.append(("Missing", why))
         if g.missing and getattr(c, "computed", None):
+            r.rule += ("; Analysis → Use the reconstructed values for ESMO-MCBS… fills them from "
+                       "the figure")
             r.children.append(("What to do", "type the published values in the arms table, or use "
                                "Analysis → Use the reconstructed values for ESMO-MCBS (marked as "
                                "derived from the figure)"))

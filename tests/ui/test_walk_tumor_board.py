@@ -116,3 +116,17 @@ def test_across_trials_on_an_endpoint_without_an_indirect_comparison_names_the_o
     view.endpoint_box.setCurrentText("PFS")
     assert view.indirect and "HR 1.66 (1.23–2.24)" in view.indirect_box.toPlainText()
     assert "choose it under Endpoint" not in view.indirect_box.toPlainText()
+
+
+def test_ungraded_reconstructed_trial_says_the_way_out_where_it_is_read(window):
+    """A trial made by File → Digitize a figure…: the detail pane said only "cannot grade: missing
+    the control median, …" though the Reconstructed column has them; the menu item that copies
+    them was named only inside the collapsed ESMO-MCBS row."""
+    from test_esmo_derived import _reconstructed_only
+    window.set_project(_reconstructed_only())
+    window.show_endpoint(0, 0)
+    panel = window.comparison.external
+    text = panel.as_text()
+    assert "cannot grade" in text
+    assert "Analysis → Use the reconstructed values for ESMO-MCBS… fills them" in text
+    assert window.act_esmo_copy.text().replace("&", "").startswith("Use the reconstructed values for ESMO-MCBS")

@@ -372,6 +372,13 @@ class SurvivalPlotWidget(ArmItems, LegendPlacement, RiskTable, QtWidgets.QWidget
         """The HR and p note (and the reconstructed-curves line) into the legend; where the legend
         goes is chosen again at the next range update."""
         self.annotation = self._annotation_lines() if self.show_hr else []
+        if self._source and self._source[0] == "arms" and self.drawn:
+            # An overlay: which endpoint it shows (the window's table and panel may show another)
+            # and that its arms were never randomised against each other.
+            endpoints = " and ".join(sorted({e.name for _, e, _ in self._source[2]}))
+            trials = sorted({t.name for t, _, _ in self._source[2]})
+            self.annotation.insert(0, f"{endpoints} of {len(trials)} trials: not randomised against "
+                                      "each other" if len(trials) > 1 else f"{trials[0]}: {endpoints}")
         if any(self._origin.get(k) == "reconstructed" for k in self.drawn):
             # Say so: these curves come from a digitized figure, not from the trial's data.
             self.annotation.append("Reconstructed from the published figure")

@@ -97,3 +97,18 @@ def test_undo_says_undone_and_toolbar_stays_short(window, qtbot):
     window.act_redo.trigger()
     assert window.statusBar().currentMessage().startswith("Redone: ")
     assert window.act_undo.iconText() == "Undo" and "Median" in window.act_undo.text()
+
+
+def test_overlay_says_which_endpoint_it_shows_and_that_it_is_not_randomised(window, qtbot):
+    """The window's table and panel stay on the endpoint selected (OS) while an overlay of PFS
+    arms is drawn: the plot's legend says PFS, and that the trials were not randomised against
+    each other. Ending the overlay removes the line."""
+    project = window.project
+    cleo = next(i for i, t in enumerate(project.trials) if t.name == "CLEOPATRA")
+    phila = next(i for i, t in enumerate(project.trials) if t.name == "PHILA")
+    pfs_c = next(i for i, e in enumerate(project.trials[cleo].endpoints) if e.name == "PFS")
+    assert window.choose_overlay([(cleo, pfs_c, 0), (phila, 0, 0)])
+    texts = window.plot.widget.legend.texts()
+    assert "PFS of 2 trials: not randomised against each other" in texts
+    window.end_overlay()
+    assert not any("not randomised" in t for t in window.plot.widget.legend.texts())

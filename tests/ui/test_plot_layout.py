@@ -60,7 +60,8 @@ def test_overlay_legend_crosses_no_curve(qtbot, project):
     plot.set_arms(arms, project=project)
     qtbot.wait(20)
     assert _crossings(plot) == 0
-    assert plot.annotation == ["Reconstructed from the published figure"]   # no HR across trials
+    # no HR across arms of an overlay; what it shows is said
+    assert plot.annotation == ["CLEOPATRA: OS and PFS", "Reconstructed from the published figure"]
 
 
 def test_figure_legend_crosses_no_curve(qapp, project):

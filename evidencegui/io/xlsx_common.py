@@ -15,9 +15,10 @@ from evidencegui.io import provenance as prov
 FMT_MONTHS = "0.0"
 FMT_GAIN = '+0.0;"−"0.0;0.0'     # a gain signed, as io.format.fmt_gain writes it (+15.7, −2.0)
 FMT_HR = "0.00"
-FMT_RATIO = "0.000"
+FMT_RATIO = "0.00"            # ratios as io.format.fmt_ratio writes them (1.38)
 FMT_SE = "0.000"
 FMT_PCT = "0.0%"
+FMT_PCT0 = "0%"               # a share as io.format.fmt_pct writes it by default (32%)
 FMT_INT = "0"
 FMT_P = '[<0.0001]"<0.0001";0.0000'
 Z975 = "NORMSINV(0.975)"      # = 1.959964; NORMSINV is read by Excel and LibreOffice alike

@@ -15,9 +15,9 @@ from typing import Any, Callable
 from evidencegui.core.model import Arm, Endpoint, Project, Trial
 from evidencegui.io import format as fmt
 from evidencegui.io.safe_text import set_text
-from evidencegui.io.xlsx_common import (FMT_GAIN, FMT_HR, FMT_INT, FMT_MONTHS, FMT_P, FMT_PCT, FMT_RATIO,
-                                        FMT_SE, Z975, Styles, estimate_lines, formula_cell, header_style,
-                                        input_cell, ordered_arms)
+from evidencegui.io.xlsx_common import (FMT_GAIN, FMT_HR, FMT_INT, FMT_MONTHS, FMT_P, FMT_PCT,
+                                        FMT_PCT0, FMT_RATIO, FMT_SE, Z975, Styles, estimate_lines,
+                                        formula_cell, header_style, input_cell, ordered_arms)
 
 NOT_REACHED = fmt.NOT_REACHED
 
@@ -429,7 +429,7 @@ def _derived_hazard(b: _Block) -> None:
         return (f'=IF(AND(ISNUMBER({h}),ISNUMBER({p})),IF(AND({p}>0,{p}<1,{h}<>1),'
                 f'ABS(LN({h}))/NORMSINV(1-{p}/2),""),"")')
 
-    b.formula_row("rel_red", "Relative reduction in hazard", "%", "1 − HR", rel_red, FMT_PCT)
+    b.formula_row("rel_red", "Relative reduction in hazard", "%", "1 − HR", rel_red, FMT_PCT0)
     b.formula_row("hr_se", "SE of log HR, from the 95% CI", "log scale",
                   "(ln upper − ln lower) / (2 × 1.959964)", se_from_ci, FMT_SE)
     b.formula_row("hr_se_p", "SE of log HR, from the p-value", "log scale",

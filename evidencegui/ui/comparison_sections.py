@@ -12,7 +12,7 @@ import html
 import math
 from dataclasses import dataclass, field
 
-from evidencegui.io.format import fmt_gain, fmt_nnt, fmt_p, fmt_pct, fmt_ratio, fmt_time, minus, with_ci
+from evidencegui.io.format import fmt_gain, fmt_nnt, fmt_points, fmt_p, fmt_pct, fmt_ratio, fmt_time, minus, with_ci
 
 NO_COMPARISON = "No comparison: needs a control and an experimental arm."
 DEFAULT_LANDMARKS = (12.0, 24.0, 36.0, 60.0)     # months: 1, 2, 3 and 5 years
@@ -114,7 +114,7 @@ def _landmark_row(t, unit, reported, computed) -> Row:
     if reported is not None and reported.difference is not None:
         r.reported = _diff_text(reported.difference, reported.nnt, reported.nnt_kind)
         r.rule = (f"{fmt_pct(reported.experimental, digits=1)} − {fmt_pct(reported.control, digits=1)}"
-                  f" = {fmt_pct(reported.difference, True, 1)}; " + _nnt_rule(reported.difference))
+                  f" = {fmt_points(reported.difference)}; " + _nnt_rule(reported.difference))
         if reported.modelled:
             r.reported += " (modelled)"
             r.rule += "; " + reported.note
@@ -122,8 +122,8 @@ def _landmark_row(t, unit, reported, computed) -> Row:
         nn = computed.nnt
         r.computed = _diff_text(computed.difference, nn.value if nn else None, nn.kind if nn else None)
         ci = "" if not (_finite(computed.lower) and _finite(computed.upper)) else \
-            f"{fmt_pct(computed.lower, True, 1)} to {fmt_pct(computed.upper, True, 1)}"
-        r.computed_rule = (f"Kaplan–Meier difference {fmt_pct(computed.difference, True, 1)}"
+            f"{fmt_points(computed.lower)} to {fmt_points(computed.upper)}"
+        r.computed_rule = (f"Kaplan–Meier difference {fmt_points(computed.difference)}"
                            + (f" (95% CI {ci}, Greenwood)" if ci else "") + "; "
                            + _nnt_rule(computed.difference))
         if nn is not None and nn.crosses_zero:
@@ -135,7 +135,7 @@ def _landmark_row(t, unit, reported, computed) -> Row:
 
 
 def _diff_text(d, n, kind) -> str:
-    text = fmt_pct(d, True, 1)
+    text = fmt_points(d)              # percentage points, as the workbook and the slides say
     if n is not None:
         text += " · " + fmt_nnt(n, kind)
     return text

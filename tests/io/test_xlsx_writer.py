@@ -44,7 +44,8 @@ def test_inputs_in_cells_and_derived_as_formulas(book):
     assert ws.cell(gain, 4).value == f'=IF(AND(ISNUMBER(D{med}),ISNUMBER(C{med})),D{med}-C{med},"")'
     assert ws.cell(gain, 4).data_type == "f"
     assert ws.cell(gain, 4).number_format == '+0.0;"−"0.0;0.0'   # shown "+15.7", as the window and slides
-    for label, fmt in (("Ratio of medians", "0.000"), ("Relative reduction in hazard", "0.0%"),
+    # as the window and the slides write them (io.format): 1.38, 32%
+    for label, fmt in (("Ratio of medians", "0.00"), ("Relative reduction in hazard", "0%"),
                        ("SE of log HR, from the 95% CI", "0.000"),
                        ("Median gain, estimated from the HR", '+0.0;"−"0.0;0.0'),   # signed, as fmt_gain
                        ("Survival difference at 24 months", "0.0%"), ("NNT at 24 months", "0"),

@@ -137,7 +137,7 @@ def test_nnt_harm_from_reported_landmarks(panel):
     p = _two_arms({"hr": 1.25, "hr_lower": 1.02, "hr_upper": 1.53, "landmarks": [Landmark(24, 0.40)]},
                   {"landmarks": [Landmark(24, 0.50)]})
     show(panel, p, "T", "OS")
-    assert panel.text_of(None, "landmark:24") == "−10.0% · NNH 10"
+    assert panel.text_of(None, "landmark:24") == "−10.0 pts · NNH 10"   # as the slides and workbook
     assert "NNH (harm) = ⌈1 / |−0.1|⌉ = 10" in tip(panel, "landmark:24")
     assert panel.text_of(None, "relative_reduction") == "−25%"
     assert "higher in the experimental arm" in panel.section().row("relative_reduction").note

@@ -23,9 +23,9 @@ def typed_project():
             median_upper=None, hr=0.68, hr_lower=0.56, hr_upper=0.84, p_value=0.001,
             p_value_upper_bound=True, landmarks=[Landmark(36, 0.68)])])])
     phila = Trial("PHILA", [Endpoint("PFS", [
-        Arm("Placebo+Trastuzumab+Docetaxel", role="control", n=294, events=190, median=10.4,
+        Arm("Placebo+Trastuzumab+Docetaxel", role="control", n=293, median=10.4,
             median_lower=9.3, median_upper=12.3),
-        Arm("Pyrotinib+Trastuzumab+Docetaxel", n=296, events=131, median=24.3, median_lower=19.1,
+        Arm("Pyrotinib+Trastuzumab+Docetaxel", n=297, median=24.3, median_lower=19.1,
             median_upper=33.0, hr=0.41, hr_lower=0.32, hr_upper=0.53, p_value=0.0001,
             p_value_upper_bound=True)])])
     return Project(trials=[cleo, phila])
@@ -61,6 +61,7 @@ def main(out: Path, sizes: list[str], help_pictures: bool) -> None:
         shots["example"] = w.grab()
         w.set_project(typed_project())
         w.show_endpoint(1, 0)
+        w.statusBar().clearMessage()       # the example's "Opened …" belongs to the shot before
         settle(w)
         shots["typed"] = w.grab()
         w.choose_overlay([(0, 0, 0), (0, 0, 1), (1, 0, 0), (1, 0, 1)])

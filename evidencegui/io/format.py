@@ -141,3 +141,17 @@ def fmt_heterogeneity(i2, tau2, q, df, p, method: str = "") -> str:
     if finite(q):
         parts.append(f"Q = {q:.2f} on {df} df" + (f", {p_equals(p)}" if finite(p) else ""))
     return ", ".join(parts) if parts else MISSING
+
+
+# Cochrane Handbook (version 6, section 10.10.2): I² of 75% to 100% "may represent considerable
+# heterogeneity".
+CONSIDERABLE_I2 = 0.75
+
+
+def heterogeneity_caution(i2) -> str:
+    """'Considerable heterogeneity (I² = 91%): the trials may not share one effect; read the pooled
+    HR with care' where I² ≥ 75% (Cochrane Handbook 10.10.2); '' otherwise."""
+    if not finite(i2) or i2 < CONSIDERABLE_I2:
+        return ""
+    return (f"Considerable heterogeneity (I² = {fmt_pct(i2)}): the trials may not share one effect; "
+            "read the pooled HR with care")

@@ -128,6 +128,10 @@ def forest_slide(prs, project, endpoint: str, png: bytes | None) -> bool:
     top = _title(s, f"{endpoint}: pooled HR {fmt.fmt_hr(rnd.hr, *rnd.hr_ci)}, {len(studies)} trials "
                     f"({rnd.method})")
     h = res.heterogeneity
+    caution = fmt.heterogeneity_caution(h.i2)
+    if caution:     # said on the slide itself, not only in the figure's small footer
+        kit.add_textbox(s, MARGIN_IN, top, WIDTH, caution, MIN_PT, color=WARN)
+        top += kit.textbox_height_in(caution, WIDTH, MIN_PT) + 0.05
     if png:         # the figure carries the heterogeneity line and the fixed-effect diamond
         kit.add_picture(s, png, MARGIN_IN, top, WIDTH, SLIDE_H_IN - top - 0.3, h_align="center", v_align="top")
     else:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import math
 
+from evidencegui.io import format as fmt
 from evidencegui.io.across_table import FOREST_KEY
 from evidencegui.io.safe_text import set_text, set_value
 from evidencegui.io.xlsx_common import (FMT_GAIN, FMT_HR, FMT_P, Z975, estimate_lines, formula_cell,
@@ -255,7 +256,8 @@ def _forest_block(ws, r: int, endpoint: str, result, left_out: list[str], png: b
     line("q", "Cochran's Q", f"=SUMPRODUCT({g},({e}-B{rows['log']})^2)", FMT_Q)
     line("df", "df", f"=COUNT({e})-1", "0")
     line("qp", "p of Q", f"=CHIDIST(B{rows['q']},B{rows['df']})", FMT_P)
-    line("i2", "I²", f"=IF(B{rows['q']}>0,MAX(0,(B{rows['q']}-B{rows['df']})/B{rows['q']}),0)", "0%")
+    line("i2", "I²", f"=IF(B{rows['q']}>0,MAX(0,(B{rows['q']}-B{rows['df']})/B{rows['q']}),0)", "0%",
+         note=fmt.heterogeneity_caution(result.heterogeneity.i2))
     rnd = result.random
     r += 1
     ws.cell(r, 1, f"Random effects ({rnd.method}), computed by EvidenceGUI (numbers)").font = st.section

@@ -99,3 +99,22 @@ def test_long_names_are_cut_and_stay_inside():
                 texts.append(sh.text_frame.text)
     assert any(t.startswith("A" * 39 + "…") for t in texts)
     assert not any("A" * 80 in t for t in texts)
+
+
+def test_considerable_heterogeneity_is_said_on_the_forest_slide_and_sheet():
+    """Pertuzumab and pyrotinib trials pooled (I² 91%, metafor's value in
+    tests/fixtures/metafor): the forest slide and the Forest sheet say, with the Cochrane
+    Handbook's threshold (I² ≥ 75%), that the pooled HR is to be read with care; the CDK4/6
+    trials (I² 0%) get no such line."""
+    from evidencegui.io import format as fmt
+    from evidencegui.io.xlsx_writer import build_workbook
+    assert fmt.heterogeneity_caution(0.749) == "" and fmt.heterogeneity_caution(float("nan")) == ""
+    assert fmt.heterogeneity_caution(0.75).startswith("Considerable heterogeneity (I² = 75%)")
+    prs = build_presentation(ap.her2())
+    forest = [s for s in prs.slides if _texts(s) and _texts(s)[0].startswith("PFS: pooled HR")][0]
+    assert any(t.startswith("Considerable heterogeneity (I² = 91%)") for t in _texts(forest))
+    wb = build_workbook(ap.her2())
+    notes = [c.value for row in wb["Forest"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert any(v.startswith("Considerable heterogeneity (I² = 91%)") for v in notes)
+    cdk = build_presentation(ap.cdk46())
+    assert not any("Considerable heterogeneity" in t for s in cdk.slides for t in _texts(s))

@@ -125,3 +125,14 @@ def test_long_study_names_are_cut_so_the_plot_keeps_its_room(qtbot):
     shown = w.column_text["study"].texts()[0]
     assert len(shown) == fp.LABEL_CHARS and shown.endswith("…")
     assert w.column_widths()["study"] < 500
+
+
+def test_considerable_heterogeneity_is_said_under_the_forest():
+    """CLEOPATRA + PHILA (I² 91%): the second footer line says to read the pooled HR with care;
+    the CDK4/6 trials (I² 0%) have no such line."""
+    from evidencegui.core.across import forest_studies
+    studies, _ = forest_studies(ap.her2(), "PFS")
+    d = fp.forest_data(pool(studies))
+    assert d.footer[0].startswith("Heterogeneity: I² = 91%")
+    assert d.footer[1].startswith("Considerable heterogeneity (I² = 91%)")
+    assert not any("Considerable" in line for line in fp.forest_data(_cdk()).footer)

@@ -117,9 +117,12 @@ def forest_data(result, mode: str = "studies", title: str = "") -> ForestData:
             rows.append(ForestRow("pi", "Prediction interval", None, lo, hi,
                                   fmt.fmt_ci(pi[0], pi[1])))
         footer.insert(0, "Heterogeneity: " + _het_text(result.heterogeneity, result.random.tau2, method))
+        caution = fmt.heterogeneity_caution(result.heterogeneity.i2)
+        if caution:
+            footer.insert(1, caution)
         hk = result.random.hksj_ci
         if hk is not None and k >= 2:
-            footer.insert(1, "Random effects with the Hartung–Knapp–Sidik–Jonkman adjustment: "
+            footer.insert(2 if caution else 1, "Random effects with the Hartung–Knapp–Sidik–Jonkman adjustment: "
                           f"95% CI {fmt.fmt_ci(hk[0], hk[1])}")
         gd = result.group_difference
         if grouped and gd:

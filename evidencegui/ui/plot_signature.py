@@ -23,8 +23,10 @@ def _arm(arm) -> tuple:
 
 
 def _note(arm) -> tuple:
-    """What the plot's HR and p note (plot_legend._annotation_lines) reads of an arm."""
-    return (arm.hr, arm.hr_lower, arm.hr_upper, arm.p_value, arm.p_value_upper_bound)
+    """What the plot's HR and p note (plot_legend._annotation_lines) and the legend's 'reported'
+    median of a reconstructed arm read of an arm."""
+    return (arm.hr, arm.hr_lower, arm.hr_upper, arm.p_value, arm.p_value_upper_bound,
+            arm.median, arm.median_not_reached)
 
 
 def plot_signature(window) -> tuple[tuple, tuple]:

@@ -296,12 +296,14 @@ class SurvivalPlotWidget(ArmItems, LegendPlacement, RiskTable, QtWidgets.QWidget
                                 horizon=getattr(self, "model_horizon", None))   # set by the window
         out, reported = [], []
         self._origin = {}
+        self._arm_of = {}
         by_label = {c.label: c for c in curves}
         for i, (a, k) in enumerate(zip(arms, keys)):
             c = by_label.get(k) or by_label.get(f"{k} (modelled)")
             if c is None:
                 continue
             out.append((k, c, i))
+            self._arm_of[k] = a
             self._origin[k] = getattr(a.patients, "origin", "") if a.patients is not None else ""
             reported.append((k, cc.reported_landmarks(a, k, self.time_unit, unit)))
         return out, reported
@@ -346,11 +348,7 @@ class SurvivalPlotWidget(ArmItems, LegendPlacement, RiskTable, QtWidgets.QWidget
                 self._make_arm(d)
             self._set_markers(d, markers[key], in_place)
             d.legend_text = legend_text(c)
-            name, numbers = legend_parts(c)
-            # two short lines (name; median): a small box finds a free spot. n is the risk
-            # table's first column; n and events stay in legend_text (hover, tests).
-            med = numbers[numbers.index("median"):] if "median" in numbers else ""
-            self._legend_entries.append((d.curve_item, name, med))
+            self._legend_entries.append(self._legend_entry(key, d))
             self.drawn[key] = d
         self._set_annotation()
         if not in_place:
@@ -385,11 +383,34 @@ class SurvivalPlotWidget(ArmItems, LegendPlacement, RiskTable, QtWidgets.QWidget
         self._fill_legend(compact=False)
         self._legend_mode_dirty = True
 
+    def _legend_entry(self, key: str, d) -> tuple:
+        """(line item, name, median line) of an arm in the legend: two short lines, so that a small
+        box finds a free spot (n is the risk table's first column; n and events stay in
+        legend_text). A curve rebuilt from a published figure whose median was reported says
+        both: 'median 60.3 mo (reported 56.5)' (they differ where the curve runs flat near 50%,
+        and the board must not take one for the other)."""
+        name, numbers = legend_parts(d.curve)
+        med = numbers[numbers.index("median"):] if "median" in numbers else ""
+        arm = getattr(self, "_arm_of", {}).get(key)
+        if med and arm is not None and self._origin.get(key) == "reconstructed" \
+                and (arm.median is not None or arm.median_not_reached):
+            if arm.median is not None:
+                m = cc.convert_time(arm.median, self._data_unit(self._source[1]), self.time_unit)
+                rep = fmt.fmt_time(m)
+            else:
+                rep = fmt.NOT_REACHED
+            own = fmt.fmt_time(d.curve.median) if d.curve.median is not None else fmt.NOT_REACHED
+            ab = cc.UNIT_ABBREV.get(self.time_unit, self.time_unit)
+            med = f"median {own} {ab} (reported {rep})"     # the curve's CI left to the panel
+        return d.curve_item, name, med
+
     def update_note(self) -> None:
-        """Only the reported HR, its CI or p changed: the note and the legend's place, not the
-        curves (the window's redraw check, ui/plot_signature.py, tells the two apart)."""
+        """Only reported values the legend shows changed (the HR, its CI, p; the median of a
+        reconstructed arm): the note, the legend and its place, not the curves (the window's
+        redraw check, ui/plot_signature.py, tells the two apart)."""
         if not self.drawn and not self.annotation:
             return
+        self._legend_entries = [self._legend_entry(k, d) for k, d in self.drawn.items()]
         self._set_annotation()
         self._place_legend()
 

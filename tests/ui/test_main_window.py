@@ -272,3 +272,17 @@ def test_the_plots_hr_note_follows_what_is_typed(window, key, text, shown, monke
     assert any(shown in t for t in plot.legend.texts())           # what the legend box shows
     window.act_undo.trigger()
     assert plot.annotation == before and redraws == []
+
+
+def test_a_reconstructed_curves_legend_gives_the_reported_median_beside_its_own(window):
+    """The example's OS curves are rebuilt from the published figure: the legend gives each curve's
+    own median and the reported one ('median 60.3 mo (reported 56.5)'), and typing another reported
+    median updates it without redrawing the curves."""
+    texts = window.plot.widget.legend.texts()
+    assert any(t.endswith("\nmedian 60.3 mo (reported 56.5)") for t in texts), texts
+    assert any(t.endswith("\nmedian 41.8 mo (reported 40.8)") for t in texts), texts
+    exp = next(i for i, a in enumerate(window.model.arms()) if not a.is_control)
+    type_in(window, exp, "median", "57.1")
+    assert any(t.endswith("(reported 57.1)") for t in window.plot.widget.legend.texts())
+    window.act_undo.trigger()
+    assert any(t.endswith("(reported 56.5)") for t in window.plot.widget.legend.texts())

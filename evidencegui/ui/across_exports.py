@@ -143,12 +143,11 @@ def export_forest(window, suffix: str, path: str | None = None) -> bool:
 
 def export_overlay(window, path: str | None = None) -> bool:
     """File → Export → Overlay as PNG: the overlay shown (View → Overlay), caveat included."""
-    from evidencegui.ui.dialogs.error import show_error
     from evidencegui.ui.views.forest_plot import image_png
     arms = window._overlay_arms() if getattr(window, "overlay", None) else []
-    if not arms:
-        show_error(window, "Nothing to export", "No overlay is shown: choose arms with View → Overlay "
-                   "arms from several trials first.")
+    if not arms:                     # the menu item is disabled then; a script may still call it
+        window.statusBar().showMessage("No overlay is shown: choose arms with View → Overlay arms "
+                                       "from several trials first.", 8000)
         return False
     return _save(window, "Export overlay", "PNG image (*.png)", ".png", path,
                  lambda: image_png(overlay_image(window.project, arms, 300,
@@ -188,3 +187,11 @@ def install(window, export_menu) -> None:
         export_menu.addAction(a)
         acts[key] = a
     window.across_export_actions = acts
+
+    def overlay_shown():             # the overlay item only while an overlay is on the plot
+        on = bool(getattr(window, "overlay", None))
+        acts["overlay_png"].setEnabled(on)
+        acts["overlay_png"].setStatusTip("The overlay on the plot, with its caveat" if on else
+                                         "Choose arms with View → Overlay arms from several trials first")
+    export_menu.aboutToShow.connect(overlay_shown)
+    overlay_shown()

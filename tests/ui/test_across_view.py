@@ -152,6 +152,8 @@ def test_overlay_export_with_caveat(window, tmp_path, monkeypatch, errors):
     window.set_project(ap.her2())
     window.choose_overlay([(0, 0, 1), (1, 0, 1)])
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(tmp_path / "o.png"), "")))
+    window.export_menu.aboutToShow.emit()              # File → Export opened
+    assert window.across_export_actions["overlay_png"].isEnabled()
     window.across_export_actions["overlay_png"].trigger()
     assert (tmp_path / "o.png").stat().st_size > 10000
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(tmp_path / "s.pptx"), "")))
@@ -236,3 +238,18 @@ def test_view_style_follows_the_window(window, errors):
     presentation.trigger()
     assert view.forest.style.name == "presentation" and view.forest.row_px > small * 1.3
     assert not errors
+
+
+def test_overlay_export_is_offered_only_with_an_overlay_on_the_plot(window, errors):
+    """File → Export → Overlay as PNG is disabled (with the way to get one in its status tip)
+    until an overlay is on the plot, and disabled again when it ends; no error dialog."""
+    window.set_project(ap.her2())
+    act = window.across_export_actions["overlay_png"]
+    window.export_menu.aboutToShow.emit()
+    assert not act.isEnabled() and "View → Overlay" in act.statusTip()
+    window.choose_overlay([(0, 0, 1), (1, 0, 1)])
+    window.export_menu.aboutToShow.emit()
+    assert act.isEnabled()
+    window.end_overlay()
+    window.export_menu.aboutToShow.emit()
+    assert not act.isEnabled() and not errors

@@ -40,3 +40,14 @@ def test_digitized_import_reconstructs_cleopatra(qtbot):
     assert [a.n for a in arms] == [402, 406]
     assert sum(a.role == "control" for a in arms) == 1 and arms[0].patients.origin == "reconstructed"
     assert "RMS" in d.report.toPlainText()
+
+
+def test_help_page_titles_are_not_cut(qtbot):
+    """Help's page list is as wide as its longest title ('How the measures are computed')."""
+    d = HelpDialog()
+    qtbot.addWidget(d)
+    d.show()
+    fm = d.pages.fontMetrics()
+    for i in range(d.pages.count()):
+        title = d.pages.item(i).text()
+        assert fm.horizontalAdvance(title) <= d.pages.viewport().width() - 4, title

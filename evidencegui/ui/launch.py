@@ -45,6 +45,13 @@ def open_initial(window, path=None) -> None:
     window.settings.mark_first_run_done()
 
 
+def show_window(window) -> None:
+    """Show the window with the keyboard in the project tree (F6 and Ctrl+Tab move on to the plot,
+    the arms table and the comparison), not on whichever button Qt picks first."""
+    window.show()
+    window.tree.setFocus()
+
+
 def _app():
     from PySide6.QtWidgets import QApplication
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -110,7 +117,7 @@ def run_gui(path=None, smoke_test: bool = False) -> int:
             window.show()
             return _smoke(window, app, started)
         open_initial(window, path)
-        window.show()
+        show_window(window)
         from evidencegui.ui.dialogs.error import install_excepthook
         install_excepthook(window)
         return app.exec()

@@ -128,3 +128,19 @@ def test_f2_and_delete_in_the_tree_rename_and_remove_with_undo(window, qtbot, mo
     window.tree.select_path((0, 0, 0))
     QTest.keyClick(window.tree, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
     assert window.project.trials[0].endpoints[0].arms[1].label == "Pertuzumab+Trastuzumab+Docetaxel"
+
+
+def test_the_keyboard_starts_in_the_project_tree(make_window, qtbot):
+    """At start (launch.run_gui's order: open, then show) the keyboard is in the project tree,
+    not on a button; F6 then moves on through the panes."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from evidencegui.ui import launch
+    w = make_window()
+    launch.open_initial(w)
+    launch.show_window(w)
+    w.activateWindow()
+    qtbot.waitUntil(lambda: w.tree.hasFocus(), timeout=2000)
+    QTest.keyClick(w, Qt.Key.Key_F6)
+    assert not w.tree.hasFocus()

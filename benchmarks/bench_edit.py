@@ -155,7 +155,8 @@ def main(reps: int = 30) -> None:
     w.controller.set_clean()
     print(f"window 1400 x 860 offscreen; the large project's plot area {size.width():.0f} x {size.height():.0f} px")
     for name, ts, goal, fits in (
-            ("CLEOPATRA example (2 arms, 808 patients), median typed", small, 16, fits_small),
+            ("CLEOPATRA example (2 arms, 808 patients), median typed: the legend's reported median is "
+             "redrawn", small, 16, fits_small),
             ("CLEOPATRA example, HR typed: the plot's HR note is redrawn", small_hr, 16, fits_hr),
             ("typed trial (2 modelled arms), median typed: the modelled curves are redrawn", typed, 16,
              fits_typed),

@@ -23,10 +23,13 @@ def _arm(arm) -> tuple:
 
 
 def _note(arm) -> tuple:
-    """What the plot's HR and p note (plot_legend._annotation_lines) and the legend's 'reported'
-    median of a reconstructed arm read of an arm."""
-    return (arm.hr, arm.hr_lower, arm.hr_upper, arm.p_value, arm.p_value_upper_bound,
-            arm.median, arm.median_not_reached)
+    """What the plot's HR and p note (plot_legend._annotation_lines) and, for an arm rebuilt from
+    a published figure, the legend's 'reported' median (survival_plot._legend_entry) read of an
+    arm. The median of other arms drawn from patients is not shown: typing it redraws nothing."""
+    note = (arm.hr, arm.hr_lower, arm.hr_upper, arm.p_value, arm.p_value_upper_bound)
+    if arm.patients is not None and getattr(arm.patients, "origin", "") == "reconstructed":
+        note += (arm.median, arm.median_not_reached)
+    return note
 
 
 def plot_signature(window) -> tuple[tuple, tuple]:

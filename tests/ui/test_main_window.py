@@ -286,3 +286,21 @@ def test_a_reconstructed_curves_legend_gives_the_reported_median_beside_its_own(
     assert any(t.endswith("(reported 57.1)") for t in window.plot.widget.legend.texts())
     window.act_undo.trigger()
     assert any(t.endswith("(reported 56.5)") for t in window.plot.widget.legend.texts())
+
+
+def test_a_median_typed_for_arms_drawn_from_their_own_patients_redraws_nothing(window, monkeypatch):
+    """Arms drawn from patient-level data (not rebuilt from a figure): the legend shows the
+    curves' medians, so a reported median typed leaves the plot alone (no redraw, no note)."""
+    import sys
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_edit import _big_project
+    window.set_project(_big_project(2, 300))
+    window.show_endpoint(0, 0)
+    plot = window.plot.widget
+    calls = []
+    real_redraw, real_note = plot.redraw, plot.update_note
+    monkeypatch.setattr(plot, "redraw", lambda: (calls.append("redraw"), real_redraw())[1])
+    monkeypatch.setattr(plot, "update_note", lambda: (calls.append("note"), real_note())[1])
+    type_in(window, 0, "median", "21.5")
+    assert window.project.trials[0].endpoints[0].arms[0].median == 21.5 and calls == []
+    window.controller.set_clean()

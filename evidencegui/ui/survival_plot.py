@@ -298,15 +298,29 @@ class SurvivalPlotWidget(ArmItems, LegendPlacement, RiskTable, QtWidgets.QWidget
         self._origin = {}
         self._arm_of = {}
         by_label = {c.label: c for c in curves}
+        slots = self._colour_slots(arms)
         for i, (a, k) in enumerate(zip(arms, keys)):
             c = by_label.get(k) or by_label.get(f"{k} (modelled)")
             if c is None:
                 continue
-            out.append((k, c, i))
+            out.append((k, c, slots[i]))
             self._arm_of[k] = a
             self._origin[k] = getattr(a.patients, "origin", "") if a.patients is not None else ""
             reported.append((k, cc.reported_landmarks(a, k, self.time_unit, unit)))
         return out, reported
+
+    def _colour_slots(self, arms) -> list[int]:
+        """Colour (and dash) index per arm. An endpoint's control takes the second colour and its
+        experimental arms the others in their order, whichever row the control is in: a typed
+        trial (control first) and the example (control second) colour alike, on screen and in
+        every export. An overlay keeps the order chosen (its arms come from different trials)."""
+        if self._source[0] != "endpoint" or len(arms) < 2:
+            return list(range(len(arms)))
+        controls = [i for i, a in enumerate(arms) if getattr(a, "is_control", False)]
+        if len(controls) != 1:
+            return list(range(len(arms)))
+        others = iter(j for j in range(len(arms)) if j != 1)
+        return [1 if i == controls[0] else next(others) for i in range(len(arms))]
 
     def redraw(self) -> None:
         """Draw what the source says now. When the drawing keeps its shape (the same arms, colours

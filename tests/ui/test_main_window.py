@@ -304,3 +304,26 @@ def test_a_median_typed_for_arms_drawn_from_their_own_patients_redraws_nothing(w
     type_in(window, 0, "median", "21.5")
     assert window.project.trials[0].endpoints[0].arms[0].median == 21.5 and calls == []
     window.controller.set_clean()
+
+
+def test_experimental_and_control_keep_their_colours_whatever_the_row_order(window):
+    """The example lists the experimental arm first, a typed trial the control: the experimental
+    arm takes the first colour and the control the second either way (plot, legend, risk table),
+    so two trials on one deck read alike; Make control swaps them."""
+    from evidencegui.core.model import Arm, Endpoint, Project, Trial
+    from evidencegui.ui import style as st
+    plot = window.plot.widget
+    ex = {d.curve.label: d.colour for d in plot.drawn.values()}
+    arms = window.model.arms()
+    exp_colour = ex[next(a.label for a in arms if not a.is_control)]
+    ctl_colour = ex[next(a.label for a in arms if a.is_control)]
+    assert (exp_colour, ctl_colour) == (st.colour(0, plot.style), st.colour(1, plot.style))
+    window.set_project(Project(trials=[Trial("PHILA", [Endpoint("PFS", [
+        Arm("Placebo+Trastuzumab+Docetaxel", role="control", n=293, median=10.4),
+        Arm("Pyrotinib+Trastuzumab+Docetaxel", n=297, median=24.3, hr=0.41)])])]))
+    window.show_endpoint(0, 0)
+    colours = {d.curve.label.replace(" (modelled)", ""): d.colour for d in plot.drawn.values()}
+    assert colours["Pyrotinib+Trastuzumab+Docetaxel"] == exp_colour
+    assert colours["Placebo+Trastuzumab+Docetaxel"] == ctl_colour
+    assert [row.color.name().lower() for row in plot.at_risk_items] == [ctl_colour.lower(), exp_colour.lower()]
+    window.controller.set_clean()

@@ -12,6 +12,14 @@ from evidencegui.core.reconstruct.constants import (FEASIBILITY_ABS, MAX_VALUE, 
 from evidencegui.core.reconstruct.result import _fmt
 
 
+def _two_float_arrays(a, b, what: str) -> tuple[np.ndarray, np.ndarray]:
+    """Two sequences as flat float arrays, or an InputError saying ``what`` must be numbers."""
+    try:
+        return np.array(a, dtype=float).ravel(), np.array(b, dtype=float).ravel()
+    except (TypeError, ValueError) as e:
+        raise InputError(f"{what} must be numbers ({e})") from None
+
+
 def _along_curve(t, s) -> tuple[float, np.ndarray]:
     """The time axis' span and the order of the points along the curve (see clean_curve)."""
     span = float(t.max()) if t.size and t.max() > 0 else 1.0
@@ -22,11 +30,7 @@ def clean_curve(t, s) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Cleaned clicks: t ≥ 0, S in [0, 1], sorted (t ascending, S descending at equal t),
     non-increasing (running minimum), starting at (0, 1). Returns (t, s, warnings)."""
     warnings: list[str] = []
-    try:
-        t = np.array(t, dtype=float).ravel()
-        s = np.array(s, dtype=float).ravel()
-    except (TypeError, ValueError) as e:
-        raise InputError(f"the curve's points must be numbers ({e})") from None
+    t, s = _two_float_arrays(t, s, "the curve's points")
     if t.size != s.size:
         raise InputError(f"the curve has {t.size} times but {s.size} survival values")
     bad = ~np.isfinite(t) | ~np.isfinite(s)
@@ -142,11 +146,7 @@ def clean_at_risk(times, counts) -> tuple[np.ndarray, np.ndarray, list[str]]:
 
 def _clean_table(times, counts):
     warnings: list[str] = []
-    try:
-        T = np.array(times, dtype=float).ravel()
-        Nf = np.array(counts, dtype=float).ravel()
-    except (TypeError, ValueError) as e:
-        raise InputError(f"the numbers at risk must be numbers ({e})") from None
+    T, Nf = _two_float_arrays(times, counts, "the numbers at risk")
     if T.size != Nf.size:
         k = min(T.size, Nf.size)
         warnings.append(f"the risk table has {T.size} time(s) but {Nf.size} count(s): "

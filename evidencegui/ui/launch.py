@@ -114,7 +114,7 @@ def run_gui(path=None, smoke_test: bool = False) -> int:
         # The project is opened before the window is shown: laid out and drawn once, with it.
         if smoke_test:
             window.open_path(_example_path()) and _select_os(window)
-            window.show()
+            show_window(window)
             return _smoke(window, app, started)
         open_initial(window, path)
         show_window(window)

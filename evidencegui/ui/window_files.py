@@ -17,11 +17,12 @@ from evidencegui.core.model import Project
 from evidencegui.ui import file_ops
 from evidencegui.ui.autosave import find_recovery
 from evidencegui.ui.dialogs.error import show_error
+from evidencegui.ui.launch import EXAMPLE
 from evidencegui.ui.settings import in_resources
 from evidencegui.ui.workers import run_or_show
 
 FILTER_PROJECT = "EvidenceGUI project (*.evidence.json)"
-FIRST_EXAMPLE = "cleopatra.evidence.json"    # opened at first run (ui/launch.py): listed first
+FIRST_EXAMPLE = EXAMPLE[-1]       # the example opened at first run (ui/launch.py): listed first
 
 
 def examples() -> list[tuple[str, str, Path]]:

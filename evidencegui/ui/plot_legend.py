@@ -270,9 +270,7 @@ class LegendPlacement:
         return cache[key]
 
     def _free_spot_among(self, bw, bh, off, obstacles) -> tuple[float, float] | None:
-        W, H = self.vb.width(), self.vb.height()
-        if W - 2 * off < bw or H - 2 * off < bh:
-            return None
+        W, H = self.vb.width(), self.vb.height()       # the box fits: _free_spot checked
         pad = self.style.px(self.style.censor_pt) / 2 + self.style.px(self.style.line_pt)
         xs = np.linspace(off, W - off - bw, 7)
         ys = np.linspace(off, H - off - bh, 6)
@@ -301,13 +299,14 @@ class LegendPlacement:
 
     SHORT_NOTES = {"Reconstructed from the published figure": "Reconstructed curves"}
 
-    def _wrapped_name(self, name: str, max_px: float) -> list[str]:
-        """An arm name broken after '+', '/' or spaces into lines of at most max_px (never cut)."""
-        fm = QtGui.QFontMetricsF(self.style.font(self.style.legend_pt, bold=True))
-        if fm.horizontalAdvance(name) <= max_px:
-            return [name]
+    def _wrapped(self, text: str, max_px: float, pattern: str, bold: bool = False) -> list[str]:
+        """``text`` in lines of at most max_px, broken only after the pieces ``pattern`` finds
+        (each piece keeps its separator; a piece is never cut)."""
+        fm = QtGui.QFontMetricsF(self.style.font(self.style.legend_pt, bold=bold))
+        if fm.horizontalAdvance(text) <= max_px:
+            return [text]
         import re
-        parts = re.findall(r"[^+/ ]+[+/ ]*", name) or [name]
+        parts = re.findall(pattern, text) or [text]
         lines, cur = [], ""
         for part in parts:
             if cur and fm.horizontalAdvance((cur + part).rstrip()) > max_px:
@@ -317,21 +316,15 @@ class LegendPlacement:
         lines.append(cur.rstrip())
         return lines
 
-    def _wrapped_text(self, text: str, max_px: float) -> list[str]:
-        """A note broken after ', ' into lines of at most max_px (never cut)."""
-        fm = QtGui.QFontMetricsF(self.style.font(self.style.legend_pt))
-        lines, cur = [], ""
-        for part in text.split(", "):
-            nxt = f"{cur}, {part}" if cur else part
-            if cur and fm.horizontalAdvance(nxt + ",") > max_px:
-                lines.append(cur + ",")
-                cur = part
-            else:
-                cur = nxt
-        lines.append(cur)
-        return lines
+    def _wrapped_name(self, name: str, max_px: float) -> list[str]:
+        """An arm name (bold) broken after '+', '/' or spaces."""
+        return self._wrapped(name, max_px, r"[^+/ ]+[+/ ]*", bold=True)
 
-    _hr_notes: list = []              # (its line in the note, 'label HR') per arm with an HR
+    def _wrapped_text(self, text: str, max_px: float) -> list[str]:
+        """A note broken after ', '."""
+        return self._wrapped(text, max_px, r"[^,]+,? ?")
+
+    _hr_notes: tuple | list = ()     # (its line in the note, 'label HR') per arm with an HR
     _hr_notes_control = ""
 
     def _fill_legend(self, compact: bool, columns: int = 1) -> None:
